@@ -1,0 +1,46 @@
+"""The database engine: one place that turns settings into a SQLAlchemy engine."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine
+
+from core.schema import SCHEMA
+from core.settings import Settings, get_settings
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Normalise a PostgreSQL URL to the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def database_url(settings: Settings) -> str:
+    """The configured URL, or the embedded server's (started on demand)."""
+    if settings.database_url:
+        return sqlalchemy_url(settings.database_url)
+    from core import embedded
+
+    return embedded.start(settings.var_dir)
+
+
+def make_engine(settings: Settings, url: str | None = None) -> Engine:
+    """An engine whose tables land in ``settings.db_schema`` (the schema in code is ``jh``)."""
+    engine = create_engine(
+        sqlalchemy_url(url) if url else database_url(settings),
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+    )
+    if settings.db_schema != SCHEMA:
+        engine = engine.execution_options(schema_translate_map={SCHEMA: settings.db_schema})
+    return engine
+
+
+@lru_cache(maxsize=1)
+def get_engine() -> Engine:
+    """The process-wide engine for the process-wide settings."""
+    return make_engine(get_settings())

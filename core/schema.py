@@ -1,0 +1,257 @@
+"""Every table of Job Hunter, as SQLAlchemy Core.
+
+The table names keep the reference system's ``tNN_jh_*`` names so its users recognise
+them. Tables live in the PostgreSQL schema ``jh`` (``JH_DB_SCHEMA`` renames it at run
+time through ``schema_translate_map``). Migrations in ``core/migrations`` create them;
+``tests/test_migrations.py`` checks the two agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Computed,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
+
+SCHEMA = "jh"
+
+metadata = MetaData(
+    schema=SCHEMA,
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    },
+)
+
+NOW = text("now()")
+EMPTY_TEXT_ARRAY = text("'{}'::text[]")
+
+
+def _ts(name: str, **kwargs: object) -> Column:
+    return Column(name, DateTime(timezone=True), **kwargs)
+
+
+users = Table(
+    "t05_jh_users",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("login", Text, nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", Text, nullable=False, server_default="user"),
+    Column("display_name", Text),
+    Column("telegram_chat_id", BigInteger, unique=True),
+    Column("is_active", Boolean, nullable=False, server_default=text("true")),
+    _ts("created_at", nullable=False, server_default=NOW),
+    _ts("last_login_at"),
+    CheckConstraint("role IN ('admin', 'user')", name="role"),
+    CheckConstraint("login = lower(login) AND length(login) BETWEEN 1 AND 64", name="login"),
+    comment="People who log in; passwords are stored as argon2 hashes only.",
+)
+
+searches = Table(
+    "t07_jh_hhparsers",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("text", Text, nullable=False, server_default=""),
+    Column("search_fields", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("areas", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("professional_roles", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("experience", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("work_formats", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("employment_forms", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("schedules", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("salary", Integer),
+    Column("currency", Text, nullable=False, server_default="RUR"),
+    Column("only_with_salary", Boolean, nullable=False, server_default=text("false")),
+    Column("is_active", Boolean, nullable=False, server_default=text("true")),
+    _ts("watermark", comment="publication time harvested up to (end of the last complete window)"),
+    _ts("created_at", nullable=False, server_default=NOW),
+    _ts("updated_at", nullable=False, server_default=NOW),
+    UniqueConstraint("user_id", "name"),
+    CheckConstraint("salary IS NULL OR salary > 0", name="salary"),
+    comment="Saved hh.ru searches, each owned by one user.",
+)
+
+vacancies = Table(
+    "t01_jh_vacancies",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False, comment="hh.ru vacancy id"),
+    Column("name", Text, nullable=False),
+    Column("employer_id", Text),
+    Column("employer_name", Text),
+    Column("employer_logo_url", Text),
+    Column("employer_url", Text),
+    Column("employer_trusted", Boolean),
+    Column("area_id", Text),
+    Column("area_name", Text),
+    Column("salary_from", Integer),
+    Column("salary_to", Integer),
+    Column("salary_currency", Text),
+    Column("salary_gross", Boolean),
+    Column("salary_mode", Text),
+    Column("salary_frequency", Text),
+    Column("salary_from_rub", Integer, comment="monthly roubles, see etl.transform.monthly_roubles"),
+    Column("salary_to_rub", Integer),
+    Column("experience_id", Text),
+    Column("experience_name", Text),
+    Column("schedule_id", Text),
+    Column("schedule_name", Text),
+    Column("employment_id", Text),
+    Column("employment_name", Text),
+    Column("work_format_ids", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("work_format_names", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("professional_role_ids", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("professional_role_names", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("snippet_requirement", Text),
+    Column("snippet_responsibility", Text),
+    Column("address", Text),
+    Column("vacancy_type", Text),
+    Column("has_test", Boolean),
+    Column("premium", Boolean),
+    Column("archived", Boolean, nullable=False, server_default=text("false")),
+    _ts("closed_at", comment="when hh.ru reported it archived or removed"),
+    Column("url", Text, nullable=False, comment="the vacancy's page on hh.ru"),
+    Column("api_url", Text),
+    _ts("published_at", nullable=False),
+    _ts("created_at_hh"),
+    _ts("first_seen_at", nullable=False, server_default=NOW),
+    _ts("last_seen_at", nullable=False, server_default=NOW),
+    Column("times_seen", Integer, nullable=False, server_default=text("1")),
+    Column("content_hash", Text, nullable=False, comment="hash of the search item's stored fields"),
+    _ts("updated_at", nullable=False, server_default=NOW),
+    Index(None, "published_at"),
+    Index(None, "employer_id"),
+    Index(None, "area_id"),
+    comment="One row per hh.ru vacancy, shared by every user whose searches match it.",
+)
+
+details = Table(
+    "t06_jh_details",
+    metadata,
+    Column(
+        "vacancy_id",
+        BigInteger,
+        ForeignKey(vacancies.c.id, ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("description_html", Text, nullable=False, comment="as received from hh.ru; never rendered"),
+    Column("description_safe", Text, nullable=False, comment="sanitised HTML for display"),
+    Column("description_text", Text, nullable=False),
+    Column("key_skills", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("source_hash", Text, nullable=False, comment="content_hash of the item when fetched"),
+    _ts("fetched_at", nullable=False, server_default=NOW),
+    Column(
+        "search_tsv",
+        TSVECTOR,
+        Computed("to_tsvector('russian'::regconfig, description_text)", persisted=True),
+    ),
+    Index("ix_t06_jh_details_search_tsv", "search_tsv", postgresql_using="gin"),
+    comment="The full vacancy: description, skills and a Russian full-text column.",
+)
+
+user_vacancies = Table(
+    "t08_jh_user_vacancies",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="CASCADE"), primary_key=True),
+    Column(
+        "vacancy_id",
+        BigInteger,
+        ForeignKey(vacancies.c.id, ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("search_ids", ARRAY(BigInteger), nullable=False, comment="the user's searches that matched"),
+    _ts("matched_at", nullable=False, server_default=NOW),
+    Column("run_id", Text, comment="the harvest run that first matched it"),
+    Column("is_favourite", Boolean, nullable=False, server_default=text("false")),
+    Column("is_banned", Boolean, nullable=False, server_default=text("false")),
+    _ts("seen_at"),
+    _ts("updated_at", nullable=False, server_default=NOW),
+    Index(None, "user_id", "matched_at"),
+    Index(None, "vacancy_id"),
+    comment="Which vacancies each user's searches found, with that user's own marks.",
+)
+
+etl_runs = Table(
+    "t02_jh_etl",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("run_id", Text, nullable=False, comment="Airflow run id, or cli__<timestamp>"),
+    Column("search_id", BigInteger, ForeignKey(searches.c.id, ondelete="SET NULL")),
+    Column("search_name", Text, nullable=False),
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="SET NULL")),
+    Column("trigger", Text, nullable=False),
+    _ts("window_from"),
+    _ts("window_to"),
+    _ts("started_at", nullable=False, server_default=NOW),
+    _ts("finished_at"),
+    Column("status", Text, nullable=False, server_default="running"),
+    Column("http_requests", Integer, nullable=False, server_default=text("0")),
+    Column("pages", Integer, nullable=False, server_default=text("0")),
+    Column("found", Integer, nullable=False, server_default=text("0")),
+    Column("received", Integer, nullable=False, server_default=text("0")),
+    Column("new", Integer, nullable=False, server_default=text("0")),
+    Column("updated", Integer, nullable=False, server_default=text("0")),
+    Column("unchanged", Integer, nullable=False, server_default=text("0")),
+    Column("details_fetched", Integer, nullable=False, server_default=text("0")),
+    Column("retries", Integer, nullable=False, server_default=text("0")),
+    Column("error", Text),
+    Column(
+        "step_stats",
+        JSONB,
+        nullable=False,
+        server_default=text("'{}'::jsonb"),
+        comment="per-step figures (extract, load, details), so a re-run step replaces its own",
+    ),
+    UniqueConstraint("run_id", "search_id"),
+    CheckConstraint("trigger IN ('scheduled', 'manual', 'backfill')", name="trigger"),
+    CheckConstraint(
+        "status IN ('running', 'success', 'partial', 'failed', 'captcha', 'auth')", name="status"
+    ),
+    Index(None, "started_at"),
+    comment="Audit log: one row per harvest run per saved search.",
+)
+
+raw = Table(
+    "t09_jh_raw",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("run_id", Text, nullable=False),
+    Column("search_id", BigInteger, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("request_key", Text, nullable=False, comment="window and page, or the vacancy id"),
+    Column("payload", JSONB, nullable=False, comment="the exact JSON hh.ru answered"),
+    _ts("fetched_at", nullable=False, server_default=NOW),
+    UniqueConstraint("run_id", "search_id", "kind", "request_key"),
+    CheckConstraint("kind IN ('search_page', 'vacancy')", name="kind"),
+    Index(None, "fetched_at"),
+    comment="Landing zone: hh.ru answers kept verbatim so a transform can be replayed; pruned by age.",
+)
+
+dictionaries = Table(
+    "t10_jh_dictionaries",
+    metadata,
+    Column("name", Text, primary_key=True, comment="dictionaries, areas or professional_roles"),
+    Column("payload", JSONB, nullable=False),
+    _ts("fetched_at", nullable=False, server_default=NOW),
+    comment="hh.ru reference data cached for a day: currency rates, areas, professional roles.",
+)

@@ -1,0 +1,136 @@
+"""Saved hh.ru searches: validation, creation and look-up."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select
+
+from core.errors import UserInputError
+from core.schema import searches, users
+
+# hh.ru dictionary ids (GET /dictionaries); searches are validated against them so a typo
+# fails here with a clear message instead of being silently ignored by hh.ru.
+EXPERIENCE = ("noExperience", "between1And3", "between3And6", "moreThan6")
+WORK_FORMATS = ("ON_SITE", "REMOTE", "HYBRID", "FIELD_WORK")
+EMPLOYMENT_FORMS = ("FULL", "PART", "PROJECT", "FLY_IN_FLY_OUT")
+SCHEDULES = ("fullDay", "shift", "flexible", "remote", "flyInFlyOut")
+SEARCH_FIELDS = ("name", "company_name", "description")
+_NUMERIC_ID = re.compile(r"\d{1,10}")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    id: int
+    user_id: int
+    user_login: str
+    name: str
+    text: str
+    search_fields: list[str] = field(default_factory=list)
+    areas: list[str] = field(default_factory=list)
+    professional_roles: list[str] = field(default_factory=list)
+    experience: list[str] = field(default_factory=list)
+    work_formats: list[str] = field(default_factory=list)
+    employment_forms: list[str] = field(default_factory=list)
+    schedules: list[str] = field(default_factory=list)
+    salary: int | None = None
+    currency: str = "RUR"
+    only_with_salary: bool = False
+    is_active: bool = True
+    watermark: datetime | None = None
+
+
+def _choices(name: str, values: Sequence[str], allowed: Sequence[str]) -> list[str]:
+    for value in values:
+        if value not in allowed:
+            raise UserInputError(f"{name} {value!r} is not known to hh.ru; use one of: {', '.join(allowed)}")
+    return list(dict.fromkeys(values))
+
+
+def _ids(name: str, values: Sequence[str]) -> list[str]:
+    for value in values:
+        if not _NUMERIC_ID.fullmatch(str(value)):
+            raise UserInputError(f"{name} {value!r} must be a numeric hh.ru id (e.g. 1 for Москва)")
+    return list(dict.fromkeys(str(v) for v in values))
+
+
+def validate(
+    *,
+    name: str,
+    text: str = "",
+    search_fields: Sequence[str] = (),
+    areas: Sequence[str] = (),
+    professional_roles: Sequence[str] = (),
+    experience: Sequence[str] = (),
+    work_formats: Sequence[str] = (),
+    employment_forms: Sequence[str] = (),
+    schedules: Sequence[str] = (),
+    salary: int | None = None,
+    currency: str = "RUR",
+    only_with_salary: bool = False,
+) -> dict[str, object]:
+    """Column values for a saved search, or :class:`UserInputError` naming the bad field."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise UserInputError("a saved search needs a name of 1-100 characters")
+    text = text.strip()
+    if len(text) > 3000:
+        raise UserInputError("the search text is longer than hh.ru accepts (3000 characters)")
+    if salary is not None and salary <= 0:
+        raise UserInputError("salary must be a positive number")
+    if not _CURRENCY.fullmatch(currency):
+        raise UserInputError(f"currency {currency!r} must be an hh.ru currency code such as RUR or USD")
+    return {
+        "name": name,
+        "text": text,
+        "search_fields": _choices("search field", search_fields, SEARCH_FIELDS),
+        "areas": _ids("area", areas),
+        "professional_roles": _ids("professional role", professional_roles),
+        "experience": _choices("experience", experience, EXPERIENCE),
+        "work_formats": _choices("work format", work_formats, WORK_FORMATS),
+        "employment_forms": _choices("employment form", employment_forms, EMPLOYMENT_FORMS),
+        "schedules": _choices("schedule", schedules, SCHEDULES),
+        "salary": salary,
+        "currency": currency,
+        "only_with_salary": only_with_salary,
+    }
+
+
+def create_search(conn: Connection, user_id: int, **values: object) -> int:
+    """Insert a validated saved search for ``user_id`` and return its id."""
+    row = validate(**values)  # type: ignore[arg-type]
+    taken = conn.execute(
+        select(searches.c.id).where(searches.c.user_id == user_id, searches.c.name == row["name"])
+    ).first()
+    if taken:
+        raise UserInputError(f"this user already has a saved search named {row['name']!r}")
+    return conn.execute(insert(searches).values(user_id=user_id, **row).returning(searches.c.id)).scalar_one()
+
+
+def list_searches(
+    conn: Connection,
+    *,
+    ids: Sequence[int] | None = None,
+    active_only: bool = False,
+    user_id: int | None = None,
+) -> list[SavedSearch]:
+    """Saved searches with their owner's login, ordered by id."""
+    query = (
+        select(searches, users.c.login.label("user_login"))
+        .join(users, users.c.id == searches.c.user_id)
+        .order_by(searches.c.id)
+    )
+    if ids is not None:
+        query = query.where(searches.c.id.in_(list(ids)))
+    if active_only:
+        query = query.where(searches.c.is_active, users.c.is_active)
+    if user_id is not None:
+        query = query.where(searches.c.user_id == user_id)
+    names = SavedSearch.__dataclass_fields__
+    return [
+        SavedSearch(**{k: v for k, v in row._mapping.items() if k in names}) for row in conn.execute(query)
+    ]

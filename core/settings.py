@@ -1,0 +1,113 @@
+"""Settings from ``JH_*`` environment variables and an optional ``.env`` file.
+
+A wrong value stops start-up with one line naming the variable (:class:`SettingsError`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_LIBRARY_AGENTS = ("python-requests", "python-urllib", "curl/", "go-http-client", "aiohttp", "mozilla/")
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or wrong; the message is one line naming it."""
+
+
+class Settings(BaseSettings):
+    """Every knob of the product. Environment variables are ``JH_`` + the field name in capitals."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="JH_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Database
+    database_url: str | None = Field(
+        None, description="PostgreSQL URL; unset starts the embedded server under var_dir"
+    )
+    db_schema: str = Field("jh", description="PostgreSQL schema that holds every table")
+    var_dir: Path = Field(Path("var"), description="where the embedded database and local state live")
+
+    # hh.ru
+    hh_base_url: str = "https://api.hh.ru"
+    hh_user_agent: str = Field(
+        "JobHunter/0.1 (jobhunter@localhost)",
+        description="sent on every hh.ru request, shaped 'AppName/1.0 (contact@example.com)'",
+    )
+    hh_app_token: SecretStr | None = None
+    hh_rate_limit: float = Field(5.0, gt=0, le=1000, description="hh.ru requests per second at most")
+    hh_concurrency: int = Field(4, ge=1, le=16, description="hh.ru requests in flight at most")
+    hh_timeout: float = Field(15.0, gt=0, le=300, description="seconds to wait for one hh.ru answer")
+    hh_max_retries: int = Field(5, ge=0, le=20)
+    hh_backoff_base: float = Field(0.5, ge=0, le=60, description="first retry delay in seconds")
+    hh_backoff_max: float = Field(30.0, ge=0, le=600)
+    hh_initial_lookback_days: int = Field(7, ge=1, le=30, description="window of a search's first run")
+    hh_overlap_minutes: int = Field(60, ge=0, le=24 * 60, description="re-read before the watermark")
+
+    # Housekeeping
+    raw_retention_days: int = Field(14, ge=0, le=3650)
+    dictionaries_max_age_hours: int = Field(24, ge=1, le=24 * 30)
+
+    @field_validator("db_schema")
+    @classmethod
+    def _identifier(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", value):
+            raise ValueError("must be a lower-case SQL identifier such as 'jh'")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        if not re.match(r"postgres(ql)?(\+psycopg)?://", value):
+            raise ValueError("must be a PostgreSQL URL such as postgresql://user@host:5432/dbname")
+        return value.strip()
+
+    @field_validator("hh_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL such as https://api.hh.ru")
+        return value.rstrip("/")
+
+    @field_validator("hh_user_agent")
+    @classmethod
+    def _user_agent(cls, value: str) -> str:
+        value = value.strip()
+        if "/" not in value or value.lower().startswith(_LIBRARY_AGENTS):
+            raise ValueError("must name your application, e.g. 'MyJobHunter/1.0 (me@example.com)'")
+        return value
+
+    @property
+    def hh_token(self) -> str | None:
+        """The configured hh.ru application token, if any."""
+        return self.hh_app_token.get_secret_value() if self.hh_app_token else None
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "settings"
+    message = first["msg"].removeprefix("Value error, ")
+    value = first.get("input")
+    shown = "" if "token" in field or isinstance(value, dict) else f" (got {value!r})"
+    return f"JH_{field.upper()}: {message}{shown}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning a validation failure into a one-line :class:`SettingsError`."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Harvesting hh.ru: extract, transform, load, notify and audit. Plain Python, no Airflow."""

@@ -1,0 +1,198 @@
+"""Load: set-based upserts into PostgreSQL. Never delete-then-insert, never row by row.
+
+Every function takes a connection inside the caller's transaction, so a batch is one unit
+of work: it lands whole or not at all, and re-running it changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    and_,
+    case,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB, insert
+
+from core.schema import details, raw, user_vacancies, vacancies
+
+_SEEN = ("first_seen_at", "last_seen_at", "times_seen")
+_CONTENT = [c.name for c in vacancies.columns if c.name not in ("id", *_SEEN, "updated_at")]
+
+
+@dataclass
+class LoadCounts:
+    new: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def land_raw(
+    conn: Connection, *, run_id: str, search_id: int, kind: str, answers: Sequence[tuple[str, dict[str, Any]]]
+) -> None:
+    """Keep hh.ru answers verbatim, keyed by ``(key, payload)``; a re-run of the same run replaces them."""
+    if not answers:
+        return
+    stmt = insert(raw)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["run_id", "search_id", "kind", "request_key"],
+        set_={"payload": stmt.excluded.payload, "fetched_at": func.now()},
+    )
+    rows = [
+        {"run_id": run_id, "search_id": search_id, "kind": kind, "request_key": key, "payload": payload}
+        for key, payload in answers
+    ]
+    conn.execute(stmt, rows)
+
+
+def landed_items(conn: Connection, *, run_id: str, search_id: int) -> Iterator[dict[str, Any]]:
+    """Every search item landed for a run and search, in the order the pages were stored."""
+    query = (
+        select(func.jsonb_array_elements(raw.c.payload["items"]).label("item"))
+        .where(raw.c.run_id == run_id, raw.c.search_id == search_id, raw.c.kind == "search_page")
+        .order_by(raw.c.id)
+    )
+    for row in conn.execution_options(yield_per=2000).execute(query):
+        yield row.item
+
+
+def upsert_vacancies(conn: Connection, rows: Sequence[dict[str, Any]], observed_at: datetime) -> LoadCounts:
+    """Insert new vacancies, update changed ones, and note that every one was seen at ``observed_at``.
+
+    A row is written only when its content hash differs or ``observed_at`` is later than its
+    ``last_seen_at``, so loading the same window twice changes nothing.
+    """
+    counts = LoadCounts()
+    if not rows:
+        return counts
+    ids = [r["id"] for r in rows]
+    known = dict(
+        conn.execute(select(vacancies.c.id, vacancies.c.content_hash).where(vacancies.c.id.in_(ids))).all()
+    )
+    for row in rows:
+        old = known.get(row["id"])
+        if old is None:
+            counts.new.append(row["id"])
+        elif old != row["content_hash"]:
+            counts.updated.append(row["id"])
+        else:
+            counts.unchanged += 1
+    stmt = insert(vacancies)
+    new, cur = stmt.excluded, vacancies.c
+    changed = cur.content_hash != new.content_hash
+    later = new.last_seen_at > cur.last_seen_at
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["id"],
+        set_={
+            **{name: case((changed, getattr(new, name)), else_=getattr(cur, name)) for name in _CONTENT},
+            "archived": literal(False),
+            "closed_at": None,
+            "updated_at": case((changed, func.now()), else_=cur.updated_at),
+            "last_seen_at": func.greatest(cur.last_seen_at, new.last_seen_at),
+            "times_seen": cur.times_seen + case((later, 1), else_=0),
+        },
+        where=or_(changed, later, cur.archived),
+    )
+    seen = {"first_seen_at": observed_at, "last_seen_at": observed_at, "times_seen": 1}
+    conn.execute(stmt, [{**row, **seen} for row in rows])
+    return counts
+
+
+def link_to_user(
+    conn: Connection, *, user_id: int, search_id: int, run_id: str, vacancy_ids: Iterable[int]
+) -> int:
+    """Record that ``search_id`` (owned by ``user_id``) matched these vacancies; returns how many are
+    new to the user."""
+    rows = [
+        {"user_id": user_id, "vacancy_id": v, "search_ids": [search_id], "run_id": run_id}
+        for v in vacancy_ids
+    ]
+    if not rows:
+        return 0
+    stmt = insert(user_vacancies)
+    cur = user_vacancies.c
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["user_id", "vacancy_id"],
+        set_={"search_ids": func.array_append(cur.search_ids, search_id)},
+        where=~(literal(search_id) == cur.search_ids.any_()),
+    )
+    # xmax is 0 for a freshly inserted row and the locking transaction for an updated one.
+    stmt = stmt.returning(literal_column("(xmax = 0)").label("inserted"))
+    return sum(1 for row in conn.execute(stmt, rows) if row.inserted)
+
+
+def landed_ids(run_id: str, search_id: int) -> Any:
+    """A subquery of the vacancy ids landed by a run for a search."""
+    # A function in FROM may refer to the tables before it (it is implicitly LATERAL).
+    elements = func.jsonb_array_elements(raw.c.payload["items"])
+    item = elements.table_valued(column("value", JSONB)).alias("item")
+    return (
+        select(item.c.value["id"].astext.cast(BigInteger))
+        .select_from(raw.join(item, true()))
+        .where(raw.c.run_id == run_id, raw.c.search_id == search_id, raw.c.kind == "search_page")
+    )
+
+
+def pending_details(conn: Connection, *, run_id: str, search_id: int) -> list[tuple[int, str]]:
+    """Vacancies of this run whose full text is missing or older than their search item."""
+    query = (
+        select(vacancies.c.id, vacancies.c.content_hash)
+        .outerjoin(details, details.c.vacancy_id == vacancies.c.id)
+        .where(
+            vacancies.c.id.in_(landed_ids(run_id, search_id)),
+            vacancies.c.closed_at.is_(None),
+            or_(details.c.vacancy_id.is_(None), details.c.source_hash != vacancies.c.content_hash),
+        )
+        .order_by(vacancies.c.id)
+    )
+    return [(row.id, row.content_hash) for row in conn.execute(query)]
+
+
+def upsert_details(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Store full vacancies (sanitised description, skills) in one statement."""
+    if not rows:
+        return
+    stmt = insert(details)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["vacancy_id"],
+        set_={
+            **{
+                c: getattr(stmt.excluded, c)
+                for c in (
+                    "description_html",
+                    "description_safe",
+                    "description_text",
+                    "key_skills",
+                    "source_hash",
+                )
+            },
+            "fetched_at": func.now(),
+        },
+        where=details.c.source_hash != stmt.excluded.source_hash,
+    )
+    conn.execute(stmt, list(rows))
+
+
+def mark_closed(conn: Connection, vacancy_ids: Sequence[int], *, when: datetime) -> int:
+    """hh.ru reports these vacancies archived or removed: close them (once)."""
+    if not vacancy_ids:
+        return 0
+    result = conn.execute(
+        update(vacancies)
+        .where(and_(vacancies.c.id.in_(list(vacancy_ids)), vacancies.c.closed_at.is_(None)))
+        .values(archived=True, closed_at=when, updated_at=func.now())
+    )
+    return result.rowcount

@@ -1,0 +1,3 @@
+from jobhunter.cli import main
+
+main()

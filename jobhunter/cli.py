@@ -1,0 +1,481 @@
+"""``jobhunter``: database, users, saved searches and harvests from the command line.
+
+Every failure ends with one line saying what went wrong and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from core.errors import UserInputError
+from core.settings import Settings, SettingsError, get_settings
+
+app = typer.Typer(
+    help="Job Hunter: hh.ru vacancies harvested, kept and told.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="The database: migrations and status.", no_args_is_help=True)
+users_app = typer.Typer(help="People who log in.", no_args_is_help=True)
+searches_app = typer.Typer(help="Saved hh.ru searches.", no_args_is_help=True)
+etl_app = typer.Typer(help="Harvests from hh.ru and their audit log.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(searches_app, name="searches")
+app.add_typer(etl_app, name="etl")
+
+out = Console()
+err = Console(stderr=True)
+
+
+class Failure(Exception):
+    """Ends the command with its message on one line and exit code 1."""
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _engine() -> Engine:
+    from core.db import get_engine
+    from core.migrate import current_revision, head_revision
+
+    engine = get_engine()
+    if current_revision(engine, _settings().db_schema) != head_revision():
+        raise Failure("the database schema is not up to date: run `jobhunter db upgrade` first")
+    return engine
+
+
+# -- db -------------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema to the newest version."""
+    from core.db import get_engine
+    from core.migrate import current_revision, upgrade
+
+    settings, engine = _settings(), get_engine()
+    upgrade(engine, settings.db_schema)
+    revision = current_revision(engine, settings.db_schema)
+    out.print(f"database schema {settings.db_schema!r} is at revision {revision}")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Where the database is and which revision it is at."""
+    from core.db import get_engine
+    from core.migrate import current_revision, head_revision
+
+    settings, engine = _settings(), get_engine()
+    where = (
+        "embedded server under " + str(settings.var_dir / "pg")
+        if not settings.database_url
+        else (engine.url.render_as_string(hide_password=True))
+    )
+    out.print(f"database: {where}")
+    out.print(
+        f"schema {settings.db_schema!r}: revision {current_revision(engine, settings.db_schema)} "
+        f"(code expects {head_revision()})"
+    )
+
+
+# -- users ----------------------------------------------------------------------------------------
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if sys.stdin.isatty():
+        return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    raise Failure("no password: pass --password-stdin and write it to standard input")
+
+
+@users_app.command("add")
+def users_add(
+    login: str,
+    admin: Annotated[bool, typer.Option("--admin", help="Make an administrator.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+    name: Annotated[str | None, typer.Option("--name", help="Display name.")] = None,
+) -> None:
+    """Add a user; the password is prompted for (or read from stdin), never taken as an argument."""
+    from core.users import create_user
+
+    password = _read_password(password_stdin)
+    engine = _engine()
+    with engine.begin() as conn:
+        user = create_user(conn, login, password, role="admin" if admin else "user", display_name=name)
+    out.print(f"user {user.login!r} added (id {user.id}, role {user.role})")
+
+
+@users_app.command("set-password")
+def users_set_password(
+    login: str,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+) -> None:
+    """Set a new password for a user (prompted, or read from stdin)."""
+    from core.users import set_password
+
+    password = _read_password(password_stdin)
+    with _engine().begin() as conn:
+        set_password(conn, login, password)
+    out.print(f"password of {login!r} changed")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Every user with role and Telegram link."""
+    from sqlalchemy import select
+
+    from core.schema import users
+
+    with _engine().connect() as conn:
+        rows = conn.execute(select(users).order_by(users.c.id)).all()
+    table = Table("id", "login", "role", "name", "active", "telegram", "last login")
+    for r in rows:
+        table.add_row(
+            str(r.id),
+            r.login,
+            r.role,
+            r.display_name or "",
+            "yes" if r.is_active else "no",
+            "linked" if r.telegram_chat_id else "",
+            _when(r.last_login_at),
+        )
+    out.print(table)
+
+
+# -- searches -------------------------------------------------------------------------------------
+
+
+@searches_app.command("add")
+def searches_add(
+    user: Annotated[str, typer.Option("--user", help="Owner's login.")],
+    name: Annotated[str, typer.Option("--name", help="A name for the search.")],
+    text: Annotated[str, typer.Option("--text", help="hh.ru search text (its query language works).")] = "",
+    area: Annotated[list[str] | None, typer.Option("--area", help="Area id, repeatable (1 Москва).")] = None,
+    experience: Annotated[
+        list[str] | None,
+        typer.Option("--experience", help="noExperience, between1And3, between3And6, moreThan6; repeatable."),
+    ] = None,
+    work_format: Annotated[
+        list[str] | None,
+        typer.Option("--work-format", help="ON_SITE, REMOTE, HYBRID, FIELD_WORK; repeatable."),
+    ] = None,
+    role: Annotated[
+        list[str] | None, typer.Option("--role", help="Professional role id, repeatable.")
+    ] = None,
+    employment_form: Annotated[
+        list[str] | None,
+        typer.Option("--employment-form", help="FULL, PART, PROJECT, FLY_IN_FLY_OUT; repeatable."),
+    ] = None,
+    search_field: Annotated[
+        list[str] | None, typer.Option("--search-field", help="name, company_name, description; repeatable.")
+    ] = None,
+    salary: Annotated[int | None, typer.Option("--salary", help="Expected salary.")] = None,
+    currency: Annotated[str, typer.Option("--currency", help="Currency of --salary.")] = "RUR",
+    only_with_salary: Annotated[bool, typer.Option("--only-with-salary")] = False,
+) -> None:
+    """Save an hh.ru search for a user; it is harvested from the next run on."""
+    from core.searches import create_search
+    from core.users import require_user
+
+    with _engine().begin() as conn:
+        owner = require_user(conn, user)
+        search_id = create_search(
+            conn,
+            owner.id,
+            name=name,
+            text=text,
+            areas=area or [],
+            experience=experience or [],
+            work_formats=work_format or [],
+            professional_roles=role or [],
+            employment_forms=employment_form or [],
+            search_fields=search_field or [],
+            salary=salary,
+            currency=currency,
+            only_with_salary=only_with_salary,
+        )
+    out.print(f"saved search {search_id} {name!r} for {owner.login}")
+
+
+@searches_app.command("list")
+def searches_list() -> None:
+    """Every saved search with its owner and watermark."""
+    from core.searches import list_searches
+
+    with _engine().connect() as conn:
+        rows = list_searches(conn)
+    table = Table("id", "user", "name", "text", "filters", "active", "harvested up to")
+    for s in rows:
+        filters = (
+            ", ".join(
+                f"{label}={'/'.join(v)}"
+                for label, v in (
+                    ("area", s.areas),
+                    ("exp", s.experience),
+                    ("format", s.work_formats),
+                    ("role", s.professional_roles),
+                )
+                if v
+            )
+            + (f" salary≥{s.salary} {s.currency}" if s.salary else "")
+            + (" with salary" if s.only_with_salary else "")
+        )
+        table.add_row(
+            str(s.id),
+            s.user_login,
+            s.name,
+            s.text,
+            filters,
+            "yes" if s.is_active else "paused",
+            _when(s.watermark),
+        )
+    out.print(table)
+
+
+# -- etl ------------------------------------------------------------------------------------------
+
+
+def _moment(value: str, option: str, *, end: bool = False) -> datetime:
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            return datetime.combine(day, time.max if end else time.min, UTC)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise UserInputError(
+            f"{option} {value!r} is not an ISO date or time (e.g. 2026-11-20 or 2026-11-20T08:00+03:00)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@etl_app.command("run")
+def etl_run(
+    search: Annotated[
+        list[int] | None,
+        typer.Option("--search", help="Saved search id, repeatable; default: every active one."),
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Window start (ISO); with --to, a backfill.")
+    ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Window end (ISO).")] = None,
+) -> None:
+    """Harvest now, with a progress bar; prints the audit rows at the end."""
+    from etl.pipeline import audit_rows, run
+    from etl.windows import Window
+
+    window = None
+    if (date_from is None) != (date_to is None):
+        raise UserInputError("--from and --to go together")
+    if date_from and date_to:
+        start, end = _moment(date_from, "--from"), _moment(date_to, "--to", end=True)
+        if end <= start:
+            raise UserInputError("--to must be later than --from")
+        window = Window.aligned(start, min(end, datetime.now(UTC)))
+    engine, settings = _engine(), _settings()
+    with _progress() as (progress, report):
+        run_id = run(
+            engine,
+            settings,
+            search_ids=search or None,
+            window=window,
+            trigger="backfill" if window else "manual",
+            progress=report,
+        )
+        del progress
+    rows = audit_rows(engine, run_id)
+    _print_runs(rows)
+    if not rows:
+        out.print("no active saved searches: add one with `jobhunter searches add`")
+    bad = [r for r in rows if r["status"] in ("failed", "captcha", "auth")]
+    if bad:
+        raise Failure(f"{len(bad)} of {len(rows)} searches did not complete: {bad[0]['error']}")
+
+
+@etl_app.command("runs")
+def etl_runs(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 20,
+) -> None:
+    """The audit log, newest first."""
+    from etl.audit import runs
+
+    with _engine().connect() as conn:
+        rows = runs(conn, limit=limit)
+    if as_json:
+        for row in rows:
+            out.print_json(json.dumps(row, default=str, ensure_ascii=False))
+    else:
+        _print_runs(rows)
+
+
+def _print_runs(rows: list[dict[str, Any]]) -> None:
+    table = Table(
+        "run",
+        "search",
+        "trigger",
+        "window (UTC)",
+        "status",
+        "req",
+        "pages",
+        "found",
+        "new",
+        "upd",
+        "same",
+        "full",
+        "retries",
+        "error",
+        title="Harvest audit log",
+    )
+    colours = {"success": "green", "partial": "yellow", "running": "blue"}
+    for r in rows:
+        window = f"{r['window_from']:%m-%d %H:%M}–{r['window_to']:%m-%d %H:%M}" if r["window_from"] else ""
+        status = f"[{colours.get(r['status'], 'red')}]{r['status']}[/]"
+        table.add_row(
+            r["run_id"],
+            f"{r['search_id']} {r['search_name']}",
+            r["trigger"],
+            window,
+            status,
+            *(
+                str(r[k])
+                for k in (
+                    "http_requests",
+                    "pages",
+                    "found",
+                    "new",
+                    "updated",
+                    "unchanged",
+                    "details_fetched",
+                    "retries",
+                )
+            ),
+            (r["error"] or "")[:80],
+        )
+    out.print(table)
+
+
+class _progress:
+    """A rich progress display fed by the pipeline's ``progress(what, done, total)`` calls."""
+
+    def __enter__(self) -> tuple[Progress, Any]:
+        self.display = Progress(
+            TextColumn("{task.description:<22}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=False,
+        )
+        self.tasks: dict[str, Any] = {}
+        labels = {"items": "search results", "details": "full vacancies"}
+
+        def report(what: str, done: int, total: int | None) -> None:
+            if what not in self.tasks:
+                self.tasks[what] = self.display.add_task(labels.get(what, what), total=None)
+            task = self.tasks[what]
+            if total is not None:
+                current = self.display.tasks[task].completed
+                self.display.update(task, total=current + total if what == "details" else total)
+            self.display.advance(task, done)
+
+        self.display.start()
+        return self.display, report
+
+    def __exit__(self, *exc: object) -> None:
+        self.display.stop()
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
+
+
+# -- the whole product ----------------------------------------------------------------------------
+
+
+@app.command("run")
+def run_product() -> None:
+    """Start everything: the database (embedded unless JH_DATABASE_URL is set), migrations, an
+    administrator on first start, then a harvest of every active saved search."""
+    from core.db import get_engine
+    from core.migrate import upgrade
+    from core.searches import list_searches
+    from core.users import ensure_admin
+
+    settings = _settings()
+    engine = get_engine()
+    where = (
+        f"embedded PostgreSQL under {settings.var_dir / 'pg'}"
+        if not settings.database_url
+        else (engine.url.render_as_string(hide_password=True))
+    )
+    out.print(f"[bold]Job Hunter[/] · database: {where}")
+    upgrade(engine, settings.db_schema)
+    with engine.begin() as conn:
+        created = ensure_admin(conn)
+        active = list_searches(conn, active_only=True)
+    if created:
+        login, password = created
+        out.print(
+            f"[bold green]Administrator created[/]: login [bold]{login}[/], password [bold]{password}[/]"
+            " (shown only now; change it with `jobhunter users set-password admin`)"
+        )
+    if not settings.hh_token:
+        out.print(
+            "[yellow]No hh.ru application token (JH_HH_APP_TOKEN): hh.ru may refuse vacancy search "
+            "without one; see README, 'Getting an hh.ru token'.[/]"
+        )
+    if not active:
+        out.print(
+            "No active saved searches yet. Add one, for example:\n"
+            "  jobhunter searches add --user admin --name 'Python в Москве' --text python --area 1"
+        )
+        return
+    out.print(f"Harvesting {len(active)} saved search(es) from {settings.hh_base_url} …")
+    etl_run(search=None, date_from=None, date_to=None)
+
+
+# -- entry ----------------------------------------------------------------------------------------
+
+
+@app.callback()
+def _root(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details.")] = False) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    _settings()  # a wrong setting stops here, before anything else
+
+
+def main() -> None:
+    """Run the CLI, turning expected failures into one line and exit code 1 (2 for settings)."""
+    try:
+        app()
+    except SettingsError as error:
+        err.print(f"error: {error}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except (Failure, UserInputError, LookupError) as error:
+        err.print(f"error: {error}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        err.print(f"error: cannot reach the database: {reason}", highlight=False, soft_wrap=True)
+        sys.exit(1)
