@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, update
 from core.schema import searches as searches_table
 from core.searches import SavedSearch, list_searches
 from core.settings import Settings
-from etl import audit, dictionaries, load
+from etl import audit, dictionaries, housekeeping, load
 from etl.extract import extract, search_params
 from etl.hh_client import HHAuthError, HHCaptchaRequired, HHClient, HHError, HHNotFound
 from etl.transform import details_row, vacancy_row
@@ -292,6 +292,8 @@ def run(
     client = client or HHClient.from_settings(settings)
     try:
         dictionaries.refresh(engine, client, max_age=timedelta(hours=settings.dictionaries_max_age_hours))
+        with engine.begin() as conn:
+            housekeeping.prune_raw(conn, retention=timedelta(days=settings.raw_retention_days))
         for search in chosen:
             harvest_search(
                 engine,

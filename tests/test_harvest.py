@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from core.schema import searches, user_vacancies, vacancies
+from core.schema import raw, searches, user_vacancies, vacancies
 from core.searches import list_searches
 from etl.pipeline import run
 from etl.windows import Window
@@ -254,3 +254,18 @@ def test_dictionaries_are_cached_and_rates_normalise_salaries(
     assert count(
         engine, "t01_jh_vacancies", "salary_currency = 'USD' AND salary_from_rub > salary_from * 50"
     ) == count(engine, "t01_jh_vacancies", "salary_currency = 'USD' AND salary_from IS NOT NULL")
+
+
+def test_landed_answers_are_pruned_after_their_retention(engine, settings_factory, fake_hh, last_day, window):
+    fake_hh.add(make_vacancies(5, *last_day))
+    add_user_and_search(engine)
+    settings = settings_factory(hh_base_url=fake_hh.url, raw_retention_days=3)
+    run(engine, settings, window=window)
+    with engine.begin() as conn:
+        conn.execute(raw.update().values(fetched_at=func.now() - timedelta(days=4)))
+
+    run(engine, settings, window=window)  # lands its own answers, prunes the old ones
+
+    assert count(engine, "t09_jh_raw", "fetched_at < now() - interval '3 days'") == 0
+    assert count(engine, "t09_jh_raw") == 1  # this run's search page (nothing needed refetching)
+    assert count(engine, "t01_jh_vacancies") == 5  # vacancies are never pruned
