@@ -146,23 +146,38 @@ def landed_ids(run_id: str, search_id: int) -> Any:
     )
 
 
-def pending_details(conn: Connection, *, run_id: str, search_id: int) -> list[tuple[int, str]]:
-    """Vacancies of this run whose full text is missing or older than their search item."""
+def pending_details(
+    conn: Connection, *, run_id: str, search_id: int, include_fresh: bool = False
+) -> list[tuple[int, str]]:
+    """Vacancies of this run whose full text is missing or older than their search item
+    (every vacancy of the run with ``include_fresh``), with their content hash."""
     query = (
         select(vacancies.c.id, vacancies.c.content_hash)
         .outerjoin(details, details.c.vacancy_id == vacancies.c.id)
-        .where(
-            vacancies.c.id.in_(landed_ids(run_id, search_id)),
+        .where(vacancies.c.id.in_(landed_ids(run_id, search_id)))
+        .order_by(vacancies.c.id)
+    )
+    if not include_fresh:
+        query = query.where(
             vacancies.c.closed_at.is_(None),
             or_(details.c.vacancy_id.is_(None), details.c.source_hash != vacancies.c.content_hash),
         )
-        .order_by(vacancies.c.id)
-    )
     return [(row.id, row.content_hash) for row in conn.execute(query)]
 
 
-def upsert_details(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Store full vacancies (sanitised description, skills) in one statement."""
+def landed_payloads(conn: Connection, *, run_id: str, search_id: int, kind: str) -> list[dict[str, Any]]:
+    """The answers a run landed, oldest first."""
+    query = (
+        select(raw.c.payload)
+        .where(raw.c.run_id == run_id, raw.c.search_id == search_id, raw.c.kind == kind)
+        .order_by(raw.c.id)
+    )
+    return list(conn.execute(query).scalars())
+
+
+def upsert_details(conn: Connection, rows: Sequence[dict[str, Any]], *, force: bool = False) -> None:
+    """Store full vacancies (sanitised description, skills) in one statement; an unchanged
+    source is skipped unless ``force`` (a replay after a transform change)."""
     if not rows:
         return
     stmt = insert(details)
@@ -181,7 +196,7 @@ def upsert_details(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
             },
             "fetched_at": func.now(),
         },
-        where=details.c.source_hash != stmt.excluded.source_hash,
+        where=None if force else details.c.source_hash != stmt.excluded.source_hash,
     )
     conn.execute(stmt, list(rows))
 

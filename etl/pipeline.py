@@ -311,6 +311,29 @@ def run(
     return run_id
 
 
+def replay(engine: Engine, run_id: str) -> list[dict[str, Any]]:
+    """Transform and load a run again from its landed answers, without asking hh.ru anything.
+
+    Useful after a fix to the transform: vacancies whose stored columns change are updated,
+    and the full texts are rebuilt from the landed full vacancies.
+    """
+    rows = audit_rows(engine, run_id)
+    if not rows:
+        raise LookupError(f"no harvest run with id {run_id!r} (see `jobhunter etl runs`)")
+    for row in rows:
+        [search] = select_searches(engine, [row["search_id"]])
+        step_load(engine, run_id=run_id, search=search, observed_at=row["window_to"])
+        with engine.begin() as conn:
+            hashes = dict(load.pending_details(conn, run_id=run_id, search_id=search.id, include_fresh=True))
+            landed = load.landed_payloads(conn, run_id=run_id, search_id=search.id, kind="vacancy")
+            load.upsert_details(
+                conn,
+                [details_row(p, hashes[int(p["id"])]) for p in landed if int(p["id"]) in hashes],
+                force=True,
+            )
+    return audit_rows(engine, run_id)
+
+
 def audit_rows(engine: Engine, run_id: str) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         return audit.runs(conn, run_id=run_id, limit=10_000)

@@ -310,6 +310,14 @@ def etl_run(
         raise Failure(f"{len(bad)} of {len(rows)} searches did not complete: {bad[0]['error']}")
 
 
+@etl_app.command("replay")
+def etl_replay(run_id: Annotated[str, typer.Argument(help="A run id from `jobhunter etl runs`.")]) -> None:
+    """Transform and load a run again from its landed hh.ru answers (no request to hh.ru)."""
+    from etl.pipeline import replay
+
+    _print_runs(replay(_engine(), run_id))
+
+
 @etl_app.command("runs")
 def etl_runs(
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table.")] = False,

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from core.schema import raw, searches, user_vacancies, vacancies
+from core.schema import details, raw, searches, user_vacancies, vacancies
 from core.searches import list_searches
-from etl.pipeline import run
+from etl.pipeline import replay, run
 from etl.windows import Window
 from tests.helpers import add_user_and_search, audit, count, snapshot
 from tests.helpers import vacancies as make_vacancies
@@ -269,3 +269,21 @@ def test_landed_answers_are_pruned_after_their_retention(engine, settings_factor
     assert count(engine, "t09_jh_raw", "fetched_at < now() - interval '3 days'") == 0
     assert count(engine, "t09_jh_raw") == 1  # this run's search page (nothing needed refetching)
     assert count(engine, "t01_jh_vacancies") == 5  # vacancies are never pruned
+
+
+def test_a_run_can_be_replayed_from_the_landing_table_without_hh(
+    engine, settings_factory, fake_hh, last_day, window
+):
+    fake_hh.add(make_vacancies(25, *last_day))
+    add_user_and_search(engine)
+    run_id = run(engine, settings_factory(hh_base_url=fake_hh.url), window=window)
+    with engine.begin() as conn:  # as if an older transform had stored something else
+        conn.execute(vacancies.update().values(name="испорчено", content_hash="old"))
+        conn.execute(details.update().values(description_safe="испорчено"))
+    fake_hh.stop()  # hh.ru is out of reach
+
+    [row] = replay(engine, run_id)
+
+    assert row["updated"] == 25
+    assert count(engine, "t01_jh_vacancies", "name = 'испорчено'") == 0
+    assert count(engine, "t06_jh_details", "description_safe = 'испорчено'") == 0

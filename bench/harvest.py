@@ -1,0 +1,586 @@
+"""Harvest benchmark: requests against the minimum, wall time against its floor, load throughput.
+
+    .venv/bin/python bench/harvest.py [--quick]
+
+Needs nothing but PostgreSQL: ``JH_BENCH_DATABASE_URL``, else ``JH_TEST_DATABASE_URL``, else a
+throw-away embedded server. Everything happens in a fresh schema that is dropped at the end;
+hh.ru is the local fake (``tests/fakes/hh.py``) with injected latency. A measurement tool: it
+prints figures and targets side by side and asserts nothing about time.
+
+1. harvest N new vacancies through ``etl.pipeline.run`` at 50 ms per request, 4 in flight;
+2. run the same window again (nothing may be fetched or changed);
+3. time ``etl.load.upsert_vacancies`` alone (insert, unchanged, seen again, 10 % changed) and
+   ``etl.pipeline.step_load`` end to end from the landing table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import math
+import os
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `python bench/harvest.py` puts bench/ first, not the repo root
+    sys.path.insert(0, str(ROOT))
+
+from rich.console import Console  # noqa: E402
+from rich.progress import (  # noqa: E402
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table  # noqa: E402
+from sqlalchemy import Engine, create_engine, text  # noqa: E402
+
+from core.db import make_engine, sqlalchemy_url  # noqa: E402
+from core.migrate import upgrade  # noqa: E402
+from core.schema import metadata, vacancies  # noqa: E402
+from core.searches import SavedSearch, list_searches  # noqa: E402
+from core.settings import Settings, load_settings  # noqa: E402
+from etl import dictionaries, load, pipeline  # noqa: E402
+from etl.synthetic import generate_vacancies, to_search_item  # noqa: E402
+from etl.transform import currency_rates, vacancy_row  # noqa: E402
+from etl.windows import Window  # noqa: E402
+from tests.fakes.hh import DICTIONARIES, FakeHH  # noqa: E402
+from tests.helpers import add_user_and_search, audit, snapshot  # noqa: E402
+
+USER_AGENT = "JobHunterBench/1.0 (bench@example.com)"
+LATENCY = 0.050  # seconds the fake waits before answering each request
+CONCURRENCY = 4
+RATE_LIMIT = 1000  # requests per second: high enough never to bind
+PER_PAGE = 100
+BATCH = pipeline.LOAD_BATCH  # rows per transaction, as step_load does
+CHANGED_SHARE = 0.10
+
+TARGET_REQUEST_OVERHEAD = 0.05
+TARGET_WALL_OVER_FLOOR = 1.3
+TARGET_LOAD_ROWS_PER_S = 20_000
+
+
+@dataclass(frozen=True)
+class Sizes:
+    harvest: int
+    loads: tuple[int, ...]
+    step_load: int
+
+
+FULL = Sizes(harvest=5_000, loads=(10_000, 100_000), step_load=100_000)
+QUICK = Sizes(harvest=1_000, loads=(10_000,), step_load=10_000)
+
+
+# -- formatting ------------------------------------------------------------------------------------
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:,.2f} s"
+
+
+def _met(ok: bool) -> str:
+    return "[green]yes[/]" if ok else "[red]NO[/]"
+
+
+def _maxrss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold")
+    for i, name in enumerate(columns):
+        table.add_column(name, justify="left" if i == 0 else "right")
+    return table
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+# -- environment -----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def database() -> Iterator[tuple[str, str]]:
+    """``(url, where)``: the configured PostgreSQL, else a throw-away embedded server."""
+    for name in ("JH_BENCH_DATABASE_URL", "JH_TEST_DATABASE_URL"):
+        if os.environ.get(name):
+            yield sqlalchemy_url(os.environ[name]), name
+            return
+    from core import embedded
+
+    with tempfile.TemporaryDirectory(prefix="jh-bench-pg-") as tmp:
+        url = embedded.start(Path(tmp))
+        try:
+            yield url, "embedded server"
+        finally:
+            import pgserver
+
+            pgserver.get_server(Path(tmp).resolve() / "pg").cleanup()
+
+
+@contextlib.contextmanager
+def bench_schema(url: str) -> Iterator[str]:
+    """A freshly migrated schema of our own, dropped at the end."""
+    name = f"jh_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url)
+    try:
+        upgrade(admin, name)
+        yield name
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        admin.dispose()
+
+
+def empty_tables(engine: Engine, settings: Settings) -> None:
+    tables = ", ".join(f'"{settings.db_schema}"."{t.name}"' for t in metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+def empty_vacancies(engine: Engine, settings: Settings) -> None:
+    with engine.begin() as conn:
+        conn.execute(text(f'TRUNCATE "{settings.db_schema}"."{vacancies.name}" CASCADE'))
+
+
+def vacuum(engine: Engine, settings: Settings) -> None:
+    """VACUUM ANALYZE the vacancies table (outside a transaction), so passes start alike."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'VACUUM ANALYZE "{settings.db_schema}"."{vacancies.name}"'))
+
+
+# -- 1 and 2: the harvest --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UI:
+    """Tables go to ``out`` (stdout), progress bars to ``bars`` (stderr)."""
+
+    out: Console
+    bars: Console
+
+
+@dataclass
+class StepTimes:
+    """Wall time per pipeline step, measured by wrapping the step functions during one run."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @contextlib.contextmanager
+    def wrapped(self) -> Iterator[None]:
+        targets: list[tuple[Any, str, str]] = [
+            (dictionaries, "refresh", "dictionaries"),
+            (pipeline, "step_start", "start"),
+            (pipeline, "step_extract", "extract"),
+            (pipeline, "step_load", "load"),
+            (pipeline, "step_details", "details"),
+            (pipeline, "step_finish", "finish"),
+        ]
+        originals = [(module, attr, getattr(module, attr)) for module, attr, _ in targets]
+        for (module, attr, label), (_, _, original) in zip(targets, originals, strict=True):
+            setattr(module, attr, self._timed(label, original))
+        try:
+            yield
+        finally:
+            for module, attr, original in originals:
+                setattr(module, attr, original)
+
+    def _timed(self, label: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+
+        return timed
+
+
+def run_harvest(
+    engine: Engine, settings: Settings, window: Window, ui: UI, label: str
+) -> tuple[str, float, StepTimes]:
+    times = StepTimes()
+    with _progress(ui.bars) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(what: str, done: int, total: int | None) -> None:
+            if what not in tasks:
+                name = "search items" if what == "items" else "full vacancies"
+                tasks[what] = bar.add_task(f"{label}: {name}", total=total)
+            if total is not None:
+                bar.update(tasks[what], total=total)
+            bar.advance(tasks[what], done)
+
+        with times.wrapped():
+            started = time.perf_counter()
+            run_id = pipeline.run(engine, settings, window=window, progress=progress)
+            wall = time.perf_counter() - started
+    return run_id, wall, times
+
+
+def changed_rows(before: dict[str, list[tuple[Any, ...]]], after: dict[str, list[tuple[Any, ...]]]) -> int:
+    changed = 0
+    for name in before.keys() | after.keys():
+        old, new = before.get(name, []), after.get(name, [])
+        changed += abs(len(old) - len(new)) + sum(1 for a, b in zip(old, new, strict=False) if a != b)
+    return changed
+
+
+def harvest_scenarios(
+    engine: Engine, settings: Settings, fake: FakeHH, n: int, ui: UI
+) -> dict[str, Any]:
+    now = datetime.now(UTC).replace(microsecond=0)
+    start, end = now - timedelta(days=2), now - timedelta(minutes=30)
+    fake.add(generate_vacancies(n, seed=7, start=start, end=end, first_id=100_000_000))
+    fake.latency = LATENCY
+    add_user_and_search(engine, "bench", name="Все вакансии", text="")
+    window = Window.aligned(start - timedelta(hours=1), now - timedelta(minutes=10))
+
+    fake.reset_log()
+    run_id, wall, times = run_harvest(engine, settings, window, ui, "run 1")
+    [row] = audit(engine, run_id)
+    fake_all, fake_search, fake_vacancy = fake.count(), fake.count("search"), fake.count("vacancy")
+
+    found = row["found"]
+    minimum = math.ceil(found / PER_PAGE) + row["new"]
+    overhead = row["http_requests"] / minimum - 1 if minimum else 0.0
+    floor = minimum * LATENCY / CONCURRENCY
+    ratio = wall / floor if floor else float("nan")
+
+    first = _table(
+        f"1. Harvest of {_n(n)} new vacancies at {LATENCY * 1000:.0f} ms per request, "
+        f"concurrency {CONCURRENCY}, rate limit {RATE_LIMIT}/s",
+        "figure",
+        "value",
+        "target",
+        "met",
+    )
+    first.add_row("status", row["status"], "success", _met(row["status"] == "success"))
+    first.add_row("found / new / details fetched", f"{found} / {row['new']} / {row['details_fetched']}", "", "")
+    first.add_row("requests made (audit: pages + full vacancies)", _n(row["http_requests"]), "", "")
+    first.add_row(
+        "  requests seen by the fake: search / vacancy / all",
+        f"{fake_search} / {fake_vacancy} / {fake_all}",
+        "",
+        "",
+    )
+    first.add_row("  pages landed / retries", f"{row['pages']} / {row['retries']}", "", "")
+    first.add_row(
+        "requests minimum (⌈found/100⌉ pages + 1 per new)",
+        f"{math.ceil(found / PER_PAGE)} + {row['new']} = {_n(minimum)}",
+        "",
+        "",
+    )
+    first.add_row(
+        "overhead vs minimum",
+        f"{overhead:.2%}",
+        f"≤ {TARGET_REQUEST_OVERHEAD:.0%}",
+        _met(overhead <= TARGET_REQUEST_OVERHEAD),
+    )
+    first.add_row("wall time (pipeline.run)", _s(wall), "", "")
+    first.add_row(f"floor = minimum × {LATENCY * 1000:.0f} ms / {CONCURRENCY}", _s(floor), "", "")
+    first.add_row(
+        "wall / floor",
+        f"{ratio:.2f}×",
+        f"≤ {TARGET_WALL_OVER_FLOOR}×",
+        _met(ratio <= TARGET_WALL_OVER_FLOOR),
+    )
+    first.add_row("vacancies per second", f"{row['new'] / wall:,.1f}", "", "")
+    ui.out.print(first)
+
+    steps = _table("1b. Where run 1's wall time goes (per pipeline step)", "step", "wall", "share", "floor")
+    step_floor = {
+        "extract": row["pages"] * LATENCY / CONCURRENCY,
+        "details": row["details_fetched"] * LATENCY / CONCURRENCY,
+    }
+    for name in ("dictionaries", "start", "extract", "load", "details", "finish"):
+        seconds = times.seconds.get(name, 0.0)
+        shown_floor = _s(step_floor[name]) if name in step_floor else ""
+        steps.add_row(name, _s(seconds), f"{seconds / wall:.1%}", shown_floor)
+    other = wall - sum(times.seconds.values())
+    steps.add_row("other (select searches, client)", _s(other), f"{other / wall:.1%}", "")
+    ui.out.print(steps)
+
+    before = snapshot(engine)
+    fake.reset_log()
+    run_id2, wall2, _ = run_harvest(engine, settings, window, ui, "run 2")
+    [row2] = audit(engine, run_id2)
+    diff = changed_rows(before, snapshot(engine))
+
+    second = _table("2. Second run over the same window", "figure", "value", "target", "met")
+    second.add_row("status", row2["status"], "success", _met(row2["status"] == "success"))
+    second.add_row(
+        "requests made (audit) / seen by the fake",
+        f"{row2['http_requests']} / {fake.count()}",
+        f"{math.ceil(found / PER_PAGE)} + 0",
+        "",
+    )
+    second.add_row(
+        "full vacancies fetched (audit / fake)",
+        f"{row2['details_fetched']} / {fake.count('vacancy')}",
+        "0",
+        _met(row2["details_fetched"] == 0 and fake.count("vacancy") == 0),
+    )
+    second.add_row(
+        "new / updated / unchanged",
+        f"{row2['new']} / {row2['updated']} / {row2['unchanged']}",
+        f"0 / 0 / {found}",
+        _met((row2["new"], row2["updated"], row2["unchanged"]) == (0, 0, found)),
+    )
+    second.add_row("rows changed (snapshot of product tables)", str(diff), "0", _met(diff == 0))
+    second.add_row("wall time", _s(wall2), "", "")
+    ui.out.print(second)
+    fake.latency = 0.0
+    return {"ratio": ratio, "overhead": overhead}
+
+
+# -- 3: the load -----------------------------------------------------------------------------------
+
+
+def build_rows(
+    n: int, rates: dict[str, float], bar: Progress, *, first_id: int = 200_000_000
+) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]], float, float]:
+    """Rows for ``n`` vacancies and changed rows for every tenth; (rows, changed, generate_s, transform_s)."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    source = generate_vacancies(n, seed=23, start=now - timedelta(days=7), end=now, first_id=first_id)
+    rows: list[dict[str, Any]] = []
+    changed: dict[int, dict[str, Any]] = {}
+    every = round(1 / CHANGED_SHARE)
+    generate_s = transform_s = 0.0
+    task = bar.add_task(f"build {_n(n)} rows", total=n)
+    while True:
+        started = time.perf_counter()
+        items = [to_search_item(v) for v in itertools.islice(source, BATCH)]
+        generate_s += time.perf_counter() - started
+        if not items:
+            break
+        started = time.perf_counter()
+        for item in items:
+            rows.append(vacancy_row(item, rates))
+        transform_s += time.perf_counter() - started
+        for i, item in enumerate(items, start=len(rows) - len(items)):
+            if i % every == 0:
+                changed[i] = vacancy_row({**item, "name": item["name"] + " (обновлено)"}, rates)
+        bar.advance(task, len(items))
+    bar.remove_task(task)
+    return rows, changed, generate_s, transform_s
+
+
+def timed_upsert(
+    engine: Engine, rows: list[dict[str, Any]], observed_at: datetime, bar: Progress, label: str
+) -> tuple[float, load.LoadCounts]:
+    total = load.LoadCounts()
+    task = bar.add_task(label, total=len(rows))
+    started = time.perf_counter()
+    for i in range(0, len(rows), BATCH):
+        batch = rows[i : i + BATCH]
+        with engine.begin() as conn:
+            counts = load.upsert_vacancies(conn, batch, observed_at)
+        total.new += counts.new
+        total.updated += counts.updated
+        total.unchanged += counts.unchanged
+        bar.advance(task, len(batch))
+    seconds = time.perf_counter() - started
+    bar.remove_task(task)
+    return seconds, total
+
+
+def load_scenarios(engine: Engine, settings: Settings, sizes: Sizes, ui: UI) -> list[float]:
+    rates = currency_rates(DICTIONARIES)
+    table = _table(
+        f"3. Database load: etl.load.upsert_vacancies, {BATCH:,} rows per transaction",
+        "rows",
+        "pass",
+        "new / updated / unchanged",
+        "seconds",
+        "rows/s",
+        "target",
+        "met",
+    )
+    insert_rates: list[float] = []
+    t0 = datetime.now(UTC).replace(microsecond=0)
+    for n in sizes.loads:
+        empty_vacancies(engine, settings)
+        with _progress(ui.bars) as bar:
+            rows, changed, generate_s, transform_s = build_rows(n, rates, bar)
+            table.add_row(_n(n), "generate search items (not timed below)", "", _s(generate_s), "", "", "")
+            table.add_row("", "transform: vacancy_row", "", _s(transform_s), _n(n / transform_s), "", "")
+            mutated = [changed.get(i, row) for i, row in enumerate(rows)]
+            passes = [
+                ("insert into an empty table", rows, t0),
+                ("again, unchanged, same observed_at (no write)", rows, t0),
+                ("again, unchanged, seen later (seen columns)", rows, t0 + timedelta(hours=1)),
+                (f"again, {CHANGED_SHARE:.0%} changed, seen later", mutated, t0 + timedelta(hours=2)),
+            ]
+            for label, data, observed in passes:
+                vacuum(engine, settings)
+                seconds, counts = timed_upsert(engine, data, observed, bar, f"{_n(n)}: {label}")
+                rate = n / seconds
+                if label.startswith("insert"):
+                    insert_rates.append(rate)
+                table.add_row(
+                    "",
+                    label,
+                    f"{len(counts.new)} / {len(counts.updated)} / {counts.unchanged}",
+                    _s(seconds),
+                    _n(rate),
+                    f"≥ {_n(TARGET_LOAD_ROWS_PER_S)}",
+                    _met(rate >= TARGET_LOAD_ROWS_PER_S),
+                )
+        del rows, changed, mutated, passes
+    table.add_row("", f"peak RSS so far: {_maxrss_mib():,.0f} MiB", "", "", "", "", "")
+    ui.out.print(table)
+    return insert_rates
+
+
+def land_pages(
+    engine: Engine, *, run_id: str, search_id: int, n: int, bar: Progress
+) -> tuple[float, float, int]:
+    """Land ``n`` search items as 100-item pages; (generate_s, land_s, pages)."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    source = generate_vacancies(n, seed=29, start=now - timedelta(days=7), end=now, first_id=300_000_000)
+    generate_s = land_s = 0.0
+    pages = 0
+    task = bar.add_task(f"land {_n(n)} search items", total=n)
+    while True:
+        started = time.perf_counter()
+        answers = []
+        for _ in range(20):
+            items = [to_search_item(v) for v in itertools.islice(source, PER_PAGE)]
+            if not items:
+                break
+            answers.append((f"bench#{pages}", {"found": n, "page": pages, "per_page": PER_PAGE, "items": items}))
+            pages += 1
+        generate_s += time.perf_counter() - started
+        if not answers:
+            break
+        started = time.perf_counter()
+        with engine.begin() as conn:
+            load.land_raw(conn, run_id=run_id, search_id=search_id, kind="search_page", answers=answers)
+        land_s += time.perf_counter() - started
+        bar.advance(task, sum(len(a[1]["items"]) for a in answers))
+    bar.remove_task(task)
+    return generate_s, land_s, pages
+
+
+def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> None:
+    empty_tables(engine, settings)
+    _, search_id = add_user_and_search(engine, "loader", name="Загрузка", text="")
+    with engine.connect() as conn:
+        [search] = list_searches(conn, ids=[search_id])
+        dictionaries.store(conn, "dictionaries", DICTIONARIES)
+        conn.commit()
+    run_id = "bench__step_load"
+    now = datetime.now(UTC).replace(microsecond=0)
+    window = Window.aligned(now - timedelta(days=7, hours=1), now)
+    table = _table(
+        f"3b. etl.pipeline.step_load end to end from the landing table, {_n(n)} vacancies",
+        "pass",
+        "received / new / unchanged / linked",
+        "seconds",
+        "rows/s",
+        "target",
+        "met",
+    )
+    with _progress(ui.bars) as bar:
+        generate_s, land_s, pages = land_pages(engine, run_id=run_id, search_id=search.id, n=n, bar=bar)
+    table.add_row("generate search items (not part of step_load)", "", _s(generate_s), "", "", "")
+    table.add_row(f"land {pages:,} pages with load.land_raw", "", _s(land_s), _n(n / land_s), "", "")
+    pipeline.step_start(engine, run_id=run_id, search=search, trigger="backfill", window=window)
+    vacuum(engine, settings)
+    for label in ("first load: every vacancy new", "re-run: every vacancy unchanged"):
+        with ui.bars.status(f"step_load: {label}"):
+            started = time.perf_counter()
+            stats = _step_load(engine, run_id, search, window.end)
+            seconds = time.perf_counter() - started
+        rate = stats["received"] / seconds
+        table.add_row(
+            label,
+            f"{stats['received']} / {stats['new']} / {stats['unchanged']} / {stats['linked']}",
+            _s(seconds),
+            _n(rate),
+            f"≥ {_n(TARGET_LOAD_ROWS_PER_S)}",
+            _met(rate >= TARGET_LOAD_ROWS_PER_S),
+        )
+    table.add_row(f"peak RSS of the process: {_maxrss_mib():,.0f} MiB", "", "", "", "", "")
+    ui.out.print(table)
+
+
+def _step_load(engine: Engine, run_id: str, search: SavedSearch, observed_at: datetime) -> dict[str, Any]:
+    return pipeline.step_load(engine, run_id=run_id, search=search, observed_at=observed_at)
+
+
+# -- main ------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 130
+    console = Console(width=width, highlight=False)
+    ui = UI(out=console, bars=Console(stderr=True))
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        url, where = stack.enter_context(database())
+        schema = stack.enter_context(bench_schema(url))
+        fake = stack.enter_context(FakeHH())
+        settings = load_settings(
+            database_url=url,
+            db_schema=schema,
+            var_dir=Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jh-bench-"))) / "var",
+            hh_base_url=fake.url,
+            hh_user_agent=USER_AGENT,
+            hh_rate_limit=RATE_LIMIT,
+            hh_concurrency=CONCURRENCY,
+            hh_timeout=30,
+            hh_max_retries=3,
+            hh_backoff_base=0.05,
+            hh_backoff_max=0.5,
+            _env_file=None,
+        )
+        engine = make_engine(settings)
+        stack.callback(engine.dispose)
+        with engine.connect() as conn:
+            version = conn.execute(text("SHOW server_version")).scalar_one()
+        console.print(
+            f"Job Hunter harvest benchmark{' (--quick)' if args.quick else ''}: "
+            f"PostgreSQL {version} from {where}, schema {schema}, Python {sys.version.split()[0]}, "
+            f"{os.cpu_count()} CPUs"
+        )
+        harvest_scenarios(engine, settings, fake, sizes.harvest, ui)
+        load_scenarios(engine, settings, sizes, ui)
+        step_load_scenario(engine, settings, sizes.step_load, ui)
+    console.print(f"total {_s(time.perf_counter() - started)}, peak RSS {_maxrss_mib():,.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
