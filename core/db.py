@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import URL, Engine, create_engine
 
 from core.schema import SCHEMA
 from core.settings import Settings, get_settings
@@ -27,10 +27,18 @@ def database_url(settings: Settings) -> str:
     return embedded.start(settings.var_dir)
 
 
-def make_engine(settings: Settings, url: str | None = None) -> Engine:
-    """An engine whose tables land in ``settings.db_schema`` (the schema in code is ``jh``)."""
+def make_engine(settings: Settings, url: str | URL | None = None) -> Engine:
+    """An engine whose tables land in ``settings.db_schema`` (the schema in code is ``jh``).
+
+    ``url`` overrides the settings: a string, or a ``URL`` (e.g. from an Airflow connection,
+    whose host may be a Unix-socket directory).
+    """
+    if isinstance(url, URL):
+        target: str | URL = url.set(drivername="postgresql+psycopg")
+    else:
+        target = sqlalchemy_url(url) if url else database_url(settings)
     engine = create_engine(
-        sqlalchemy_url(url) if url else database_url(settings),
+        target,
         pool_pre_ping=True,
         pool_size=5,
         max_overflow=10,

@@ -23,9 +23,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    literal_column,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
+from sqlalchemy.sql.elements import ColumnElement
 
 SCHEMA = "jh"
 
@@ -60,6 +63,13 @@ users = Table(
     Column("is_active", Boolean, nullable=False, server_default=text("true")),
     _ts("created_at", nullable=False, server_default=NOW),
     _ts("last_login_at"),
+    Column(
+        "preferences",
+        JSONB,
+        nullable=False,
+        server_default=text("'{}'::jsonb"),
+        comment="web app settings of this user: theme, language, grid column layout",
+    ),
     CheckConstraint("role IN ('admin', 'user')", name="role"),
     CheckConstraint("login = lower(login) AND length(login) BETWEEN 1 AND 64", name="login"),
     comment="People who log in; passwords are stored as argon2 hashes only.",
@@ -254,4 +264,70 @@ dictionaries = Table(
     Column("payload", JSONB, nullable=False),
     _ts("fetched_at", nullable=False, server_default=NOW),
     comment="hh.ru reference data cached for a day: currency rates, areas, professional roles.",
+)
+
+
+# -- web app (migration 0002) ---------------------------------------------------------------------
+
+
+def vacancy_search_document(table: Table = vacancies) -> ColumnElement:
+    """The Russian full-text document of a vacancy's search item: title, employer and snippets.
+
+    ``ix_t01_jh_vacancies_search_document`` indexes exactly this expression, so a query must
+    build it with this function (constants are literal SQL, not parameters) to use the index.
+    """
+    space = literal_column("' '")
+    empty = literal_column("''")
+    parts = [
+        func.coalesce(table.c[name], empty)
+        for name in ("name", "employer_name", "snippet_requirement", "snippet_responsibility")
+    ]
+    document = parts[0]
+    for part in parts[1:]:
+        document = document.op("||")(space).op("||")(part)
+    return func.to_tsvector(literal_column("'russian'::regconfig"), document)
+
+
+Index(
+    "ix_t01_jh_vacancies_search_document",
+    vacancy_search_document(),
+    postgresql_using="gin",
+    _table=vacancies,
+)
+Index(
+    "ix_t01_jh_vacancies_name_trgm",
+    vacancies.c.name,
+    postgresql_using="gin",
+    postgresql_ops={"name": "gin_trgm_ops"},
+)
+Index(
+    "ix_t01_jh_vacancies_employer_name_trgm",
+    vacancies.c.employer_name,
+    postgresql_using="gin",
+    postgresql_ops={"employer_name": "gin_trgm_ops"},
+)
+Index("ix_t01_jh_vacancies_salary_from_rub", vacancies.c.salary_from_rub.desc().nulls_last())
+Index("ix_t01_jh_vacancies_salary_to_rub", vacancies.c.salary_to_rub.desc().nulls_last())
+Index("ix_t01_jh_vacancies_first_seen_at", vacancies.c.first_seen_at)
+
+banned_employers = Table(
+    "t11_jh_banned_employers",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("employer_id", Text, primary_key=True, comment="hh.ru employer id"),
+    Column("employer_name", Text, comment="as it was when banned, for the list of bans"),
+    _ts("banned_at", nullable=False, server_default=NOW),
+    comment="Employers a user never wants to see: every vacancy of theirs is hidden for that user.",
+)
+
+login_failures = Table(
+    "t12_jh_login_failures",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("login", Text, nullable=False, comment="as typed, lower-cased; may name no user"),
+    Column("ip", Text, nullable=False),
+    _ts("failed_at", nullable=False, server_default=NOW),
+    Index(None, "login", "ip", "failed_at"),
+    Index(None, "failed_at"),
+    comment="Failed web logins, for throttling (see webapp.auth); pruned after a day.",
 )

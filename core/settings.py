@@ -51,7 +51,18 @@ class Settings(BaseSettings):
 
     # Housekeeping
     raw_retention_days: int = Field(14, ge=0, le=3650)
+    recheck_after_days: int = Field(3, ge=1, le=365, description="re-check vacancies unseen this long")
+    recheck_limit: int = Field(500, ge=0, le=100_000, description="vacancies re-checked per housekeeping run")
     dictionaries_max_age_hours: int = Field(24, ge=1, le=24 * 30)
+
+    # Web
+    web_secret_key: SecretStr | None = Field(
+        None, description="signs session cookies; unset: generated once into <var_dir>/web_secret_key"
+    )
+    web_host: str = Field("127.0.0.1", description="address `jobhunter web` listens on")
+    web_port: int = Field(8050, ge=1, le=65535, description="port `jobhunter web` listens on")
+    web_secure_cookies: bool = Field(False, description="mark cookies Secure (set when served over HTTPS)")
+    web_session_days: int = Field(14, ge=1, le=365, description="how long a login lasts")
 
     @field_validator("db_schema")
     @classmethod

@@ -105,7 +105,7 @@ def step_extract(
     except HHError as error:
         stats = _failure(error)
     stats |= {"http_requests": client.stats.requests - before[0], "retries": client.stats.retries - before[1]}
-    _record(engine, run_id, search.id, "extract", stats)
+    record(engine, run_id, search.id, "extract", stats)
     return stats
 
 
@@ -135,7 +135,7 @@ def step_load(engine: Engine, *, run_id: str, search: SavedSearch, observed_at: 
             new, updated = new + len(counts.new), updated + len(counts.updated)
             unchanged += counts.unchanged
     stats = {"received": len(seen), "new": new, "updated": updated, "unchanged": unchanged, "linked": linked}
-    _record(engine, run_id, search.id, "load", stats)
+    record(engine, run_id, search.id, "load", stats)
     return stats
 
 
@@ -208,7 +208,7 @@ def step_details(
             "status": "partial",
             "error": f"{failed} full vacancies could not be fetched; next run retries",
         }
-    _record(engine, run_id, search.id, "details", stats)
+    record(engine, run_id, search.id, "details", stats)
     return stats
 
 
@@ -225,9 +225,24 @@ def step_finish(engine: Engine, *, run_id: str, search: SavedSearch, window: Win
     return status
 
 
-def _record(engine: Engine, run_id: str, search_id: int, step: str, stats: dict[str, Any]) -> None:
+def record(engine: Engine, run_id: str, search_id: int, step: str, stats: dict[str, Any]) -> None:
+    """Store a step's figures in the run's audit row."""
     with engine.begin() as conn:
         audit.record_step(conn, run_id=run_id, search_id=search_id, step=step, stats=stats)
+
+
+def guarded(
+    engine: Engine, run_id: str, search_id: int, step: str, work: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Run a step; an unexpected error is recorded as the step's failure, then raised (to be retried).
+
+    A successful retry records the step again, replacing the failure.
+    """
+    try:
+        return work()
+    except Exception as error:
+        record(engine, run_id, search_id, step, _failure(error))
+        raise
 
 
 def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -257,7 +272,7 @@ def harvest_search(
         step_details(engine, client, run_id=run_id, search=search, progress=progress)
     except Exception as error:  # recorded, then the next search goes on
         _log.exception("harvest of search %s failed", search.id)
-        _record(engine, run_id, search.id, "error", _failure(error))
+        record(engine, run_id, search.id, "error", _failure(error))
     return step_finish(engine, run_id=run_id, search=search, window=window)
 
 

@@ -10,9 +10,16 @@ from datetime import UTC, datetime, timedelta
 STEP = timedelta(minutes=5)  # hh.ru rounds date_from / date_to to 5 minutes
 
 
+def utc(moment: datetime) -> datetime:
+    """An aware ``moment`` as a plain ``datetime`` in UTC (pendulum's DateTime included)."""
+    if moment.tzinfo is None:
+        raise ValueError("window bounds must carry a time zone")
+    return datetime.fromtimestamp(moment.timestamp(), tz=UTC)
+
+
 def floor_step(moment: datetime) -> datetime:
     """``moment`` in UTC rounded down to hh.ru's 5-minute grid."""
-    moment = moment.astimezone(UTC)
+    moment = utc(moment)
     return moment - timedelta(
         minutes=moment.minute % 5, seconds=moment.second, microseconds=moment.microsecond
     )

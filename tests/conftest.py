@@ -29,6 +29,19 @@ from tests.fakes.hh import FakeHH
 ROOT = Path(__file__).resolve().parents[1]
 USER_AGENT = "JobHunterTests/1.0 (tests@example.com)"
 
+# Airflow reads its configuration when first imported: give the suite its own throw-away home
+# (SQLite metadata, our dags/ folder, no examples) before any test imports it.
+AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="jh-test-airflow-"))
+os.environ.update(
+    {
+        "AIRFLOW_HOME": str(AIRFLOW_HOME),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{AIRFLOW_HOME / 'airflow.db'}",
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+    }
+)
+
 
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:

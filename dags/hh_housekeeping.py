@@ -1,0 +1,61 @@
+"""
+### Job Hunter housekeeping, daily
+
+* **refresh_dictionaries**: currency rates (for the rouble figures), areas and professional
+  roles from hh.ru into `t10_jh_dictionaries`.
+* **recheck_vacancies**: vacancies no harvest has seen for `JH_RECHECK_AFTER_DAYS` are looked
+  up again (at most `JH_RECHECK_LIMIT` a day); those hh.ru reports archived or removed are
+  marked closed with the date.
+* **prune_raw**: landed hh.ru answers older than `JH_RAW_RETENTION_DAYS` are deleted.
+
+Runs at 05:00 UTC, before the first harvest of the day.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pendulum
+from airflow.sdk import dag, get_current_context, task
+
+import jobhunter_runtime as runtime
+from etl import jobs
+
+
+@dag(
+    dag_id="hh_housekeeping",
+    schedule="0 5 * * *",
+    start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["jobhunter", "hh.ru", "housekeeping"],
+    doc_md=__doc__,
+    default_args={
+        "owner": "jobhunter",
+        "retries": 3,
+        "retry_delay": timedelta(minutes=2),
+        "retry_exponential_backoff": True,
+        "execution_timeout": timedelta(minutes=30),
+    },
+)
+def hh_housekeeping():
+    @task(pool=runtime.HH_POOL)
+    def refresh_dictionaries() -> list[str]:
+        """Currency rates, areas and professional roles."""
+        return jobs.refresh_dictionaries(runtime.engine(), runtime.settings())
+
+    @task(pool=runtime.HH_POOL)
+    def recheck_vacancies() -> dict:
+        """Close vacancies hh.ru reports archived or removed."""
+        run_id = get_current_context()["dag_run"].run_id
+        return jobs.recheck_vacancies(runtime.engine(), runtime.settings(), run_id=run_id)
+
+    @task
+    def prune_raw() -> int:
+        """Drop landed answers past their retention."""
+        return jobs.prune(runtime.engine(), runtime.settings())
+
+    refresh_dictionaries() >> recheck_vacancies() >> prune_raw()
+
+
+hh_housekeeping()

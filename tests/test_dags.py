@@ -1,0 +1,176 @@
+"""The Airflow DAGs: they import cleanly, keep their contract, and harvest end to end with dag.test()."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from etl.jobs import choose_windows, explicit_window
+from etl.windows import Window
+from tests.conftest import ROOT
+from tests.helpers import add_user_and_search, audit, count, snapshot
+from tests.helpers import vacancies as make_vacancies
+
+sys.path.insert(0, str(ROOT / "dags"))
+
+
+@pytest.fixture(scope="module")
+def dagbag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(ROOT / "dags"))
+
+
+def test_every_dag_imports_without_errors(dagbag) -> None:
+    assert dagbag.import_errors == {}
+    assert set(dagbag.dags) >= {"hh_vacancies", "hh_housekeeping"}
+
+
+def test_hh_vacancies_contract(dagbag) -> None:
+    from airflow.sdk import CronDataIntervalTimetable
+
+    dag = dagbag.dags["hh_vacancies"]
+    assert isinstance(dag.timetable, CronDataIntervalTimetable)
+    assert dag.timetable.expression == "0 8-16 * * 1-5"
+    assert str(dag.timetable.timezone) == "UTC"
+    assert dag.catchup is False and dag.max_active_runs == 1
+    assert {"jobhunter", "hh.ru"} <= set(dag.tags)
+    assert dag.doc_md and "CronDataIntervalTimetable" in dag.doc_md
+    assert set(dag.params.keys()) == {"search_ids", "date_from", "date_to", "dry_run"}
+    tasks = {t.task_id: t for t in dag.tasks}
+    assert set(tasks) == {
+        "plan",
+        "harvest.extract",
+        "harvest.load",
+        "harvest.details",
+        "harvest.notify",
+        "harvest.finish",
+    }
+    for task in tasks.values():
+        assert task.owner == "jobhunter"
+        assert task.retries >= 3 and task.retry_exponential_backoff
+        assert task.execution_timeout is not None
+    assert {t for t, task in tasks.items() if task.pool == "hh_api"} == {
+        "plan",
+        "harvest.extract",
+        "harvest.details",
+    }
+    assert tasks["harvest.finish"].trigger_rule == "all_done"
+
+
+def test_next_scheduled_run_is_on_a_weekday_hour(dagbag) -> None:
+    from airflow.serialization.encoders import coerce_to_core_timetable
+    from airflow.timetables.base import DataInterval, TimeRestriction
+
+    timetable = coerce_to_core_timetable(dagbag.dags["hh_vacancies"].timetable)
+    friday_evening = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)  # a Friday
+    info = timetable.next_dagrun_info(
+        last_automated_data_interval=DataInterval(friday_evening - timedelta(hours=1), friday_evening),
+        restriction=TimeRestriction(earliest=None, latest=None, catchup=True),
+    )
+    assert info.run_after == datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 08:00
+    assert (info.data_interval.start, info.data_interval.end) == (friday_evening, info.run_after)
+
+
+def test_windows_per_run_type() -> None:
+    interval = (datetime(2026, 11, 18, 8, tzinfo=UTC), datetime(2026, 11, 18, 9, tzinfo=UTC))
+    assert choose_windows("scheduled", params_window=None, data_interval=interval) == ("scheduled", None)
+    assert choose_windows("manual", params_window=None, data_interval=interval) == ("manual", None)
+    assert choose_windows("backfill", params_window=None, data_interval=interval) == (
+        "backfill",
+        Window(*interval),
+    )
+    given = explicit_window("2026-11-01", "2026-11-02")
+    assert choose_windows("manual", params_window=given, data_interval=interval) == ("manual", given)
+    with pytest.raises(ValueError, match="go together"):
+        explicit_window("2026-11-01", None)
+
+
+@pytest.fixture(scope="module")
+def airflow_db():
+    """Airflow's own metadata database (SQLite in the suite's Airflow home) and the hh.ru pool."""
+    for args in (["db", "migrate"], ["pools", "set", "hh_api", "2", "hh.ru API calls"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "airflow", *args], capture_output=True, text=True, timeout=300, check=False
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.fixture
+def airflow_env(monkeypatch, database_url, test_schema, fake_hh):
+    import jobhunter_runtime
+    from core.settings import get_settings
+
+    for name, value in {
+        "JH_DATABASE_URL": database_url,
+        "JH_DB_SCHEMA": test_schema,
+        "JH_HH_BASE_URL": fake_hh.url,
+        "JH_HH_USER_AGENT": "JobHunterTests/1.0 (tests@example.com)",
+        "JH_HH_RATE_LIMIT": "100",
+        "JH_HH_BACKOFF_BASE": "0.01",
+        "JH_HH_BACKOFF_MAX": "0.05",
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    jobhunter_runtime.engine.cache_clear()
+    yield
+    get_settings.cache_clear()
+    jobhunter_runtime.engine.cache_clear()
+
+
+def run_dag(**conf):
+    """One in-process run of hh_vacancies (tasks fail at once: no retry delays in tests)."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    dag = DagBag(dag_folder=str(ROOT / "dags")).dags["hh_vacancies"]
+    for task in dag.tasks:
+        task.retries = 0
+    return dag.test(run_conf=conf or None)
+
+
+@pytest.mark.slow
+def test_dag_run_harvests_every_search_and_a_captcha_does_not_stop_the_others(
+    dagbag, airflow_db, airflow_env, engine, fake_hh, now
+):
+    fake_hh.add(make_vacancies(120, now - timedelta(days=2), now - timedelta(hours=1)))
+    fake_hh.captcha_texts = {"капча"}
+    _, ok = add_user_and_search(engine, "alice")
+    _, blocked = add_user_and_search(engine, "bob", name="К", text="капча")
+
+    dag_run = run_dag()
+
+    rows = {r["search_id"]: r for r in audit(engine, dag_run.run_id)}
+    assert rows[ok]["status"] == "success", rows[ok]["error"]
+    assert (rows[ok]["new"], rows[ok]["details_fetched"]) == (120, 120)
+    assert rows[ok]["step_stats"]["notify"]["sent"] == 0
+    assert rows[blocked]["status"] == "captcha"
+    assert count(engine, "t01_jh_vacancies") == 120
+
+
+@pytest.mark.slow
+def test_dag_backfill_window_and_a_rerun_changes_nothing(
+    dagbag, airflow_db, airflow_env, engine, fake_hh, now
+):
+    old = now - timedelta(days=6)
+    fake_hh.add(make_vacancies(40, old, old + timedelta(hours=20)))
+    fake_hh.add(make_vacancies(15, now - timedelta(hours=5), now - timedelta(hours=1), first_id=200_000_000))
+    add_user_and_search(engine)
+    window = {
+        "date_from": (old - timedelta(hours=1)).isoformat(),
+        "date_to": (old + timedelta(days=1)).isoformat(),
+    }
+
+    first = run_dag(**window)
+    [row] = audit(engine, first.run_id)
+    assert (row["status"], row["new"], row["found"]) == ("success", 40, 40)  # only that week's window
+    before, fetched = snapshot(engine), fake_hh.count("vacancy")
+
+    again = run_dag(**window)
+
+    [row] = audit(engine, again.run_id)
+    assert (row["new"], row["updated"], row["details_fetched"]) == (0, 0, 0)
+    assert fake_hh.count("vacancy") == fetched
+    assert snapshot(engine) == before
