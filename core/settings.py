@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     hh_initial_lookback_days: int = Field(7, ge=1, le=30, description="window of a search's first run")
     hh_overlap_minutes: int = Field(60, ge=0, le=24 * 60, description="re-read before the watermark")
 
+    # Airflow (make run)
+    airflow_port: int = Field(8080, ge=1, le=65535, description="Airflow API server / UI port")
+    airflow_hh_pool_slots: int = Field(2, ge=1, le=32, description="tasks calling hh.ru at once")
+
     # Housekeeping
     raw_retention_days: int = Field(14, ge=0, le=3650)
     recheck_after_days: int = Field(3, ge=1, le=365, description="re-check vacancies unseen this long")

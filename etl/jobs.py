@@ -139,45 +139,34 @@ def extract(engine: Engine, settings: Settings, job: dict[str, Any]) -> dict[str
     j = Job.of(job)
     search = _search(engine, j)
     pipeline.step_start(engine, run_id=j.run_id, search=search, trigger=j.trigger, window=j.window)
-    with HHClient.from_settings(settings) as client:
-        stats = pipeline.guarded(
-            engine,
-            j.run_id,
-            search.id,
-            "extract",
-            lambda: pipeline.step_extract(engine, client, run_id=j.run_id, search=search, window=j.window),
-        )
-    return job | {"extract": stats}
+
+    def work() -> dict[str, Any]:
+        with HHClient.from_settings(settings) as client:
+            return pipeline.step_extract(engine, client, run_id=j.run_id, search=search, window=j.window)
+
+    return job | {"extract": pipeline.guarded(engine, j.run_id, j.search_id, "extract", work)}
 
 
 def load(engine: Engine, settings: Settings, job: dict[str, Any]) -> dict[str, Any]:
     """Transform and upsert what the job landed."""
     j = Job.of(job)
-    search = _search(engine, j)
-    observed = min(j.window.end, datetime.now(UTC))
-    stats = pipeline.guarded(
-        engine,
-        j.run_id,
-        search.id,
-        "load",
-        lambda: pipeline.step_load(engine, run_id=j.run_id, search=search, observed_at=observed),
-    )
-    return job | {"load": stats}
+
+    def work() -> dict[str, Any]:
+        observed = min(j.window.end, datetime.now(UTC))
+        return pipeline.step_load(engine, run_id=j.run_id, search=_search(engine, j), observed_at=observed)
+
+    return job | {"load": pipeline.guarded(engine, j.run_id, j.search_id, "load", work)}
 
 
 def details(engine: Engine, settings: Settings, job: dict[str, Any]) -> dict[str, Any]:
     """Fetch the full text of new or changed vacancies."""
     j = Job.of(job)
-    search = _search(engine, j)
-    with HHClient.from_settings(settings) as client:
-        stats = pipeline.guarded(
-            engine,
-            j.run_id,
-            search.id,
-            "details",
-            lambda: pipeline.step_details(engine, client, run_id=j.run_id, search=search),
-        )
-    return job | {"details": stats}
+
+    def work() -> dict[str, Any]:
+        with HHClient.from_settings(settings) as client:
+            return pipeline.step_details(engine, client, run_id=j.run_id, search=_search(engine, j))
+
+    return job | {"details": pipeline.guarded(engine, j.run_id, j.search_id, "details", work)}
 
 
 def notify(engine: Engine, settings: Settings, job: dict[str, Any]) -> dict[str, Any]:
@@ -191,7 +180,9 @@ def notify(engine: Engine, settings: Settings, job: dict[str, Any]) -> dict[str,
 def finish(engine: Engine, settings: Settings, job: dict[str, Any]) -> str:
     """Close the job's audit row (also after a failed step) and move the watermark when complete."""
     j = Job.of(job)
-    return pipeline.step_finish(engine, run_id=j.run_id, search=_search(engine, j), window=j.window)
+    return pipeline.step_finish(
+        engine, run_id=j.run_id, search=_search(engine, j), window_end=datetime.fromisoformat(j.window_to)
+    )
 
 
 # -- housekeeping -------------------------------------------------------------------------------

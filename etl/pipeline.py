@@ -212,7 +212,7 @@ def step_details(
     return stats
 
 
-def step_finish(engine: Engine, *, run_id: str, search: SavedSearch, window: Window) -> str:
+def step_finish(engine: Engine, *, run_id: str, search: SavedSearch, window_end: datetime) -> str:
     """Close the audit row; a complete harvest moves the search's watermark to the window's end."""
     with engine.begin() as conn:
         status = audit.finish(conn, run_id=run_id, search_id=search.id)
@@ -220,7 +220,7 @@ def step_finish(engine: Engine, *, run_id: str, search: SavedSearch, window: Win
             conn.execute(
                 update(searches_table)
                 .where(searches_table.c.id == search.id)
-                .values(watermark=func.greatest(searches_table.c.watermark, window.end))
+                .values(watermark=func.greatest(searches_table.c.watermark, window_end))
             )
     return status
 
@@ -273,7 +273,7 @@ def harvest_search(
     except Exception as error:  # recorded, then the next search goes on
         _log.exception("harvest of search %s failed", search.id)
         record(engine, run_id, search.id, "error", _failure(error))
-    return step_finish(engine, run_id=run_id, search=search, window=window)
+    return step_finish(engine, run_id=run_id, search=search, window_end=window.end)
 
 
 def select_searches(engine: Engine, ids: list[int] | None = None) -> list[SavedSearch]:

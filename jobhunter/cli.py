@@ -421,12 +421,13 @@ def _when(moment: datetime | None) -> str:
 
 @app.command("run")
 def run_product() -> None:
-    """Start everything: the database (embedded unless JH_DATABASE_URL is set), migrations, an
-    administrator on first start, then a harvest of every active saved search."""
+    """Start everything: the database (embedded unless JH_DATABASE_URL is set), migrations, the
+    first administrator, Airflow standalone with our DAGs, and the web app. Ctrl-C stops it all."""
     from core.db import get_engine
     from core.migrate import upgrade
     from core.searches import list_searches
     from core.users import ensure_admin
+    from jobhunter.run import serve
 
     settings = _settings()
     engine = get_engine()
@@ -449,16 +450,16 @@ def run_product() -> None:
     if not settings.hh_token:
         out.print(
             "[yellow]No hh.ru application token (JH_HH_APP_TOKEN): hh.ru may refuse vacancy search "
-            "without one; see README, 'Getting an hh.ru token'.[/]"
+            "without one; see README, 'hh.ru access'.[/]"
         )
     if not active:
         out.print(
             "No active saved searches yet. Add one, for example:\n"
-            "  jobhunter searches add --user admin --name 'Python в Москве' --text python --area 1"
+            "  .venv/bin/jobhunter searches add --user admin --name 'Python в Москве' --text python --area 1"
         )
-        return
-    out.print(f"Harvesting {len(active)} saved search(es) from {settings.hh_base_url} …")
-    etl_run(search=None, date_from=None, date_to=None)
+    code = serve(settings, engine, out.print)
+    if code:
+        raise typer.Exit(code)
 
 
 # -- entry ----------------------------------------------------------------------------------------

@@ -1,0 +1,85 @@
+"""docker-compose.airflow.yml: no Docker engine here, so the file itself is checked."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+AIRFLOW_SERVICES = {
+    "airflow-apiserver",
+    "airflow-scheduler",
+    "airflow-dag-processor",
+    "airflow-triggerer",
+    "airflow-worker",
+    "airflow-init",
+}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.airflow.yml").read_text(encoding="utf-8"))
+
+
+def test_official_airflow_3_layout_plus_our_services(compose) -> None:
+    services = compose["services"]
+    assert set(services) == AIRFLOW_SERVICES | {"postgres", "redis", "jobhunter-db", "jobhunter-web"}
+    for name in AIRFLOW_SERVICES:
+        service = services[name]
+        assert service["build"] == "." and service["image"] == "jobhunter-airflow:latest", name
+        env = service["environment"]
+        assert env["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
+        assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://")
+        assert env["AIRFLOW_CONN_JOBHUNTER_DB"].startswith("postgresql://")
+        assert "@jobhunter-db:5432/jobhunter" in env["AIRFLOW_CONN_JOBHUNTER_DB"]
+    assert services["airflow-worker"]["command"] == "celery worker"
+    assert services["airflow-apiserver"]["ports"] == ["8080:8080"]
+    assert services["jobhunter-web"]["ports"] == ["8050:8050"]
+    assert "jobhunter db upgrade" in " ".join(services["airflow-init"]["command"])
+    assert "pools set hh_api" in " ".join(services["airflow-init"]["command"])
+
+
+def test_healthchecks_and_start_order(compose) -> None:
+    services = compose["services"]
+    for name in (
+        "postgres",
+        "redis",
+        "jobhunter-db",
+        "airflow-apiserver",
+        "airflow-scheduler",
+        "airflow-worker",
+    ):
+        assert "healthcheck" in services[name], name
+    for name in AIRFLOW_SERVICES - {"airflow-init"}:
+        assert services[name]["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+
+
+def test_volumes_are_declared_and_local_files_exist(compose) -> None:
+    declared = set(compose["volumes"])
+    for name, service in compose["services"].items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("."):
+                assert (ROOT / source).exists(), f"{name}: {source} does not exist"
+            else:
+                assert source in declared, f"{name}: volume {source} is not declared"
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert dockerfile.startswith("# ") and "FROM apache/airflow:3.3.2-python3.11" in dockerfile
+    for source in re.findall(r"^COPY (?:--\S+ )*(.+) \S+$", dockerfile, re.MULTILINE):
+        for path in source.split():
+            assert (ROOT / path).exists(), f"Dockerfile copies {path}, which does not exist"
+    assert (ROOT / ".env.example").exists()
+
+
+def test_no_secret_is_written_into_the_file() -> None:
+    text = (ROOT / "docker-compose.airflow.yml").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if re.search(r"(PASSWORD|TOKEN|FERNET_KEY|SECRET)\w*:\s", line) and "${" not in line:
+            raise AssertionError(f"hard-coded secret: {line.strip()}")
+    assigned = [
+        line for line in text.splitlines() if "JH_HH_APP_TOKEN" in line and not line.strip().startswith("#")
+    ]
+    assert assigned == []  # the token comes from .env only
