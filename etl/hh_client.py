@@ -244,10 +244,16 @@ class HHClient:
                 **details,
             )
         if status in (401, 403):
-            raise HHAuthError(
-                f"hh.ru refused access ({described}): the application token is missing, wrong or revoked",
-                **details,
-            )
+            if kind == "oauth" and value == "token_revoked":
+                advice = "hh.ru revoked the application token: run `jobhunter hh login` again"
+            elif kind == "oauth":
+                advice = "hh.ru does not accept the application token: run `jobhunter hh login` again"
+            else:
+                advice = (
+                    "hh.ru requires an application token for vacancy search: run "
+                    "`jobhunter hh login --client-id ID` (README, 'Getting an hh.ru token')"
+                )
+            raise HHAuthError(f"{advice} ({described})", **details)
         if status == 404:
             raise HHNotFound(f"not found on hh.ru: {path}", **details)
         if status == 400:

@@ -31,10 +31,12 @@ db_app = typer.Typer(help="The database: migrations and status.", no_args_is_hel
 users_app = typer.Typer(help="People who log in.", no_args_is_help=True)
 searches_app = typer.Typer(help="Saved hh.ru searches.", no_args_is_help=True)
 etl_app = typer.Typer(help="Harvests from hh.ru and their audit log.", no_args_is_help=True)
+hh_app = typer.Typer(help="hh.ru application token: obtain and check.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(searches_app, name="searches")
 app.add_typer(etl_app, name="etl")
+app.add_typer(hh_app, name="hh")
 
 out = Console()
 err = Console(stderr=True)
@@ -414,6 +416,63 @@ class _progress:
 
 def _when(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M}" if moment else ""
+
+
+# -- hh.ru token ----------------------------------------------------------------------------------
+
+
+@hh_app.command("login")
+def hh_login(
+    client_id: Annotated[str, typer.Option("--client-id", help="Your application's Client ID (dev.hh.ru).")],
+    client_secret: Annotated[
+        str | None,
+        typer.Option(
+            "--client-secret",
+            envvar="JH_HH_CLIENT_SECRET",
+            help="Better left out: it is then asked for (or read from stdin) and stays out of shell history.",
+        ),
+    ] = None,
+    secret_stdin: Annotated[
+        bool, typer.Option("--client-secret-stdin", help="Read the secret from stdin.")
+    ] = False,
+) -> None:
+    """Obtain the hh.ru application token (client-credentials grant) and store it encrypted under var/."""
+    from etl.hh_auth import TokenError, check_token, obtain_token
+
+    if any(arg == "--client-secret" or arg.startswith("--client-secret=") for arg in sys.argv):
+        err.print(
+            "[yellow]note: a secret on the command line can be seen in shell history and the process "
+            "list; next time leave --client-secret out and type it at the prompt[/]"
+        )
+    if client_secret is None:
+        if secret_stdin or not sys.stdin.isatty():
+            client_secret = sys.stdin.readline().rstrip("\r\n")
+        else:
+            client_secret = typer.prompt("Client Secret", hide_input=True)
+    if not client_secret.strip():
+        raise Failure("no client secret given")
+    settings = _settings()
+    try:
+        obtain_token(settings, client_id.strip(), client_secret.strip())
+    except TokenError as error:
+        raise Failure(str(error)) from None
+    out.print(f"hh.ru application token saved (encrypted) in {settings.var_dir / 'hh_app_token'}")
+    if settings.hh_app_token:
+        out.print("[yellow]JH_HH_APP_TOKEN is also set and takes precedence over the stored token[/]")
+    status = check_token(settings)
+    out.print(status.message)
+
+
+@hh_app.command("status")
+def hh_status() -> None:
+    """Check the hh.ru token against GET /me and say what it is."""
+    from etl.hh_auth import check_token
+
+    status = check_token(_settings())
+    out.print(f"token source: {status.source}")
+    out.print(status.message)
+    if not status.ok:
+        raise typer.Exit(1)
 
 
 # -- the whole product ----------------------------------------------------------------------------
