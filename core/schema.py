@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    Time,
     UniqueConstraint,
     func,
     literal_column,
@@ -147,6 +148,8 @@ vacancies = Table(
     _ts("last_seen_at", nullable=False, server_default=NOW),
     Column("times_seen", Integer, nullable=False, server_default=text("1")),
     Column("content_hash", Text, nullable=False, comment="hash of the search item's stored fields"),
+    Column("first_run_id", Text, comment="the harvest run that stored it first"),
+    Column("changed_run_id", Text, comment="the harvest run that last changed its content"),
     _ts("updated_at", nullable=False, server_default=NOW),
     Index(None, "published_at"),
     Index(None, "employer_id"),
@@ -170,6 +173,8 @@ details = Table(
     Column("key_skills", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
     Column("source_hash", Text, nullable=False, comment="content_hash of the item when fetched"),
     _ts("fetched_at", nullable=False, server_default=NOW),
+    Column("fetched_run_id", Text, comment="the harvest run that fetched it"),
+    Column("fetched_search_id", BigInteger, comment="the saved search that run fetched it for"),
     Column(
         "search_tsv",
         TSVECTOR,
@@ -330,4 +335,82 @@ login_failures = Table(
     Index(None, "login", "ip", "failed_at"),
     Index(None, "failed_at"),
     comment="Failed web logins, for throttling (see webapp.auth); pruned after a day.",
+)
+
+
+# -- Telegram (migration 0003) --------------------------------------------------------------------
+
+for _column in (
+    _ts("telegram_linked_at", comment="when telegram_chat_id was bound through a one-time link"),
+    _ts(
+        "telegram_blocked_at",
+        comment="when Telegram answered 403 (the user blocked the bot); cleared on their next /start",
+    ),
+    Column("time_zone", Text, comment="IANA time zone for quiet hours; NULL: JH_TELEGRAM_TIME_ZONE"),
+    Column("quiet_from", Time, comment="local start of quiet hours; NULL: JH_TELEGRAM_QUIET_HOURS"),
+    Column("quiet_to", Time, comment="local end of quiet hours; equal to quiet_from: none"),
+):
+    users.append_column(_column)
+users.append_constraint(
+    CheckConstraint("(quiet_from IS NULL) = (quiet_to IS NULL)", name="quiet_hours"),
+)
+
+telegram_links = Table(
+    "t13_jh_telegram_links",
+    metadata,
+    Column(
+        "token_hash", Text, primary_key=True, comment="sha256 of the one-time token; the token is not kept"
+    ),
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="CASCADE"), nullable=False),
+    _ts("created_at", nullable=False, server_default=NOW),
+    _ts("expires_at", nullable=False),
+    _ts("used_at"),
+    Column("chat_id", BigInteger, comment="the chat that used it"),
+    Index(None, "user_id"),
+    comment="One-time deep-link tokens (https://t.me/<bot>?start=<token>) that bind a chat to a user.",
+)
+
+telegram_deliveries = Table(
+    "t15_jh_telegram_deliveries",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="CASCADE"), nullable=False),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("run_ids", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("items", Integer, nullable=False),
+    Column("message_id", BigInteger, nullable=False, comment="the summary message Telegram accepted"),
+    _ts("sent_at", nullable=False, server_default=NOW),
+    Column("document_needed", Boolean, nullable=False, comment="more vacancies than listed: a CSV follows"),
+    Column("document_message_id", BigInteger),
+    Column("document_attempts", Integer, nullable=False, server_default=text("0")),
+    Column("document_error", Text),
+    Index(None, "user_id", "sent_at"),
+    comment="Messages sent to users in Telegram: one per user per run (or digest), with its CSV.",
+)
+
+telegram_outbox = Table(
+    "t14_jh_telegram_outbox",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="CASCADE"), nullable=False),
+    Column("vacancy_id", BigInteger, ForeignKey(vacancies.c.id, ondelete="CASCADE"), nullable=False),
+    Column("search_id", BigInteger, ForeignKey(searches.c.id, ondelete="SET NULL")),
+    Column("run_id", Text, nullable=False, comment="the harvest run that found it new for the user"),
+    Column("status", Text, nullable=False, server_default="pending"),
+    _ts("enqueued_at", nullable=False, server_default=NOW),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    _ts("last_attempt_at"),
+    Column("last_error", Text),
+    Column(
+        "delivery_id",
+        BigInteger,
+        ForeignKey(telegram_deliveries.c.id, ondelete="SET NULL"),
+        comment="once sent",
+    ),
+    _ts("sent_at"),
+    UniqueConstraint("user_id", "vacancy_id"),
+    CheckConstraint("status IN ('pending', 'sent', 'skipped')", name="status"),
+    Index(None, "status", "user_id"),
+    Index(None, "delivery_id"),
+    comment="Telegram outbox: each vacancy told to a user once, pending until Telegram accepts it.",
 )

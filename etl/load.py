@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Connection,
-    Select,
     and_,
+    any_,
     bindparam,
     case,
     column,
@@ -30,12 +30,13 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import JSONB, Insert, insert
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, Insert, insert
 
 from core.schema import details, raw, user_vacancies, vacancies
 
 _SEEN = ("first_seen_at", "last_seen_at", "times_seen")
-_CONTENT = [c.name for c in vacancies.columns if c.name not in ("id", *_SEEN, "updated_at")]
+# Columns a content change rewrites (first_run_id is written once, on insert).
+_CONTENT = [c.name for c in vacancies.columns if c.name not in ("id", *_SEEN, "updated_at", "first_run_id")]
 
 
 @dataclass
@@ -74,27 +75,34 @@ def landed_items(conn: Connection, *, run_id: str, search_id: int) -> Iterator[d
         yield row.item
 
 
-def upsert_vacancies(conn: Connection, rows: Sequence[dict[str, Any]], observed_at: datetime) -> LoadCounts:
+def upsert_vacancies(
+    conn: Connection, rows: Sequence[dict[str, Any]], observed_at: datetime, run_id: str | None = None
+) -> LoadCounts:
     """Insert new vacancies, update changed ones, and note that every one was seen at ``observed_at``.
+
+    New and updated are counted for ``run_id``: a re-run of the same run (a cleared Airflow task)
+    counts the vacancies it stored or changed the first time again, so the audit stays exact.
 
     A row is written only when its content hash differs or ``observed_at`` is later than its
     ``last_seen_at``, so loading the same window twice changes nothing. The rows are streamed
-    into a session-local staging table with COPY, classified by one join, and merged by one
-    ``INSERT … SELECT … ON CONFLICT DO UPDATE … WHERE`` (a statement per row is several times
-    slower). A vacancy given twice is taken as its last occurrence.
+    into a session-local staging table with COPY and merged by one ``INSERT … SELECT … ON CONFLICT
+    DO UPDATE … WHERE`` (a statement per row is several times slower). A vacancy given twice is
+    taken as its last occurrence.
     """
     counts = LoadCounts()
     if not rows:
         return counts
+    rows = [{**row, "first_run_id": run_id, "changed_run_id": run_id} for row in rows]
     columns = tuple(name for name in _COLUMNS if name in rows[0])
-    classify, merge = _merge_statements(columns)
-    _copy_to_staging(conn, columns, {row["id"]: row for row in rows}.values())
-    known = dict(conn.execute(classify).all())
+    merge = _merge_statement(columns)
+    unique = {row["id"]: row for row in rows}
+    known = {r.id: r for r in conn.execute(_CLASSIFY, {"ids": list(unique)})}
+    _copy_to_staging(conn, columns, unique.values())
     for row in rows:
         old = known.get(row["id"])
-        if old is None:
+        if old is None or (run_id is not None and old.first_run_id == run_id):
             counts.new.append(row["id"])
-        elif old != row["content_hash"]:
+        elif old.content_hash != row["content_hash"] or (run_id is not None and old.changed_run_id == run_id):
             counts.updated.append(row["id"])
         else:
             counts.unchanged += 1
@@ -165,20 +173,24 @@ _PYTHON_TYPES: dict[str, type] = {
 }
 
 
+# The stored hash of the given ids. Not a join with the staging table: that has no statistics,
+# and the planner then hashes the whole vacancies table for each batch.
+_CLASSIFY = select(
+    vacancies.c.id, vacancies.c.content_hash, vacancies.c.first_run_id, vacancies.c.changed_run_id
+).where(vacancies.c.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
+
+
 @lru_cache(maxsize=8)
-def _merge_statements(columns: tuple[str, ...]) -> tuple[Select[Any], Insert]:
-    """The classifying join and the merge from the staging table (built once per column set)."""
+def _merge_statement(columns: tuple[str, ...]) -> Insert:
+    """The merge from the staging table (built once per column set)."""
     staged = table(_STAGING, *(column(name) for name in columns))
-    classify = select(staged.c.id, vacancies.c.content_hash).join_from(
-        staged, vacancies, vacancies.c.id == staged.c.id
-    )
     seen = bindparam("observed_at", type_=vacancies.c.last_seen_at.type)
     source = select(*(staged.c[name] for name in columns), seen, seen, literal(1)).order_by(staged.c.id)
     stmt = insert(vacancies).from_select([*columns, *_SEEN], source)
     new, cur = stmt.excluded, vacancies.c
     changed = cur.content_hash != new.content_hash
     later = new.last_seen_at > cur.last_seen_at
-    merge = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=["id"],
         set_={
             **{name: case((changed, getattr(new, name)), else_=getattr(cur, name)) for name in _CONTENT},
@@ -190,7 +202,6 @@ def _merge_statements(columns: tuple[str, ...]) -> tuple[Select[Any], Insert]:
         },
         where=or_(changed, later, cur.archived),
     )
-    return classify, merge
 
 
 def link_to_user(
@@ -257,11 +268,19 @@ def landed_payloads(conn: Connection, *, run_id: str, search_id: int, kind: str)
     return list(conn.execute(query).scalars())
 
 
-def upsert_details(conn: Connection, rows: Sequence[dict[str, Any]], *, force: bool = False) -> None:
-    """Store full vacancies (sanitised description, skills) in one statement; an unchanged
-    source is skipped unless ``force`` (a replay after a transform change)."""
+def upsert_details(
+    conn: Connection,
+    rows: Sequence[dict[str, Any]],
+    *,
+    run_id: str | None = None,
+    search_id: int | None = None,
+    force: bool = False,
+) -> None:
+    """Store full vacancies (sanitised description, skills) fetched by a run for a search, in one
+    statement; an unchanged source is skipped unless ``force`` (a replay after a transform change)."""
     if not rows:
         return
+    rows = [{**row, "fetched_run_id": run_id, "fetched_search_id": search_id} for row in rows]
     stmt = insert(details)
     stmt = stmt.on_conflict_do_update(
         index_elements=["vacancy_id"],
@@ -274,6 +293,8 @@ def upsert_details(conn: Connection, rows: Sequence[dict[str, Any]], *, force: b
                     "description_text",
                     "key_skills",
                     "source_hash",
+                    "fetched_run_id",
+                    "fetched_search_id",
                 )
             },
             "fetched_at": func.now(),
@@ -281,6 +302,14 @@ def upsert_details(conn: Connection, rows: Sequence[dict[str, Any]], *, force: b
         where=None if force else details.c.source_hash != stmt.excluded.source_hash,
     )
     conn.execute(stmt, list(rows))
+
+
+def fetched_count(conn: Connection, *, run_id: str, search_id: int) -> int:
+    """How many full vacancies a run fetched for a search (exact across re-runs of the step)."""
+    query = select(func.count()).where(
+        details.c.fetched_run_id == run_id, details.c.fetched_search_id == search_id
+    )
+    return conn.execute(query).scalar_one()
 
 
 def mark_closed(conn: Connection, vacancy_ids: Sequence[int], *, when: datetime) -> int:

@@ -124,7 +124,7 @@ def step_load(engine: Engine, *, run_id: str, search: SavedSearch, observed_at: 
                     seen.add(row["id"])
                     rows.append(row)
             with engine.begin() as conn:
-                counts = load.upsert_vacancies(conn, rows, observed_at)
+                counts = load.upsert_vacancies(conn, rows, observed_at, run_id)
                 linked += load.link_to_user(
                     conn,
                     user_id=search.user_id,
@@ -163,7 +163,7 @@ def step_details(
         with engine.begin() as conn:
             answers = [(str(payload["id"]), payload) for payload in landed]
             load.land_raw(conn, run_id=run_id, search_id=search.id, kind="vacancy", answers=answers)
-            load.upsert_details(conn, rows)
+            load.upsert_details(conn, rows, run_id=run_id, search_id=search.id)
             load.mark_closed(conn, gone, when=datetime.now(UTC))
         rows.clear(), landed.clear(), gone.clear()
 
@@ -194,8 +194,11 @@ def step_details(
             if len(rows) + len(gone) >= DETAILS_BATCH:
                 flush()
         flush()
+    with engine.connect() as conn:  # exact also when a cleared task runs again
+        total = load.fetched_count(conn, run_id=run_id, search_id=search.id)
+    _log.info("search %s: %d full vacancies fetched now, %d in this run", search.id, fetched, total)
     stats: dict[str, Any] = {
-        "details_fetched": fetched,
+        "details_fetched": total,
         "closed": closed,
         "details_failed": failed,
         "http_requests": client.stats.requests - before[0],
@@ -344,6 +347,8 @@ def replay(engine: Engine, run_id: str) -> list[dict[str, Any]]:
             load.upsert_details(
                 conn,
                 [details_row(p, hashes[int(p["id"])]) for p in landed if int(p["id"]) in hashes],
+                run_id=run_id,
+                search_id=search.id,
                 force=True,
             )
     return audit_rows(engine, run_id)

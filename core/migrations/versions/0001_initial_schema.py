@@ -99,6 +99,13 @@ def upgrade() -> None:
         sa.Column(
             "content_hash", sa.Text(), nullable=False, comment="hash of the search item's stored fields"
         ),
+        sa.Column("first_run_id", sa.Text(), nullable=True, comment="the harvest run that stored it first"),
+        sa.Column(
+            "changed_run_id",
+            sa.Text(),
+            nullable=True,
+            comment="the harvest run that last changed its content",
+        ),
         sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_t01_jh_vacancies")),
         schema="jh",
@@ -191,6 +198,13 @@ def upgrade() -> None:
         ),
         sa.Column("source_hash", sa.Text(), nullable=False, comment="content_hash of the item when fetched"),
         sa.Column("fetched_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("fetched_run_id", sa.Text(), nullable=True, comment="the harvest run that fetched it"),
+        sa.Column(
+            "fetched_search_id",
+            sa.BigInteger(),
+            nullable=True,
+            comment="the saved search that run fetched it for",
+        ),
         sa.Column(
             "search_tsv",
             postgresql.TSVECTOR(),
