@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from core.errors import UserInputError
 from core.schema import searches, users
@@ -126,11 +126,56 @@ def list_searches(
     )
     if ids is not None:
         query = query.where(searches.c.id.in_(list(ids)))
-    if active_only:
-        query = query.where(searches.c.is_active, users.c.is_active)
+    if active_only:  # what a harvest may run: demo searches never reach hh.ru
+        query = query.where(searches.c.is_active, users.c.is_active, ~searches.c.is_demo)
     if user_id is not None:
         query = query.where(searches.c.user_id == user_id)
     names = SavedSearch.__dataclass_fields__
     return [
         SavedSearch(**{k: v for k, v in row._mapping.items() if k in names}) for row in conn.execute(query)
     ]
+
+
+def update_search(conn: Connection, user_id: int, search_id: int, **values: object) -> None:
+    """Replace the filters of one of ``user_id``'s saved searches (validated like a new one).
+
+    Raises :class:`UserInputError` when it is not this user's search or the new name is taken.
+    """
+    row = validate(**values)  # type: ignore[arg-type]
+    taken = conn.execute(
+        select(searches.c.id).where(
+            searches.c.user_id == user_id, searches.c.name == row["name"], searches.c.id != search_id
+        )
+    ).first()
+    if taken:
+        raise UserInputError(f"this user already has a saved search named {row['name']!r}")
+    result = conn.execute(
+        update(searches)
+        .where(searches.c.id == search_id, searches.c.user_id == user_id)
+        .values(**row, updated_at=func.now())
+    )
+    if result.rowcount == 0:
+        raise UserInputError(f"no saved search {search_id} of this user")
+
+
+def set_search_active(conn: Connection, user_id: int, search_id: int, active: bool) -> None:
+    """Pause or resume one of ``user_id``'s saved searches."""
+    result = conn.execute(
+        update(searches)
+        .where(searches.c.id == search_id, searches.c.user_id == user_id)
+        .values(is_active=active, updated_at=func.now())
+    )
+    if result.rowcount == 0:
+        raise UserInputError(f"no saved search {search_id} of this user")
+
+
+def delete_search(conn: Connection, user_id: int, search_id: int) -> str:
+    """Delete one of ``user_id``'s saved searches; returns its name. Found vacancies stay."""
+    name = conn.execute(
+        delete(searches)
+        .where(searches.c.id == search_id, searches.c.user_id == user_id)
+        .returning(searches.c.name)
+    ).scalar_one_or_none()
+    if name is None:
+        raise UserInputError(f"no saved search {search_id} of this user")
+    return name

@@ -32,11 +32,15 @@ users_app = typer.Typer(help="People who log in.", no_args_is_help=True)
 searches_app = typer.Typer(help="Saved hh.ru searches.", no_args_is_help=True)
 etl_app = typer.Typer(help="Harvests from hh.ru and their audit log.", no_args_is_help=True)
 hh_app = typer.Typer(help="hh.ru application token: obtain and check.", no_args_is_help=True)
+demo_app = typer.Typer(
+    help="Demo data: a labelled generated dataset to look around with.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(searches_app, name="searches")
 app.add_typer(etl_app, name="etl")
 app.add_typer(hh_app, name="hh")
+app.add_typer(demo_app, name="demo")
 
 out = Console()
 err = Console(stderr=True)
@@ -473,6 +477,56 @@ def hh_status() -> None:
     out.print(status.message)
     if not status.ok:
         raise typer.Exit(1)
+
+
+# -- demo -----------------------------------------------------------------------------------------
+
+
+@demo_app.command("load")
+def demo_load(
+    count: Annotated[
+        int, typer.Option("--vacancies", min=10, max=200_000, help="How many vacancies.")
+    ] = 3000,
+) -> None:
+    """Load generated, clearly labelled demo data (a demo user, saved searches, vacancies, audit rows)."""
+    summary = _load_demo(_engine(), count)
+    _print_demo(summary)
+
+
+@demo_app.command("clear")
+def demo_clear() -> None:
+    """Remove every demo row; real data is not touched."""
+    from etl.demo import clear_demo
+
+    removed = clear_demo(_engine())
+    out.print("demo data removed: " + ", ".join(f"{n} {what}" for what, n in removed.items()))
+
+
+def _load_demo(engine: Engine, count: int) -> Any:
+    from etl.demo import load_demo
+
+    with Progress(
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    ) as progress:
+        task = progress.add_task("demo vacancies", total=count)
+        return load_demo(
+            engine,
+            count=count,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+
+
+def _print_demo(summary: Any) -> None:
+    out.print(
+        f"[bold magenta]Demo data loaded[/]: {summary.vacancies} generated vacancies, "
+        f"{summary.searches} saved searches. Log in as [bold]{summary.login}[/] with password "
+        f"[bold]{summary.password}[/] (shown only now). Every demo row is labelled; "
+        "`jobhunter demo clear` removes them all."
+    )
 
 
 # -- the whole product ----------------------------------------------------------------------------

@@ -1,0 +1,223 @@
+"""Demo mode: a labelled, generated dataset so a newcomer sees the product before hh.ru access.
+
+``load_demo`` creates a demo user with saved searches, a few thousand hh.ru-shaped vacancies
+(``etl.synthetic``, the generator the benchmarks use) run through the real transform and load,
+full texts, favourites and bans, and audit rows. Every row it writes is marked ``is_demo`` (or
+hangs off one that is, and goes with it); vacancy ids start at 9,000,000,000, far from hh.ru's.
+``clear_demo`` removes all of it and nothing else.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from core.errors import UserInputError
+from core.passwords import generate_password
+from core.schema import banned_employers, dictionaries, etl_runs, searches, user_vacancies, users, vacancies
+from core.searches import create_search
+from core.users import create_user, get_user
+from etl import load
+from etl.synthetic import generate_vacancies, to_search_item
+from etl.synthetic_reference import AREAS_TREE, DICTIONARIES, PROFESSIONAL_ROLES_TREE
+from etl.transform import currency_rates, details_row, vacancy_row
+
+DEMO_LOGIN = "demo"
+DEMO_FIRST_ID = 9_000_000_000
+DEMO_RUN = "demo__generated"
+BATCH = 500
+
+# name, search filters, and the rule that decides which generated vacancies it "found"
+_SEARCHES: list[tuple[str, dict[str, Any], Callable[[dict[str, Any]], bool]]] = [
+    (
+        "Python-разработчик",
+        {"text": "python", "professional_roles": ["96"]},
+        lambda v: "python" in (v["name"] + " ".join(s["name"] for s in v["key_skills"])).lower(),
+    ),
+    ("Аналитик данных", {"text": "аналитик"}, lambda v: "аналитик" in v["name"].lower()),
+    (
+        "Удалённая работа",
+        {"work_formats": ["REMOTE"]},
+        lambda v: any(f["id"] == "REMOTE" for f in v.get("work_format") or []),
+    ),
+    (
+        "Все вакансии: Москва и Санкт-Петербург",
+        {"areas": ["1", "2"]},
+        lambda v: v["area"]["id"] in ("1", "2"),
+    ),
+    ("Все вакансии", {}, lambda v: True),
+]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    login: str
+    password: str
+    vacancies: int
+    searches: int
+
+
+def demo_loaded(conn: Connection) -> bool:
+    return bool(conn.execute(select(func.count()).select_from(users).where(users.c.is_demo)).scalar())
+
+
+def load_demo(
+    engine: Engine,
+    *,
+    count: int = 3000,
+    seed: int = 2026,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoSummary:
+    """Load the demo dataset; :class:`UserInputError` when it is already there."""
+    now = now or datetime.now(UTC)
+    password = generate_password()
+    with engine.begin() as conn:
+        if demo_loaded(conn):
+            raise UserInputError("demo data is already loaded (remove it with `jobhunter demo clear`)")
+        if get_user(conn, DEMO_LOGIN) is not None:
+            raise UserInputError(f"a real user is called {DEMO_LOGIN!r}; the demo needs that login")
+        user = create_user(conn, DEMO_LOGIN, password, display_name="Демо-пользователь")
+        conn.execute(update(users).where(users.c.id == user.id).values(is_demo=True))
+        search_ids = [create_search(conn, user.id, name=name, **filters) for name, filters, _ in _SEARCHES]
+        conn.execute(update(searches).where(searches.c.id.in_(search_ids)).values(is_demo=True))
+        _cache_dictionaries(conn)
+        rates = currency_rates(
+            conn.execute(select(dictionaries.c.payload).where(dictionaries.c.name == "dictionaries")).scalar()
+        )
+    generated = generate_vacancies(
+        count,
+        seed=seed,
+        start=now - timedelta(days=14),
+        end=now - timedelta(hours=1),
+        first_id=DEMO_FIRST_ID,
+        hostile_html_share=0.01,
+    )
+    done = 0
+    linked: list[int] = []
+    for batch in _batches(generated, BATCH):
+        rows = [vacancy_row(to_search_item(v), rates) | {"is_demo": True} for v in batch]
+        with engine.begin() as conn:
+            load.upsert_vacancies(conn, rows, now, DEMO_RUN)
+            load.upsert_details(
+                conn,
+                [details_row(v, r["content_hash"]) for v, r in zip(batch, rows, strict=True)],
+                run_id=DEMO_RUN,
+            )
+            for search_id, (_, _, matches) in zip(search_ids, _SEARCHES, strict=True):
+                load.link_to_user(
+                    conn,
+                    user_id=user.id,
+                    search_id=search_id,
+                    run_id=DEMO_RUN,
+                    vacancy_ids=[int(v["id"]) for v in batch if matches(v)],
+                )
+        linked += [int(v["id"]) for v in batch]
+        done += len(batch)
+        if progress:
+            progress(done, count)
+    with engine.begin() as conn:
+        _marks(conn, user.id, linked, random.Random(seed))
+        _audit(conn, user.id, search_ids, now, random.Random(seed))
+    return DemoSummary(DEMO_LOGIN, password, count, len(search_ids))
+
+
+def clear_demo(engine: Engine) -> dict[str, int]:
+    """Remove every demo row (vacancies with their texts and links, the demo user, audit rows)."""
+    with engine.begin() as conn:
+        runs = conn.execute(delete(etl_runs).where(etl_runs.c.is_demo)).rowcount
+        gone = conn.execute(delete(vacancies).where(vacancies.c.is_demo)).rowcount
+        people = conn.execute(delete(users).where(users.c.is_demo)).rowcount
+    return {"vacancies": gone, "users": people, "audit rows": runs}
+
+
+def _batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def _cache_dictionaries(conn: Connection) -> None:
+    """Give the saved-search pickers reference data when hh.ru was never reached (real data wins)."""
+    for name, payload in (
+        ("dictionaries", DICTIONARIES),
+        ("areas", AREAS_TREE),
+        ("professional_roles", PROFESSIONAL_ROLES_TREE),
+    ):
+        if conn.execute(select(dictionaries.c.name).where(dictionaries.c.name == name)).first() is None:
+            conn.execute(insert(dictionaries).values(name=name, payload=payload))
+
+
+def _marks(conn: Connection, user_id: int, ids: list[int], rnd: random.Random) -> None:
+    """A few favourites, a few banned vacancies and one banned employer, as a real user would have."""
+    chosen = rnd.sample(ids, min(len(ids), 20))
+    favourites, banned = chosen[:14], chosen[14:19]
+    rows = user_vacancies.c
+    conn.execute(
+        update(user_vacancies)
+        .where(rows.user_id == user_id, rows.vacancy_id.in_(favourites))
+        .values(is_favourite=True)
+    )
+    conn.execute(
+        update(user_vacancies)
+        .where(rows.user_id == user_id, rows.vacancy_id.in_(banned))
+        .values(is_banned=True)
+    )
+    employer = conn.execute(
+        select(vacancies.c.employer_id, vacancies.c.employer_name).where(vacancies.c.id == chosen[-1])
+    ).one()
+    if employer.employer_id:
+        conn.execute(
+            insert(banned_employers).values(
+                user_id=user_id, employer_id=employer.employer_id, employer_name=employer.employer_name
+            )
+        )
+
+
+def _audit(conn: Connection, user_id: int, search_ids: list[int], now: datetime, rnd: random.Random) -> None:
+    """Plausible audit rows for the last working days: mostly success, one partial, one captcha."""
+    rows = []
+    hours = [now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=h) for h in (1, 2, 3, 26, 27)]
+    for index, start in enumerate(hours):
+        for search_id, (name, _, _) in zip(search_ids, _SEARCHES, strict=True):
+            status = "success"
+            if index == 2 and name == "Удалённая работа":
+                status = "partial"
+            if index == 4 and name == "Аналитик данных":
+                status = "captcha"
+            found = rnd.randint(40, 400)
+            new = rnd.randint(0, found // 5)
+            rows.append(
+                {
+                    "run_id": f"demo__scheduled__{start:%Y-%m-%dT%H:%M}",
+                    "search_id": search_id,
+                    "search_name": name,
+                    "user_id": user_id,
+                    "trigger": "scheduled" if index else "manual",
+                    "window_from": start - timedelta(hours=2),
+                    "window_to": start,
+                    "started_at": start,
+                    "finished_at": start + timedelta(seconds=rnd.randint(5, 90)),
+                    "status": status,
+                    "http_requests": found // 100 + 1 + new,
+                    "pages": found // 100 + 1,
+                    "found": found,
+                    "received": found,
+                    "new": new,
+                    "updated": rnd.randint(0, 5),
+                    "unchanged": found - new,
+                    "details_fetched": new,
+                    "retries": rnd.randint(0, 2),
+                    "error": {
+                        "partial": "3 full vacancies could not be fetched; next run retries",
+                        "captcha": "hh.ru demands a captcha: configure an application token",
+                    }.get(status),
+                    "is_demo": True,
+                }
+            )
+    conn.execute(insert(etl_runs), rows)
