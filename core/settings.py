@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+HH_TOKEN_FILE = "hh_app_token"  # noqa: S105 - a file name, not a secret
 _LIBRARY_AGENTS = ("python-requests", "python-urllib", "curl/", "go-http-client", "aiohttp", "mozilla/")
 
 
@@ -39,7 +40,9 @@ class Settings(BaseSettings):
         "JobHunter/0.1 (jobhunter@localhost)",
         description="sent on every hh.ru request, shaped 'AppName/1.0 (contact@example.com)'",
     )
-    hh_app_token: SecretStr | None = None
+    hh_app_token: SecretStr | None = Field(
+        None, description="overrides the token stored by `jobhunter hh login`"
+    )
     hh_rate_limit: float = Field(5.0, gt=0, le=1000, description="hh.ru requests per second at most")
     hh_concurrency: int = Field(4, ge=1, le=16, description="hh.ru requests in flight at most")
     hh_timeout: float = Field(15.0, gt=0, le=300, description="seconds to wait for one hh.ru answer")
@@ -52,6 +55,12 @@ class Settings(BaseSettings):
     # Airflow (make run)
     airflow_port: int = Field(8080, ge=1, le=65535, description="Airflow API server / UI port")
     airflow_hh_pool_slots: int = Field(2, ge=1, le=32, description="tasks calling hh.ru at once")
+
+    # First run
+    demo_on_first_run: bool = Field(True, description="make run loads demo data when there is no hh.ru token")
+
+    # Secrets at rest (stored hh.ru token, GigaChat keys)
+    secret_key: SecretStr | None = Field(None, description="Fernet key; unset: generated into var_dir")
 
     # Housekeeping
     raw_retention_days: int = Field(14, ge=0, le=3650)
@@ -67,6 +76,78 @@ class Settings(BaseSettings):
     web_port: int = Field(8050, ge=1, le=65535, description="port `jobhunter web` listens on")
     web_secure_cookies: bool = Field(False, description="mark cookies Secure (set when served over HTTPS)")
     web_session_days: int = Field(14, ge=1, le=365, description="how long a login lasts")
+
+    # Telegram
+    telegram_bot_token: SecretStr | None = Field(
+        None, description="Bot API token from @BotFather; unset: no Telegram messages and no bot"
+    )
+    telegram_api_url: str = Field(
+        "https://api.telegram.org", description="Bot API server (tests and demos point it at a fake)"
+    )
+    telegram_bot_username: str | None = Field(
+        None, description="the bot's @username, for the https://t.me/<bot>?start=… link on the profile page"
+    )
+    telegram_time_zone: str = Field(
+        "Europe/Moscow", description="IANA time zone for quiet hours of users who chose none"
+    )
+    telegram_quiet_hours: str = Field(
+        "22:00-08:00", description="local hours without messages for users who chose none; 'off' for none"
+    )
+    telegram_list_size: int = Field(
+        5, ge=1, le=10, description="vacancies listed with buttons in a message; all of them go in the CSV"
+    )
+    telegram_link_ttl_hours: int = Field(24, ge=1, le=24 * 30, description="life of a one-time link")
+    telegram_max_retry_after: int = Field(
+        60, ge=1, le=3600, description="longest 429 retry_after waited in place, seconds"
+    )
+    telegram_retries: int = Field(3, ge=0, le=10, description="attempts again after a 429, then next run")
+    telegram_timeout: float = Field(30.0, gt=0, le=300, description="seconds to wait for a Bot API answer")
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _telegram_bot_token(cls, value: object) -> object:
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+            return None
+        if not isinstance(raw, str) or not re.fullmatch(r"\d{1,20}:[A-Za-z0-9_-]{20,200}", raw.strip()):
+            raise ValueError("must be the token @BotFather gave, shaped '123456789:AAE…'")
+        return raw.strip()
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _telegram_api_url(cls, value: str) -> str:
+        if not re.match(r"https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL such as https://api.telegram.org")
+        return value.rstrip("/")
+
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _telegram_bot_username(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        value = value.strip().removeprefix("@")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", value):
+            raise ValueError("must be the bot's username such as 'JobHunterBot' (5-32 letters, digits, _)")
+        return value
+
+    @field_validator("telegram_time_zone")
+    @classmethod
+    def _telegram_time_zone(cls, value: str) -> str:
+        from core.telegram_links import check_time_zone
+
+        return check_time_zone(value)
+
+    @field_validator("telegram_quiet_hours")
+    @classmethod
+    def _telegram_quiet_hours(cls, value: str) -> str:
+        from core.telegram_links import format_quiet_hours, parse_quiet_hours
+
+        return format_quiet_hours(parse_quiet_hours(value))
+
+    @property
+    def telegram_token(self) -> str | None:
+        """The Telegram bot token, if configured. Never log it: it is part of every Bot API URL."""
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
 
     @field_validator("db_schema")
     @classmethod
@@ -101,8 +182,15 @@ class Settings(BaseSettings):
 
     @property
     def hh_token(self) -> str | None:
-        """The configured hh.ru application token, if any."""
-        return self.hh_app_token.get_secret_value() if self.hh_app_token else None
+        """The hh.ru application token: ``JH_HH_APP_TOKEN``, else the one `jobhunter hh login` stored."""
+        if self.hh_app_token and self.hh_app_token.get_secret_value():
+            return self.hh_app_token.get_secret_value()
+        from core.secrets import SecretUnreadable, read_file
+
+        try:
+            return read_file(self, HH_TOKEN_FILE)
+        except SecretUnreadable:
+            return None
 
 
 def _describe(error: ValidationError) -> str:

@@ -170,9 +170,17 @@ def details(engine: Engine, settings: Settings, job: dict[str, Any]) -> dict[str
 
 
 def notify(engine: Engine, settings: Settings, job: dict[str, Any]) -> dict[str, Any]:
-    """Tell the search's owner what is new. Until Telegram is configured, records that nothing was sent."""
+    """Tell the search's owner in Telegram what is new (see :mod:`etl.telegram.sender`).
+
+    Queues the vacancies this search found new for its owner in the outbox (once per user and
+    vacancy, whatever is re-run), and sends the owner one message for the run when this is their
+    last search of the run to get here. Delivery failures are recorded and retried, not raised.
+    Without a bot token, records that nothing was sent.
+    """
+    from etl.telegram.sender import notify_job  # telebot is loaded only where notify runs
+
     j = Job.of(job)
-    stats = {"sent": 0, "note": "Telegram notifications are not configured"}
+    stats = notify_job(engine, settings, run_id=j.run_id, search_id=j.search_id)
     pipeline.record(engine, j.run_id, j.search_id, "notify", stats)
     return job | {"notify": stats}
 

@@ -1,0 +1,393 @@
+"""The Job Hunter bot (``jobhunter bot``): long polling, chat linking, triage buttons.
+
+Commands (answers in Russian):
+
+* ``/start <token>`` — the deep link from the web profile page: binds this private chat to that
+  user (single-use token); a bare ``/start`` says how to link, or — in a linked chat — that it is
+  linked (and lifts a "blocked" mark: the user is talking to the bot again);
+* ``/stop`` — unlinks the chat; ``/status`` — the user's saved searches with their last run;
+* ``/quiet 22:00-08:00`` (or ``off``, ``default``) and ``/tz Europe/Moscow`` — quiet hours;
+* ⭐ / 🚫 under a message — favourite / hide that vacancy, for the user this chat is linked to only.
+
+Handlers are plain functions of ``(engine, settings, …)`` returning the answer text, so they are
+tested without Telegram; :func:`build_bot` wires them into a ``TeleBot``; :func:`run` polls.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from html import escape
+from zoneinfo import ZoneInfo
+
+import requests
+import telebot
+from sqlalchemy import Engine, and_, func, select, update
+from telebot import apihelper, types
+
+from core import telegram_links as links
+from core.schema import etl_runs, searches, user_vacancies
+from core.settings import Settings
+from etl.telegram import messages, outbox
+from etl.telegram.sender import TelegramError, configure, describe
+
+_log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+COMMANDS = [
+    ("start", "Привязать чат к пользователю Job Hunter"),
+    ("status", "Мои поиски и последний запуск"),
+    ("quiet", "Тихие часы, например /quiet 22:00-08:00"),
+    ("tz", "Часовой пояс, например /tz Europe/Moscow"),
+    ("stop", "Отвязать чат"),
+    ("help", "Что умеет бот"),
+]
+_STATUS_NAMES = {
+    "running": "идёт",
+    "success": "успешно",
+    "partial": "частично",
+    "failed": "ошибка",
+    "captcha": "капча hh.ru",
+    "auth": "нет доступа к hh.ru",
+}
+
+HOW_TO_LINK = (
+    "Чтобы получать сюда новые вакансии, откройте профиль в веб-приложении Job Hunter и нажмите "
+    "ссылку «Подключить Telegram» — она откроет этот чат и привяжет его к вам."
+)
+HELP = (
+    "Я присылаю новые вакансии из ваших сохранённых поисков hh.ru — одно сообщение на запуск, "
+    "полный список в CSV.\n\n"
+    "/status — ваши поиски и последний запуск\n"
+    "/quiet 22:00-08:00 — тихие часы (/quiet off — без них, /quiet default — как у всех)\n"
+    "/tz Europe/Moscow — часовой пояс для тихих часов\n"
+    "/stop — отвязать этот чат\n\n"
+    "Кнопки ⭐ и 🚫 под вакансией — в избранное и скрыть; это видно в веб-приложении."
+)
+
+
+def _name(user: links.ChatUser) -> str:
+    return escape(user.login)
+
+
+# -- commands ------------------------------------------------------------------------------------------
+
+
+def handle_start(engine: Engine, settings: Settings, chat_id: int, chat_type: str, payload: str) -> str:
+    """``/start`` and ``/start <token>``."""
+    if chat_type != "private":
+        return "Привязать можно только личный чат с ботом: откройте ссылку из профиля в личных сообщениях."
+    payload = payload.strip()
+    with engine.begin() as conn:
+        if payload:
+            user = links.consume(conn, payload, chat_id)
+            if user is None:
+                return (
+                    "Ссылка недействительна: она одноразовая и действует "
+                    f"{settings.telegram_link_ttl_hours} ч. Откройте профиль в веб-приложении и "
+                    "получите новую."
+                )
+            _log.info("Telegram: chat linked to user %s", user.login)
+            return (
+                f"Готово! Этот чат привязан к пользователю {_name(user)}. "
+                "Новые вакансии будут приходить сюда.\n\n/help — что я умею."
+            )
+        user = links.chat_user(conn, chat_id)
+        if user is None:
+            return "Здравствуйте! " + HOW_TO_LINK
+        if user.blocked_at is not None:
+            links.set_blocked(conn, chat_id, False)
+            return (
+                f"С возвращением! Этот чат снова получает вакансии пользователя {_name(user)}; "
+                "накопившееся придёт со следующей рассылкой."
+            )
+        return f"Этот чат привязан к пользователю {_name(user)}. /status — ваши поиски, /stop — отвязать."
+
+
+def handle_stop(engine: Engine, chat_id: int) -> str:
+    with engine.begin() as conn:
+        login = links.unlink_chat(conn, chat_id)
+    if login is None:
+        return "Этот чат ни к кому не привязан."
+    _log.info("Telegram: chat unlinked from user %s", login)
+    return (
+        f"Чат отвязан от пользователя {escape(login)}: вакансии сюда больше не придут. "
+        "Подключить снова можно ссылкой из профиля."
+    )
+
+
+def handle_status(engine: Engine, settings: Settings, chat_id: int) -> str:
+    with engine.connect() as conn:
+        user = links.chat_user(conn, chat_id)
+        if user is None:
+            return "Этот чат не привязан. " + HOW_TO_LINK
+        latest = (
+            select(
+                etl_runs.c.search_id,
+                etl_runs.c.status,
+                etl_runs.c.started_at,
+                etl_runs.c.finished_at,
+                etl_runs.c.new,
+                func.row_number()
+                .over(partition_by=etl_runs.c.search_id, order_by=etl_runs.c.started_at.desc())
+                .label("n"),
+            )
+            .where(etl_runs.c.user_id == user.id)
+            .subquery()
+        )
+        rows = conn.execute(
+            select(
+                searches.c.name,
+                searches.c.is_active,
+                latest.c.status,
+                latest.c.started_at,
+                latest.c.finished_at,
+                latest.c.new,
+            )
+            .outerjoin(latest, and_(latest.c.search_id == searches.c.id, latest.c.n == 1))
+            .where(searches.c.user_id == user.id)
+            .order_by(searches.c.name)
+        ).all()
+        who = outbox.recipient(conn, user.id, settings)
+        waiting = outbox.pending_count(conn, user.id)
+    assert who is not None
+    zone = ZoneInfo(who.time_zone)
+    lines = [f"<b>{_name(user)}</b> — сохранённые поиски:"]
+    if not rows:
+        lines.append("пока нет; добавьте поиск в веб-приложении.")
+    for row in rows:
+        state = "" if row.is_active else " (на паузе)"
+        if row.started_at is None:
+            last = "ещё не запускался"
+        else:
+            when = (row.finished_at or row.started_at).astimezone(zone)
+            last = (
+                f"последний запуск {when:%d.%m %H:%M}: {_STATUS_NAMES.get(row.status, row.status)}, "
+                f"новых {row.new}"
+            )
+        lines.append(f"• {escape(row.name)}{state} — {last}")
+    quiet = "нет" if who.quiet is None else links.format_quiet_hours(who.quiet).replace("-", "–")
+    lines.append("")
+    lines.append(f"Тихие часы: {quiet} ({escape(who.time_zone)}).")
+    if who.blocked_at is not None:
+        lines.append("Бот был заблокирован — теперь снова на связи.")
+    if waiting:
+        lines.append(f"Ждут отправки: {waiting}.")
+    return "\n".join(lines)
+
+
+def handle_quiet(engine: Engine, settings: Settings, chat_id: int, payload: str) -> str:
+    with engine.begin() as conn:
+        user = links.chat_user(conn, chat_id)
+        if user is None:
+            return "Этот чат не привязан. " + HOW_TO_LINK
+        value = payload.strip().lower()
+        if value in ("default", "по умолчанию"):
+            links.set_quiet_hours(conn, user.id, "default")
+        elif value:
+            try:
+                links.set_quiet_hours(conn, user.id, links.parse_quiet_hours(value))
+            except ValueError:
+                return "Не понял. Пример: /quiet 22:00-08:00, /quiet off или /quiet default."
+        who = outbox.recipient(conn, user.id, settings)
+    assert who is not None
+    if who.quiet is None:
+        return "Тихих часов нет: вакансии приходят сразу после каждого запуска."
+    start, end = who.quiet
+    return (
+        f"Тихие часы: {start:%H:%M}–{end:%H:%M} ({escape(who.time_zone)}). "
+        "Что найдётся в это время, придёт одним сообщением утром."
+    )
+
+
+def handle_tz(engine: Engine, settings: Settings, chat_id: int, payload: str) -> str:
+    with engine.begin() as conn:
+        user = links.chat_user(conn, chat_id)
+        if user is None:
+            return "Этот чат не привязан. " + HOW_TO_LINK
+        if payload.strip():
+            try:
+                links.set_time_zone(conn, user.id, payload.strip())
+            except ValueError:
+                return "Не знаю такого часового пояса. Пример: /tz Europe/Moscow или /tz Asia/Novosibirsk."
+        who = outbox.recipient(conn, user.id, settings)
+    assert who is not None
+    return f"Часовой пояс: {escape(who.time_zone)}."
+
+
+def handle_callback(engine: Engine, chat_id: int | None, data: str | None) -> str:
+    """⭐ / 🚫 pressed under a message in ``chat_id``: mark the vacancy for the user of that chat only."""
+    parsed = messages.parse_callback(data)
+    if parsed is None or chat_id is None:
+        return "Кнопка устарела."
+    action, vacancy_id = parsed
+    with engine.begin() as conn:
+        user = links.chat_user(conn, chat_id)
+        if user is None:
+            return "Этот чат не привязан к пользователю Job Hunter."
+        flag = "is_favourite" if action == messages.FAVOURITE else "is_banned"
+        changed = conn.execute(
+            update(user_vacancies)
+            .where(user_vacancies.c.user_id == user.id, user_vacancies.c.vacancy_id == vacancy_id)
+            .values({flag: True, "updated_at": func.now()})
+        ).rowcount
+    if not changed:
+        return "Эта вакансия не из ваших поисков."
+    return "⭐ В избранном" if action == messages.FAVOURITE else "🚫 Скрыто"
+
+
+def handle_member_update(engine: Engine, chat_id: int, status: str) -> None:
+    """The user blocked (``kicked``) or unblocked (``member``) the bot in a private chat."""
+    if status in ("kicked", "member"):
+        with engine.begin() as conn:
+            links.set_blocked(conn, chat_id, status == "kicked")
+
+
+# -- wiring ----------------------------------------------------------------------------------------
+
+
+def _reply(bot: telebot.TeleBot, chat_id: int, text: str) -> None:
+    try:
+        bot.send_message(chat_id, text, parse_mode="HTML")
+    except (apihelper.ApiException, requests.RequestException) as error:
+        _log.warning("Telegram: reply to a chat not sent: %s", describe(error))
+
+
+class _LogErrors(telebot.ExceptionHandler):
+    def handle(self, exception: Exception) -> bool:
+        _log.error("Telegram bot: a handler failed: %s", type(exception).__name__, exc_info=exception)
+        return True
+
+
+def build_bot(engine: Engine, settings: Settings) -> telebot.TeleBot:
+    """A ``TeleBot`` (not threaded: updates are handled in order) with every handler registered."""
+    token = configure(settings)
+    bot = telebot.TeleBot(token, threaded=False, exception_handler=_LogErrors())
+
+    def text_of(message: types.Message) -> str:
+        return telebot.util.extract_arguments(message.text or "") or ""
+
+    @bot.message_handler(commands=["start"])
+    def start(message: types.Message) -> None:
+        answer = handle_start(engine, settings, message.chat.id, message.chat.type, text_of(message))
+        _reply(bot, message.chat.id, answer)
+
+    @bot.message_handler(commands=["stop"])
+    def stop(message: types.Message) -> None:
+        _reply(bot, message.chat.id, handle_stop(engine, message.chat.id))
+
+    @bot.message_handler(commands=["status"])
+    def status(message: types.Message) -> None:
+        _reply(bot, message.chat.id, handle_status(engine, settings, message.chat.id))
+
+    @bot.message_handler(commands=["quiet"])
+    def quiet(message: types.Message) -> None:
+        _reply(bot, message.chat.id, handle_quiet(engine, settings, message.chat.id, text_of(message)))
+
+    @bot.message_handler(commands=["tz"])
+    def tz(message: types.Message) -> None:
+        _reply(bot, message.chat.id, handle_tz(engine, settings, message.chat.id, text_of(message)))
+
+    @bot.message_handler(commands=["help"])
+    def help_(message: types.Message) -> None:
+        _reply(bot, message.chat.id, HELP)
+
+    @bot.message_handler(func=lambda message: message.chat.type == "private")
+    def other(message: types.Message) -> None:
+        _reply(bot, message.chat.id, HELP)
+
+    @bot.callback_query_handler(func=lambda call: True)
+    def button(call: types.CallbackQuery) -> None:
+        chat = getattr(call.message, "chat", None)
+        answer = handle_callback(engine, chat.id if chat is not None else None, call.data)
+        try:
+            bot.answer_callback_query(call.id, answer)
+        except (apihelper.ApiException, requests.RequestException) as error:
+            _log.warning("Telegram: button answer not sent: %s", describe(error))
+
+    @bot.my_chat_member_handler()
+    def member(update: types.ChatMemberUpdated) -> None:
+        if update.chat.type == "private":
+            handle_member_update(engine, update.chat.id, update.new_chat_member.status)
+
+    return bot
+
+
+def announce(bot: telebot.TeleBot, settings: Settings) -> str:
+    """Check the token (getMe), drop a webhook that would block polling, register the command menu.
+
+    Returns the bot's username. Raises :class:`TelegramError` for a rejected token.
+    """
+    try:
+        me = bot.get_me()
+        bot.delete_webhook()
+        bot.set_my_commands([types.BotCommand(name, description) for name, description in COMMANDS])
+    except apihelper.ApiTelegramException as error:
+        if error.error_code == 401:
+            raise TelegramError("the Bot API rejected the token (401): check JH_TELEGRAM_BOT_TOKEN") from None
+        raise TelegramError(f"{error.error_code} {error.description}") from None
+    except (apihelper.ApiException, requests.RequestException) as error:
+        raise TelegramError(f"the Bot API is unreachable: {describe(error)}") from None
+    configured = settings.telegram_bot_username
+    if configured and configured.lower() != (me.username or "").lower():
+        _log.warning(
+            "JH_TELEGRAM_BOT_USERNAME is %r but the token belongs to @%s: profile links will be wrong",
+            configured,
+            me.username,
+        )
+    elif not configured:
+        _log.warning("set JH_TELEGRAM_BOT_USERNAME=%s so the profile page can show the link", me.username)
+    return me.username
+
+
+def poll_once(bot: telebot.TeleBot, *, timeout: int = 20) -> int:
+    """One long-poll: fetch updates after the last one handled, handle them; returns how many."""
+    updates = bot.get_updates(
+        offset=bot.last_update_id + 1,
+        timeout=timeout + 10,
+        long_polling_timeout=timeout,
+        allowed_updates=ALLOWED_UPDATES,
+    )
+    bot.process_new_updates(updates)
+    return len(updates)
+
+
+def run(
+    engine: Engine,
+    settings: Settings,
+    *,
+    stop: threading.Event | None = None,
+    timeout: int = 20,
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Poll until ``stop`` is set (or forever). Network trouble waits and retries; errors never quote
+    the token."""
+    stop = stop or threading.Event()
+    bot = build_bot(engine, settings)
+    username = announce(bot, settings)
+    _log.info("Telegram bot @%s is polling", username)
+    if on_ready is not None:
+        on_ready(username)
+    pause = 1.0
+    while not stop.is_set():
+        try:
+            poll_once(bot, timeout=timeout)
+            pause = 1.0
+        except apihelper.ApiTelegramException as error:
+            if error.error_code == 401:
+                raise TelegramError(
+                    "the Bot API rejected the token (401): check JH_TELEGRAM_BOT_TOKEN"
+                ) from None
+            if error.error_code == 409:
+                _log.error("another process polls this bot (409 Conflict); retrying in %g s", pause)
+            else:
+                _log.warning("getUpdates failed: %s %s", error.error_code, error.description)
+            stop.wait(pause)
+            pause = min(pause * 2, 60.0)
+        except (apihelper.ApiException, requests.RequestException) as error:
+            _log.warning(
+                "the Bot API is unreachable (%s); retrying in %g s", TelegramError(str(error)), pause
+            )
+            stop.wait(pause)
+            pause = min(pause * 2, 60.0)

@@ -1,0 +1,243 @@
+"""What a user reads in Telegram: pure functions, no database and no network.
+
+One message per user per run (or per morning digest): how many vacancies are new per saved search,
+the first few with title, employer, salary in roubles and a link, each with ⭐ / 🚫 buttons, and —
+when there are more than listed — a CSV with all of them (UTF-8 with BOM and ``;`` separators, so
+Excel in a Russian locale opens it with Cyrillic and columns intact).
+
+Every string that comes from hh.ru or a user is HTML-escaped: the message goes out with
+``parse_mode=HTML``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from html import escape
+from zoneinfo import ZoneInfo
+
+MAX_TEXT = 4096  # Telegram's limit for a message (we count the HTML, which is never shorter)
+MAX_CAPTION = 1024
+MAX_SEARCH_LINES = 15
+FAVOURITE, BAN = "fav", "ban"
+_CALLBACK = re.compile(r"(fav|ban):(\d{1,19})")
+_URL = re.compile(r"https?://[^\s\"'<>]+")
+
+CSV_COLUMNS = (
+    "Вакансия",
+    "Работодатель",
+    "Зарплата от, ₽ в месяц",
+    "Зарплата до, ₽ в месяц",
+    "Валюта в вакансии",
+    "Регион",
+    "Опыт",
+    "Формат работы",
+    "Опубликована",
+    "Ссылка на hh.ru",
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One vacancy to tell a user about."""
+
+    vacancy_id: int
+    name: str
+    employer_name: str | None
+    salary_from_rub: int | None
+    salary_to_rub: int | None
+    salary_currency: str | None
+    area_name: str | None
+    experience_name: str | None
+    work_format_names: Sequence[str]
+    published_at: datetime
+    url: str | None
+    search_name: str
+    run_id: str = ""
+
+
+@dataclass(frozen=True)
+class Button:
+    text: str
+    callback_data: str
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    keyboard: list[list[Button]]  # one row per listed vacancy
+    listed: int
+    total: int
+
+    @property
+    def needs_document(self) -> bool:
+        return self.total > self.listed
+
+
+# -- small formatters -------------------------------------------------------------------------------
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    """Russian plural: 1 вакансия, 2 вакансии, 5 вакансий (11-14 take ``many``)."""
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+def roubles(amount: int) -> str:
+    """``150000`` → ``150 000``."""
+    return f"{amount:,}".replace(",", " ")
+
+
+def salary_text(item: Item) -> str:
+    """``150 000 – 200 000 ₽``, ``от 150 000 ₽``, ``до 90 000 ₽``; ``≈`` and the currency when converted."""
+    lo, hi = item.salary_from_rub, item.salary_to_rub
+    if lo is None and hi is None:
+        return "з/п не указана"
+    if lo is not None and hi is not None:
+        text = f"{roubles(lo)} – {roubles(hi)} ₽" if lo != hi else f"{roubles(lo)} ₽"
+    elif lo is not None:
+        text = f"от {roubles(lo)} ₽"
+    else:
+        text = f"до {roubles(hi or 0)} ₽"
+    currency = item.salary_currency
+    if currency and currency not in ("RUR", "RUB"):
+        text = f"≈ {text} ({currency})"
+    return text
+
+
+def vacancy_url(item: Item) -> str:
+    """The vacancy's hh.ru page (only an http(s) URL is trusted; else the canonical one)."""
+    if item.url and _URL.fullmatch(item.url):
+        return item.url
+    return f"https://hh.ru/vacancy/{item.vacancy_id}"
+
+
+def _clip(value: str | None, limit: int) -> str:
+    value = " ".join((value or "").split())
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def callback_data(action: str, vacancy_id: int) -> str:
+    """``fav:<id>`` / ``ban:<id>`` (at most 23 bytes; Telegram allows 64)."""
+    if action not in (FAVOURITE, BAN):
+        raise ValueError(action)
+    return f"{action}:{vacancy_id}"
+
+
+def parse_callback(data: str | None) -> tuple[str, int] | None:
+    match = _CALLBACK.fullmatch(data or "")
+    return (match.group(1), int(match.group(2))) if match else None
+
+
+# -- the message --------------------------------------------------------------------------------------
+
+
+def build_message(items: Sequence[Item], *, list_size: int = 5) -> Message:
+    """The summary message of ``items`` (newest first), listing at most ``list_size`` of them."""
+    if not items:
+        raise ValueError("nothing to tell")
+    ordered = sorted(items, key=lambda i: (i.published_at, i.vacancy_id), reverse=True)
+    for listed in range(min(list_size, len(ordered)), 0, -1):
+        message = _render(ordered, listed)
+        if len(message.text) <= MAX_TEXT:
+            return message
+    raise AssertionError("a message with one vacancy always fits")  # pragma: no cover
+
+
+def _render(items: Sequence[Item], listed: int) -> Message:
+    total = len(items)
+    runs = {i.run_id for i in items if i.run_id}
+    title = f"🔔 <b>{total} {plural(total, 'новая вакансия', 'новые вакансии', 'новых вакансий')}</b>"
+    if len(runs) > 1:
+        title += f" — сводка за {len(runs)} {plural(len(runs), 'запуск', 'запуска', 'запусков')}"
+    lines = [title]
+    per_search = Counter(i.search_name for i in items)
+    ranked = sorted(per_search.items(), key=lambda kv: (-kv[1], kv[0]))
+    for name, n in ranked[:MAX_SEARCH_LINES]:
+        lines.append(f"• {escape(_clip(name, 80))}: {n}")
+    if len(ranked) > MAX_SEARCH_LINES:
+        rest = sum(n for _, n in ranked[MAX_SEARCH_LINES:])
+        lines.append(f"• другие поиски: {rest}")
+    lines.append("")
+    keyboard: list[list[Button]] = []
+    for number, item in enumerate(items[:listed], start=1):
+        link = f'<a href="{escape(vacancy_url(item), quote=True)}">{escape(_clip(item.name, 150))}</a>'
+        details = [
+            escape(_clip(item.employer_name, 80)) or "работодатель не указан",
+            escape(salary_text(item)),
+        ]
+        if item.area_name:
+            details.append(escape(_clip(item.area_name, 40)))
+        lines.append(f"{number}. {link}")
+        lines.append("    " + " · ".join(details))
+        keyboard.append(
+            [
+                Button(f"⭐ {number}", callback_data(FAVOURITE, item.vacancy_id)),
+                Button(f"🚫 {number}", callback_data(BAN, item.vacancy_id)),
+            ]
+        )
+    if total > listed:
+        rest = total - listed
+        lines.append("")
+        lines.append(f"…и ещё {rest} {plural(rest, 'вакансия', 'вакансии', 'вакансий')} — в файле ниже.")
+    lines.append("")
+    lines.append("⭐ — в избранное, 🚫 — скрыть. Всё видно в веб-приложении.")
+    return Message("\n".join(lines), keyboard, listed, total)
+
+
+def document_caption(total: int, sent_at: datetime | None = None, time_zone: str | None = None) -> str:
+    text = (
+        f"Все {total} {plural(total, 'вакансия', 'вакансии', 'вакансий')} — в таблице (открывается в Excel)"
+    )
+    if sent_at is not None and time_zone:
+        text += f", к сообщению от {sent_at.astimezone(ZoneInfo(time_zone)):%d.%m %H:%M}"
+    return text[:MAX_CAPTION]
+
+
+# -- the CSV ---------------------------------------------------------------------------------------------
+
+
+def csv_filename(day: date) -> str:
+    return f"vacancies-{day.isoformat()}.csv"
+
+
+def _cell(value: str | None) -> str:
+    """Text for a spreadsheet cell; a leading = + - @ would make Excel run it as a formula."""
+    value = value or ""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def build_csv(items: Sequence[Item], *, time_zone: str) -> bytes:
+    """All ``items`` (newest first) as CSV: UTF-8 with BOM, ``;``-separated, CRLF, a header row.
+
+    Salaries are monthly roubles as plain integers (sortable in Excel); publication time is local to
+    ``time_zone``.
+    """
+    zone = ZoneInfo(time_zone)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(CSV_COLUMNS)
+    for item in sorted(items, key=lambda i: (i.published_at, i.vacancy_id), reverse=True):
+        writer.writerow(
+            [
+                _cell(item.name),
+                _cell(item.employer_name),
+                "" if item.salary_from_rub is None else item.salary_from_rub,
+                "" if item.salary_to_rub is None else item.salary_to_rub,
+                item.salary_currency or "",
+                _cell(item.area_name),
+                _cell(item.experience_name),
+                _cell(", ".join(item.work_format_names)),
+                item.published_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                vacancy_url(item),
+            ]
+        )
+    return buffer.getvalue().encode("utf-8-sig")
