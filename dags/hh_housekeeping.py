@@ -1,5 +1,5 @@
 """
-### Job Hunter housekeeping, daily
+### Job Hunter housekeeping
 
 * **refresh_dictionaries**: currency rates (for the rouble figures), areas and professional
   roles from hh.ru into `t10_jh_dictionaries`.
@@ -7,8 +7,10 @@
   up again (at most `JH_RECHECK_LIMIT` a day); those hh.ru reports archived or removed are
   marked closed with the date.
 * **prune_raw**: landed hh.ru answers older than `JH_RAW_RETENTION_DAYS` are deleted.
+* **deliver_telegram**: anything still queued for Telegram goes out (a digest after quiet hours,
+  retries of earlier failures); every hour, so digests arrive on days without harvests too.
 
-Runs at 05:00 UTC, before the first harvest of the day.
+The daily tasks run in the 05:00 UTC run, before the first harvest of the day.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ from airflow.sdk import dag, get_current_context, task
 import jobhunter_runtime as runtime
 from etl import jobs
 
+DAILY_HOUR = 5
+
 
 @dag(
     dag_id="hh_housekeeping",
-    schedule="0 5 * * *",
+    schedule="0 * * * *",
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
@@ -55,7 +59,18 @@ def hh_housekeeping():
         """Drop landed answers past their retention."""
         return jobs.prune(runtime.engine(), runtime.settings())
 
-    refresh_dictionaries() >> recheck_vacancies() >> prune_raw()
+    @task.short_circuit
+    def daily() -> bool:
+        """The dictionary refresh, re-check and pruning run once a day, in the 05:00 UTC run."""
+        return get_current_context()["dag_run"].run_after.hour == DAILY_HOUR
+
+    @task(trigger_rule="none_failed")
+    def deliver_telegram() -> dict:
+        """Send queued Telegram messages that are now due."""
+        return jobs.deliver_telegram(runtime.engine(), runtime.settings())
+
+    daily() >> refresh_dictionaries() >> recheck_vacancies() >> prune_raw()
+    deliver_telegram()
 
 
 hh_housekeeping()

@@ -120,7 +120,12 @@ def hh_vacancies():
 
         notify(details(load(extract(job)))) >> finish(job)
 
-    harvest.expand(job=plan())
+    @task(trigger_rule="all_done")
+    def deliver_telegram() -> dict:
+        """After every search: send what is still queued (e.g. a run limited to some searches)."""
+        return jobs.deliver_telegram(runtime.engine(), runtime.settings())
+
+    harvest.expand(job=plan()) >> deliver_telegram()
 
 
 hh_vacancies()

@@ -2,14 +2,15 @@
 
 The product database is the Airflow connection ``jobhunter_db`` (``AIRFLOW_CONN_JOBHUNTER_DB``,
 read with PostgresHook) when it exists, else ``JH_DATABASE_URL``. Settings (hh.ru URL, token,
-rate limit…) come from ``JH_*`` environment variables as everywhere else; secrets are never
-passed on a command line.
+rate limit…) come from ``JH_*`` environment variables as everywhere else; the Telegram bot
+token may also be an Airflow connection or variable. Secrets are never passed on a command line.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from core.db import make_engine
@@ -19,8 +20,33 @@ CONNECTION_ID = "jobhunter_db"
 HH_POOL = "hh_api"
 
 
+TELEGRAM_CONNECTION_ID = "jobhunter_telegram"
+TELEGRAM_VARIABLE = "jobhunter_telegram_bot_token"
+
+
+@lru_cache(maxsize=1)
 def settings() -> Settings:
-    return get_settings()
+    """``JH_*`` settings; the Telegram bot token may instead come from Airflow (the connection
+    ``jobhunter_telegram``'s password, or the variable ``jobhunter_telegram_bot_token``)."""
+    base = get_settings()
+    if base.telegram_token:
+        return base
+    token = _airflow_secret()
+    return base.model_copy(update={"telegram_bot_token": SecretStr(token)}) if token else base
+
+
+def _airflow_secret() -> str | None:
+    from airflow.sdk import BaseHook, Variable
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    try:
+        return BaseHook.get_connection(TELEGRAM_CONNECTION_ID).password or None
+    except AirflowNotFoundException:
+        pass
+    try:
+        return Variable.get(TELEGRAM_VARIABLE, default=None) or None
+    except (AirflowNotFoundException, KeyError):
+        return None
 
 
 @lru_cache(maxsize=1)

@@ -214,6 +214,11 @@ def recheck_vacancies(engine: Engine, settings: Settings, *, run_id: str) -> dic
         )
 
 
+def deliver_telegram(engine: Engine, settings: Settings) -> dict[str, Any]:
+    """Send what is due in Telegram (morning digests after quiet hours, retries of earlier failures)."""
+    return pipeline.deliver(engine, settings)
+
+
 def prune(engine: Engine, settings: Settings) -> int:
     """Drop landed hh.ru answers older than the retention period."""
     with engine.begin() as conn:

@@ -259,6 +259,7 @@ def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
 def harvest_search(
     engine: Engine,
     client: HHClient,
+    settings: Settings,
     search: SavedSearch,
     *,
     run_id: str,
@@ -273,6 +274,7 @@ def harvest_search(
         step_extract(engine, client, run_id=run_id, search=search, window=window, progress=progress)
         step_load(engine, run_id=run_id, search=search, observed_at=min(window.end, now))
         step_details(engine, client, run_id=run_id, search=search, progress=progress)
+        step_notify(engine, settings, run_id=run_id, search=search)
     except Exception as error:  # recorded, then the next search goes on
         _log.exception("harvest of search %s failed", search.id)
         record(engine, run_id, search.id, "error", _failure(error))
@@ -316,6 +318,7 @@ def run(
             harvest_search(
                 engine,
                 client,
+                settings,
                 search,
                 run_id=run_id,
                 trigger=trigger,
@@ -323,10 +326,31 @@ def run(
                 now=now,
                 progress=progress,
             )
+        deliver(engine, settings)
     finally:
         if own_client:
             client.close()
     return run_id
+
+
+def step_notify(engine: Engine, settings: Settings, *, run_id: str, search: SavedSearch) -> dict[str, Any]:
+    """Queue what this search found new for its owner's Telegram (sent once, by :func:`deliver`)."""
+    from etl.telegram.sender import enqueue_job
+
+    stats = enqueue_job(engine, settings, run_id=run_id, search_id=search.id)
+    record(engine, run_id, search.id, "notify", stats)
+    return stats
+
+
+def deliver(engine: Engine, settings: Settings) -> dict[str, Any]:
+    """Send every user with something queued one Telegram message (a failure is recorded, not raised)."""
+    from etl.telegram.sender import deliver_pending
+
+    try:
+        return deliver_pending(engine, settings)
+    except Exception as error:  # the harvest itself succeeded; the outbox keeps the rows for next time
+        _log.warning("Telegram delivery failed, will retry next run: %s", error)
+        return {"sent": 0, "error": str(error)}
 
 
 def replay(engine: Engine, run_id: str) -> list[dict[str, Any]]:

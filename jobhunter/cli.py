@@ -42,6 +42,19 @@ app.add_typer(etl_app, name="etl")
 app.add_typer(hh_app, name="hh")
 app.add_typer(demo_app, name="demo")
 
+
+def _register_components() -> None:
+    """Commands that live beside their components: the web server and the Telegram bot."""
+    from jobhunter.bot_cli import bot, telegram_cli
+    from jobhunter.web_cli import web
+
+    app.command("web")(web)
+    app.command("bot")(bot)
+    app.add_typer(telegram_cli, name="telegram")
+
+
+_register_components()
+
 out = Console()
 err = Console(stderr=True)
 

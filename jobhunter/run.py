@@ -169,6 +169,8 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
             web_env = {**env, "PATH": env["PATH"]}
             supervisor.start("web", [sys.executable, "-m", "jobhunter", "web"], web_env, logs / "web.log")
             web_url = f"http://{settings.web_host}:{settings.web_port}/"
+        if settings.telegram_token:
+            supervisor.start("bot", [sys.executable, "-m", "jobhunter", "bot"], env, logs / "bot.log")
         airflow_url = f"http://localhost:{settings.airflow_port}/"
         say(f"Starting Airflow on {airflow_url} (logs: {logs / 'airflow.log'}) …")
         alive = lambda: not stopping and supervisor.failed() is None  # noqa: E731

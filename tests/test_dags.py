@@ -42,6 +42,7 @@ def test_hh_vacancies_contract(dagbag) -> None:
     assert set(dag.params.keys()) == {"search_ids", "date_from", "date_to", "dry_run"}
     tasks = {t.task_id: t for t in dag.tasks}
     assert set(tasks) == {
+        "deliver_telegram",
         "plan",
         "harvest.extract",
         "harvest.load",
@@ -116,9 +117,11 @@ def airflow_env(monkeypatch, database_url, test_schema, fake_hh):
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     jobhunter_runtime.engine.cache_clear()
+    jobhunter_runtime.settings.cache_clear()
     yield
     get_settings.cache_clear()
     jobhunter_runtime.engine.cache_clear()
+    jobhunter_runtime.settings.cache_clear()
 
 
 def run_dag(**conf):
@@ -174,3 +177,37 @@ def test_dag_backfill_window_and_a_rerun_changes_nothing(
     assert (row["new"], row["updated"], row["details_fetched"]) == (0, 0, 0)
     assert fake_hh.count("vacancy") == fetched
     assert snapshot(engine) == before
+
+
+def test_hh_housekeeping_contract(dagbag) -> None:
+    dag = dagbag.dags["hh_housekeeping"]
+    tasks = {t.task_id: t for t in dag.tasks}
+    assert set(tasks) == {
+        "daily",
+        "refresh_dictionaries",
+        "recheck_vacancies",
+        "prune_raw",
+        "deliver_telegram",
+    }
+    assert dag.catchup is False and dag.max_active_runs == 1 and "housekeeping" in dag.tags
+    # the daily work hangs off the once-a-day gate; Telegram delivery runs every hour
+    assert tasks["daily"].downstream_task_ids == {"refresh_dictionaries"}
+    assert tasks["deliver_telegram"].upstream_task_ids == set()
+    assert {t for t, task in tasks.items() if task.pool == "hh_api"} == {
+        "refresh_dictionaries",
+        "recheck_vacancies",
+    }
+
+
+def test_bot_token_may_come_from_an_airflow_variable(airflow_env, monkeypatch) -> None:
+    import jobhunter_runtime
+
+    monkeypatch.setenv("AIRFLOW_VAR_JOBHUNTER_TELEGRAM_BOT_TOKEN", "123456:AAEfromAirflowVariable000000")
+    jobhunter_runtime.settings.cache_clear()
+    assert jobhunter_runtime.settings().telegram_token == "123456:AAEfromAirflowVariable000000"
+    monkeypatch.setenv("JH_TELEGRAM_BOT_TOKEN", "654321:AAEfromTheEnvironment0000000")
+    from core.settings import get_settings
+
+    get_settings.cache_clear()
+    jobhunter_runtime.settings.cache_clear()
+    assert jobhunter_runtime.settings().telegram_token == "654321:AAEfromTheEnvironment0000000"  # the environment wins

@@ -322,13 +322,22 @@ def test_a_harvest_outside_airflow_queues_per_search_and_delivers_once(env, last
     with env.engine.begin() as conn:
         create_search(conn, user_id, name="Москва", areas=["1"])
     env.link(user_id)
+    before = len(env.tg.messages(CHAT))  # the bot's "linked" confirmation
 
     run_id = pipeline.run(env.engine, env.settings, search_ids=[first])  # `jobhunter etl run --search 1`
-    queued = enqueue_job(env.engine, env.settings, run_id=run_id, search_id=first)
-    delivered = deliver_pending(env.engine, env.settings)
 
-    assert queued == {"sent": 0, "enqueued": 10}
-    assert delivered == {"users": 1, "sent": 1, "vacancies_sent": 10, "documents": 1}
+    [row] = [r for r in pipeline.audit_rows(env.engine, run_id) if r["search_id"] == first]
+    assert row["step_stats"]["notify"] == {"sent": 0, "enqueued": 10}
+    assert len(env.tg.messages(CHAT)) == before + 1 and len(env.tg.documents(CHAT)) == 1
+    # queueing again and delivering again (a re-run) sends nothing more
+    assert enqueue_job(env.engine, env.settings, run_id=run_id, search_id=first) == {"sent": 0, "enqueued": 0}
+    assert deliver_pending(env.engine, env.settings) == {
+        "users": 0,
+        "sent": 0,
+        "vacancies_sent": 0,
+        "documents": 0,
+    }
+    assert len(env.tg.messages(CHAT)) == before + 1
 
 
 def test_users_without_a_chat_get_nothing_and_nothing_waits_for_them(env, last_day) -> None:
