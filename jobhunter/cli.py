@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -310,7 +312,7 @@ def etl_run(
             raise UserInputError("--to must be later than --from")
         window = Window.aligned(start, min(end, datetime.now(UTC)))
     engine, settings = _engine(), _settings()
-    with _progress() as (progress, report):
+    with _pipeline_progress() as report:
         run_id = run(
             engine,
             settings,
@@ -319,7 +321,6 @@ def etl_run(
             trigger="backfill" if window else "manual",
             progress=report,
         )
-        del progress
     rows = audit_rows(engine, run_id)
     _print_runs(rows)
     if not rows:
@@ -400,35 +401,31 @@ def _print_runs(rows: list[dict[str, Any]]) -> None:
     out.print(table)
 
 
-class _progress:
-    """A rich progress display fed by the pipeline's ``progress(what, done, total)`` calls."""
+@contextmanager
+def _pipeline_progress() -> Iterator[Callable[[str, int, int | None], None]]:
+    """A rich progress display fed by the pipeline's ``progress(what, done, total)`` calls.
 
-    def __enter__(self) -> tuple[Progress, Any]:
-        self.display = Progress(
-            TextColumn("{task.description:<22}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=False,
-        )
-        self.tasks: dict[str, Any] = {}
-        labels = {"items": "search results", "details": "full vacancies"}
+    Totals arrive per saved search, so each bar's total grows by them as searches start.
+    """
+    labels = {"items": "search results", "details": "full vacancies"}
+    with Progress(
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    ) as display:
+        tasks: dict[str, TaskID] = {}
 
         def report(what: str, done: int, total: int | None) -> None:
-            if what not in self.tasks:
-                self.tasks[what] = self.display.add_task(labels.get(what, what), total=None)
-            task = self.tasks[what]
+            if what not in tasks:
+                tasks[what] = display.add_task(labels.get(what, what), total=None)
+            task = tasks[what]
             if total is not None:
-                current = self.display.tasks[task].completed
-                self.display.update(task, total=current + total if what == "details" else total)
-            self.display.advance(task, done)
+                display.update(task, total=display.tasks[task].completed + total)
+            display.advance(task, done)
 
-        self.display.start()
-        return self.display, report
-
-    def __exit__(self, *exc: object) -> None:
-        self.display.stop()
+        yield report
 
 
 def _when(moment: datetime | None) -> str:
