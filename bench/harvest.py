@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
+import inspect
 import itertools
 import math
 import os
@@ -45,11 +47,12 @@ from rich.progress import (  # noqa: E402
     TimeRemainingColumn,
 )
 from rich.table import Table  # noqa: E402
-from sqlalchemy import Engine, create_engine, text  # noqa: E402
+from sqlalchemy import Engine, create_engine, literal, select, text  # noqa: E402
+from sqlalchemy.dialects.postgresql import insert  # noqa: E402
 
 from core.db import make_engine, sqlalchemy_url  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
-from core.schema import metadata, vacancies  # noqa: E402
+from core.schema import metadata, raw, vacancies  # noqa: E402
 from core.searches import SavedSearch, list_searches  # noqa: E402
 from core.settings import Settings, load_settings  # noqa: E402
 from etl import dictionaries, load, pipeline  # noqa: E402
@@ -80,7 +83,7 @@ class Sizes:
 
 
 FULL = Sizes(harvest=5_000, loads=(10_000, 100_000), step_load=100_000)
-QUICK = Sizes(harvest=1_000, loads=(10_000,), step_load=10_000)
+QUICK = Sizes(harvest=600, loads=(10_000,), step_load=5_000)
 
 
 # -- formatting ------------------------------------------------------------------------------------
@@ -102,10 +105,11 @@ def _maxrss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def _table(title: str, *columns: str) -> Table:
+def _table(title: str, *columns: str, left: int = 1) -> Table:
+    """A table whose first ``left`` columns are text and the rest figures."""
     table = Table(title=title, title_justify="left", title_style="bold")
     for i, name in enumerate(columns):
-        table.add_column(name, justify="left" if i == 0 else "right")
+        table.add_column(name, justify="left" if i < left else "right")
     return table
 
 
@@ -187,20 +191,13 @@ class UI:
 
 @dataclass
 class StepTimes:
-    """Wall time per pipeline step, measured by wrapping the step functions during one run."""
+    """Wall time per function, measured by wrapping module attributes for a while."""
 
     seconds: dict[str, float] = field(default_factory=dict)
 
     @contextlib.contextmanager
-    def wrapped(self) -> Iterator[None]:
-        targets: list[tuple[Any, str, str]] = [
-            (dictionaries, "refresh", "dictionaries"),
-            (pipeline, "step_start", "start"),
-            (pipeline, "step_extract", "extract"),
-            (pipeline, "step_load", "load"),
-            (pipeline, "step_details", "details"),
-            (pipeline, "step_finish", "finish"),
-        ]
+    def wrapped(self, targets: list[tuple[Any, str, str]]) -> Iterator[None]:
+        """Time ``module.attr`` under ``label`` for each ``(module, attr, label)``."""
         originals = [(module, attr, getattr(module, attr)) for module, attr, _ in targets]
         for (module, attr, label), (_, _, original) in zip(targets, originals, strict=True):
             setattr(module, attr, self._timed(label, original))
@@ -211,14 +208,45 @@ class StepTimes:
                 setattr(module, attr, original)
 
     def _timed(self, label: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def add(started: float) -> None:
+            self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+
         def timed(*args: Any, **kwargs: Any) -> Any:
             started = time.perf_counter()
             try:
                 return function(*args, **kwargs)
             finally:
-                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+                add(started)
 
-        return timed
+        def timed_generator(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            items = function(*args, **kwargs)
+            while True:  # time each step of the generator, not the consumer's work in between
+                started = time.perf_counter()
+                try:
+                    item = next(items)
+                except StopIteration:
+                    return
+                finally:
+                    add(started)
+                yield item
+
+        return timed_generator if inspect.isgeneratorfunction(function) else timed
+
+
+PIPELINE_STEPS: list[tuple[Any, str, str]] = [
+    (dictionaries, "refresh", "dictionaries"),
+    (pipeline, "step_start", "start"),
+    (pipeline, "step_extract", "extract"),
+    (pipeline, "step_load", "load"),
+    (pipeline, "step_details", "details"),
+    (pipeline, "step_finish", "finish"),
+]
+LOAD_PARTS: list[tuple[Any, str, str]] = [
+    (load, "landed_items", "read landed items (load.landed_items)"),
+    (pipeline, "vacancy_row", "transform (vacancy_row)"),
+    (load, "upsert_vacancies", "load.upsert_vacancies"),
+    (load, "link_to_user", "load.link_to_user"),
+]
 
 
 def run_harvest(
@@ -236,7 +264,7 @@ def run_harvest(
                 bar.update(tasks[what], total=total)
             bar.advance(tasks[what], done)
 
-        with times.wrapped():
+        with times.wrapped(PIPELINE_STEPS):
             started = time.perf_counter()
             run_id = pipeline.run(engine, settings, window=window, progress=progress)
             wall = time.perf_counter() - started
@@ -251,9 +279,7 @@ def changed_rows(before: dict[str, list[tuple[Any, ...]]], after: dict[str, list
     return changed
 
 
-def harvest_scenarios(
-    engine: Engine, settings: Settings, fake: FakeHH, n: int, ui: UI
-) -> dict[str, Any]:
+def harvest_scenarios(engine: Engine, settings: Settings, fake: FakeHH, n: int, ui: UI) -> dict[str, Any]:
     now = datetime.now(UTC).replace(microsecond=0)
     start, end = now - timedelta(days=2), now - timedelta(minutes=30)
     fake.add(generate_vacancies(n, seed=7, start=start, end=end, first_id=100_000_000))
@@ -281,7 +307,9 @@ def harvest_scenarios(
         "met",
     )
     first.add_row("status", row["status"], "success", _met(row["status"] == "success"))
-    first.add_row("found / new / details fetched", f"{found} / {row['new']} / {row['details_fetched']}", "", "")
+    first.add_row(
+        "found / new / details fetched", f"{found} / {row['new']} / {row['details_fetched']}", "", ""
+    )
     first.add_row("requests made (audit: pages + full vacancies)", _n(row["http_requests"]), "", "")
     first.add_row(
         "  requests seen by the fake: search / vacancy / all",
@@ -386,6 +414,9 @@ def build_rows(
         for i, item in enumerate(items, start=len(rows) - len(items)):
             if i % every == 0:
                 changed[i] = vacancy_row({**item, "name": item["name"] + " (обновлено)"}, rates)
+        # The rows kept here would make every later garbage collection (in the transform and
+        # in the timed loads) walk them all; the pipeline keeps one batch at a time.
+        gc.freeze()
         bar.advance(task, len(items))
     bar.remove_task(task)
     return rows, changed, generate_s, transform_s
@@ -410,10 +441,60 @@ def timed_upsert(
     return seconds, total
 
 
+def vacancy_indexes(engine: Engine, settings: Settings) -> list[tuple[str, str, bool]]:
+    """``(name, definition, is_primary)`` of every index on the vacancies table."""
+    query = text(
+        "SELECT i.relname, pg_get_indexdef(x.indexrelid), x.indisprimary FROM pg_index x"
+        " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
+        " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = :schema AND t.relname = :table"
+        " ORDER BY i.relname"
+    )
+    with engine.connect() as conn:
+        found = conn.execute(query, {"schema": settings.db_schema, "table": vacancies.name})
+        return [(name, definition, primary) for name, definition, primary in found]
+
+
+@contextlib.contextmanager
+def without_secondary_indexes(engine: Engine, settings: Settings) -> Iterator[int]:
+    """Empty the vacancies table and drop its secondary indexes; recreate them afterwards."""
+    dropped = [
+        (name, definition) for name, definition, primary in vacancy_indexes(engine, settings) if not primary
+    ]
+    empty_vacancies(engine, settings)
+    with engine.begin() as conn:
+        for name, _ in dropped:
+            conn.execute(text(f'DROP INDEX "{settings.db_schema}"."{name}"'))
+    try:
+        yield len(dropped)
+    finally:
+        empty_vacancies(engine, settings)
+        with engine.begin() as conn:
+            for _, definition in dropped:
+                conn.execute(text(definition))
+
+
+@contextlib.contextmanager
+def fillfactor(engine: Engine, settings: Settings, percent: int) -> Iterator[None]:
+    """Empty the vacancies table and leave ``100 - percent`` % of each new page free for updates."""
+    name = f'"{settings.db_schema}"."{vacancies.name}"'
+    empty_vacancies(engine, settings)
+    with engine.begin() as conn:
+        conn.execute(text(f"ALTER TABLE {name} SET (fillfactor = {int(percent)})"))
+    try:
+        yield
+    finally:
+        empty_vacancies(engine, settings)
+        with engine.begin() as conn:
+            conn.execute(text(f"ALTER TABLE {name} RESET (fillfactor)"))
+
+
 def load_scenarios(engine: Engine, settings: Settings, sizes: Sizes, ui: UI) -> list[float]:
     rates = currency_rates(DICTIONARIES)
+    indexes = vacancy_indexes(engine, settings)
+    gin = sum(" USING gin " in definition for _, definition, _ in indexes)
     table = _table(
-        f"3. Database load: etl.load.upsert_vacancies, {BATCH:,} rows per transaction",
+        f"3. Database load: etl.load.upsert_vacancies, {BATCH:,} rows per transaction "
+        f"({vacancies.name} has {len(indexes)} indexes, {gin} of them GIN)",
         "rows",
         "pass",
         "new / updated / unchanged",
@@ -421,9 +502,26 @@ def load_scenarios(engine: Engine, settings: Settings, sizes: Sizes, ui: UI) -> 
         "rows/s",
         "target",
         "met",
+        left=2,
     )
     insert_rates: list[float] = []
     t0 = datetime.now(UTC).replace(microsecond=0)
+
+    def measure(bar: Progress, n: int, label: str, data: list[dict[str, Any]], observed: datetime) -> float:
+        vacuum(engine, settings)
+        seconds, counts = timed_upsert(engine, data, observed, bar, f"{_n(n)}: {label}")
+        rate = n / seconds
+        table.add_row(
+            "",
+            label,
+            f"{len(counts.new)} / {len(counts.updated)} / {counts.unchanged}",
+            _s(seconds),
+            _n(rate),
+            f"≥ {_n(TARGET_LOAD_ROWS_PER_S)}",
+            _met(rate >= TARGET_LOAD_ROWS_PER_S),
+        )
+        return rate
+
     for n in sizes.loads:
         empty_vacancies(engine, settings)
         with _progress(ui.bars) as bar:
@@ -431,28 +529,27 @@ def load_scenarios(engine: Engine, settings: Settings, sizes: Sizes, ui: UI) -> 
             table.add_row(_n(n), "generate search items (not timed below)", "", _s(generate_s), "", "", "")
             table.add_row("", "transform: vacancy_row", "", _s(transform_s), _n(n / transform_s), "", "")
             mutated = [changed.get(i, row) for i, row in enumerate(rows)]
-            passes = [
-                ("insert into an empty table", rows, t0),
-                ("again, unchanged, same observed_at (no write)", rows, t0),
-                ("again, unchanged, seen later (seen columns)", rows, t0 + timedelta(hours=1)),
-                (f"again, {CHANGED_SHARE:.0%} changed, seen later", mutated, t0 + timedelta(hours=2)),
-            ]
-            for label, data, observed in passes:
-                vacuum(engine, settings)
-                seconds, counts = timed_upsert(engine, data, observed, bar, f"{_n(n)}: {label}")
-                rate = n / seconds
-                if label.startswith("insert"):
-                    insert_rates.append(rate)
-                table.add_row(
-                    "",
-                    label,
-                    f"{len(counts.new)} / {len(counts.updated)} / {counts.unchanged}",
-                    _s(seconds),
-                    _n(rate),
-                    f"≥ {_n(TARGET_LOAD_ROWS_PER_S)}",
-                    _met(rate >= TARGET_LOAD_ROWS_PER_S),
-                )
-        del rows, changed, mutated, passes
+            insert_rates.append(measure(bar, n, "insert into an empty table", rows, t0))
+            measure(bar, n, "again, unchanged, same observed_at (no write)", rows, t0)
+            measure(bar, n, "again, unchanged, seen later (seen columns)", rows, t0 + timedelta(hours=1))
+            measure(
+                bar, n, f"again, {CHANGED_SHARE:.0%} changed, seen later", mutated, t0 + timedelta(hours=2)
+            )
+            if n == max(sizes.loads):
+                # Where the time goes: the same passes without the secondary indexes, and with
+                # room on each page for HOT updates (seen-again rows change no indexed column).
+                with without_secondary_indexes(engine, settings) as dropped:
+                    label = f"diagnosis, without the {dropped} secondary indexes:"
+                    table.add_row("", label, "", "", "", "", "")
+                    measure(bar, n, "  insert into an empty table", rows, t0)
+                    measure(bar, n, "  again, unchanged, seen later", rows, t0 + timedelta(hours=1))
+                with fillfactor(engine, settings, 70):
+                    table.add_row("", "diagnosis, all indexes, table fillfactor 70:", "", "", "", "", "")
+                    measure(bar, n, "  insert into an empty table", rows, t0)
+                    measure(bar, n, "  again, unchanged, seen later", rows, t0 + timedelta(hours=1))
+                    later = t0 + timedelta(hours=2)
+                    measure(bar, n, f"  again, {CHANGED_SHARE:.0%} changed, seen later", mutated, later)
+        del rows, changed, mutated
     table.add_row("", f"peak RSS so far: {_maxrss_mib():,.0f} MiB", "", "", "", "", "")
     ui.out.print(table)
     return insert_rates
@@ -474,7 +571,9 @@ def land_pages(
             items = [to_search_item(v) for v in itertools.islice(source, PER_PAGE)]
             if not items:
                 break
-            answers.append((f"bench#{pages}", {"found": n, "page": pages, "per_page": PER_PAGE, "items": items}))
+            answers.append(
+                (f"bench#{pages}", {"found": n, "page": pages, "per_page": PER_PAGE, "items": items})
+            )
             pages += 1
         generate_s += time.perf_counter() - started
         if not answers:
@@ -495,7 +594,7 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
         [search] = list_searches(conn, ids=[search_id])
         dictionaries.store(conn, "dictionaries", DICTIONARIES)
         conn.commit()
-    run_id = "bench__step_load"
+    runs = ("bench__step_load_1", "bench__step_load_2")
     now = datetime.now(UTC).replace(microsecond=0)
     window = Window.aligned(now - timedelta(days=7, hours=1), now)
     table = _table(
@@ -508,13 +607,20 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
         "met",
     )
     with _progress(ui.bars) as bar:
-        generate_s, land_s, pages = land_pages(engine, run_id=run_id, search_id=search.id, n=n, bar=bar)
+        generate_s, land_s, pages = land_pages(engine, run_id=runs[0], search_id=search.id, n=n, bar=bar)
     table.add_row("generate search items (not part of step_load)", "", _s(generate_s), "", "", "")
     table.add_row(f"land {pages:,} pages with load.land_raw", "", _s(land_s), _n(n / land_s), "", "")
-    pipeline.step_start(engine, run_id=run_id, search=search, trigger="backfill", window=window)
+    with engine.begin() as conn:  # the second run landed the same answers
+        landed = [raw.c.search_id, raw.c.kind, raw.c.request_key, raw.c.payload]
+        copy = select(literal(runs[1]), *landed).where(raw.c.run_id == runs[0])
+        conn.execute(insert(raw).from_select(["run_id", *(c.name for c in landed)], copy))
+    for run_id in runs:
+        pipeline.step_start(engine, run_id=run_id, search=search, trigger="backfill", window=window)
     vacuum(engine, settings)
-    for label in ("first load: every vacancy new", "re-run: every vacancy unchanged"):
-        with ui.bars.status(f"step_load: {label}"):
+    passes = ("first run: every vacancy new", "next run, same items: every vacancy unchanged")
+    for label, run_id in zip(passes, runs, strict=True):
+        times = StepTimes()
+        with ui.bars.status(f"step_load: {label}"), times.wrapped(LOAD_PARTS):
             started = time.perf_counter()
             stats = _step_load(engine, run_id, search, window.end)
             seconds = time.perf_counter() - started
@@ -526,6 +632,13 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
             _n(rate),
             f"≥ {_n(TARGET_LOAD_ROWS_PER_S)}",
             _met(rate >= TARGET_LOAD_ROWS_PER_S),
+        )
+        for _, _, part in LOAD_PARTS:
+            part_s = times.seconds.get(part, 0.0)
+            table.add_row(f"  of which {part}", f"{part_s / seconds:.0%}", _s(part_s), "", "", "")
+        rest = seconds - sum(times.seconds.values())
+        table.add_row(
+            "  of which the rest (batching, commits, audit)", f"{rest / seconds:.0%}", _s(rest), "", "", ""
         )
     table.add_row(f"peak RSS of the process: {_maxrss_mib():,.0f} MiB", "", "", "", "", "")
     ui.out.print(table)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Table,
     Text,
@@ -424,3 +425,70 @@ for _demo_table in (users, searches, vacancies, etl_runs):
         Column("is_demo", Boolean, nullable=False, server_default=text("false"), comment=DEMO_COMMENT)
     )
 Index("ix_t01_jh_vacancies_is_demo", vacancies.c.is_demo, postgresql_where=vacancies.c.is_demo)
+
+
+# -- tailored resume and cover letter (migration 0005) --------------------------------------------
+
+resume_profiles = Table(
+    "t16_jh_resume_profiles",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="CASCADE"), primary_key=True),
+    Column(
+        "document",
+        JSONB,
+        nullable=False,
+        server_default=text("'{}'::jsonb"),
+        comment="the master resume, validated by webapp.resume.model.Profile",
+    ),
+    Column(
+        "gigachat_key",
+        LargeBinary,
+        comment="the user's own GigaChat authorization key, Fernet-encrypted (core.secrets); never shown",
+    ),
+    Column(
+        "gigachat_options",
+        JSONB,
+        nullable=False,
+        server_default=text("'{}'::jsonb"),
+        comment="the user's scope, model and temperature; a missing one: JH_GIGACHAT_*",
+    ),
+    _ts("created_at", nullable=False, server_default=NOW),
+    _ts("updated_at", nullable=False, server_default=NOW),
+    comment="Each user's master resume for tailored documents, and their own GigaChat key.",
+)
+
+resume_generations = Table(
+    "t17_jh_resume_generations",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="CASCADE"), nullable=False),
+    Column("vacancy_id", BigInteger, ForeignKey(vacancies.c.id, ondelete="CASCADE"), nullable=False),
+    Column("status", Text, nullable=False, server_default="running"),
+    Column("provider", Text, nullable=False, comment="gigachat or offline (the deterministic template)"),
+    Column("model", Text, comment="the GigaChat model asked; NULL for the offline template"),
+    Column("lang", Text, nullable=False, server_default="ru", comment="language of the documents"),
+    Column("vacancy_name", Text, nullable=False, comment="as it was then, for the file names"),
+    Column("employer_name", Text),
+    Column(
+        "output",
+        JSONB,
+        comment="the checked resume and cover letter as structure; every download renders DOCX from it",
+    ),
+    Column("report", JSONB, comment="what the truthfulness check removed or corrected; matched skills"),
+    Column("error_kind", Text, comment="auth, rate_limit, timeout, server, network, tls, malformed, ..."),
+    Column("error_detail", JSONB, comment="parameters of the error message (status, retry_after); no secret"),
+    _ts("created_at", nullable=False, server_default=NOW),
+    _ts("finished_at"),
+    CheckConstraint("status IN ('running', 'done', 'failed')", name="status"),
+    CheckConstraint("provider IN ('gigachat', 'offline')", name="provider"),
+    Index(None, "user_id", "vacancy_id", "created_at"),
+    Index(None, "vacancy_id"),
+    comment="Every tailored resume and cover letter, per user and vacancy, kept for downloading again.",
+)
+Index(
+    "ux_t17_jh_resume_generations_running",
+    resume_generations.c.user_id,
+    resume_generations.c.vacancy_id,
+    unique=True,
+    postgresql_where=text("status = 'running'"),
+)

@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 HH_TOKEN_FILE = "hh_app_token"  # noqa: S105 - a file name, not a secret
+GIGACHAT_SCOPES = ("GIGACHAT_API_PERS", "GIGACHAT_API_B2B", "GIGACHAT_API_CORP")
 _LIBRARY_AGENTS = ("python-requests", "python-urllib", "curl/", "go-http-client", "aiohttp", "mozilla/")
 
 
@@ -102,6 +103,74 @@ class Settings(BaseSettings):
     )
     telegram_retries: int = Field(3, ge=0, le=10, description="attempts again after a 429, then next run")
     telegram_timeout: float = Field(30.0, gt=0, le=300, description="seconds to wait for a Bot API answer")
+
+    # GigaChat (tailored resume and cover letter; without credentials an offline template does the job)
+    gigachat_credentials: SecretStr | None = Field(
+        None,
+        description="GigaChat authorization key (base64 of client_id:client_secret) for every user "
+        "without a key of their own; unset: users' own keys or the offline template",
+    )
+    gigachat_scope: str = Field(
+        "GIGACHAT_API_PERS", description="GIGACHAT_API_PERS, GIGACHAT_API_B2B or GIGACHAT_API_CORP"
+    )
+    gigachat_model: str = Field("GigaChat-2", description="model for documents: GigaChat-2, -Pro or -Max")
+    gigachat_base_url: str = Field("https://api.giga.chat/v1", description="GigaChat API")
+    gigachat_auth_url: str = Field(
+        "https://ngw.devices.sberbank.ru:9443/api/v2/oauth", description="GigaChat OAuth endpoint"
+    )
+    gigachat_verify_ssl: bool = Field(True, description="verify GigaChat's TLS certificates (keep it on)")
+    gigachat_ca_bundle_file: Path | None = Field(
+        None, description="PEM bundle with the Russian Trusted Root CA that signs GigaChat's certificates"
+    )
+    gigachat_timeout: float = Field(60.0, gt=0, le=600, description="seconds to wait for one GigaChat answer")
+    gigachat_temperature: float = Field(0.3, ge=0, le=2, description="sampling temperature of the documents")
+    gigachat_max_tokens: int = Field(3000, ge=256, le=32_000, description="longest answer, in tokens")
+
+    @field_validator("gigachat_credentials", mode="before")
+    @classmethod
+    def _gigachat_credentials(cls, value: object) -> object:
+        # never raises: a message about a wrong value would print the value
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+            return None
+        return raw.strip().removeprefix("Basic ").strip() if isinstance(raw, str) else value
+
+    @field_validator("gigachat_scope")
+    @classmethod
+    def _gigachat_scope(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value not in GIGACHAT_SCOPES:
+            raise ValueError("must be one of " + ", ".join(GIGACHAT_SCOPES))
+        return value
+
+    @field_validator("gigachat_model")
+    @classmethod
+    def _gigachat_model(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}", value.strip()):
+            raise ValueError("must be a GigaChat model name such as 'GigaChat-2-Pro'")
+        return value.strip()
+
+    @field_validator("gigachat_base_url", "gigachat_auth_url")
+    @classmethod
+    def _gigachat_url(cls, value: str) -> str:
+        if not re.match(r"https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL such as https://api.giga.chat/v1")
+        return value.rstrip("/")
+
+    @field_validator("gigachat_ca_bundle_file", mode="before")
+    @classmethod
+    def _gigachat_ca_bundle_file(cls, value: object) -> Path | None:
+        if value is None or str(value).strip() == "":
+            return None
+        path = Path(str(value).strip()).expanduser()
+        if not path.is_file():
+            raise ValueError("no such file")
+        return path
+
+    @property
+    def gigachat_key(self) -> str | None:
+        """The server's GigaChat authorization key, if configured. Never log it."""
+        return self.gigachat_credentials.get_secret_value() if self.gigachat_credentials else None
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -96,7 +96,7 @@ def upsert_vacancies(
     columns = tuple(name for name in _COLUMNS if name in rows[0])
     merge = _merge_statement(columns)
     unique = {row["id"]: row for row in rows}
-    known = {r.id: r for r in conn.execute(_CLASSIFY, {"ids": list(unique)})}
+    known = {r.id: r for r in _unprepared(conn, _CLASSIFY, {"ids": list(unique)})}
     _copy_to_staging(conn, columns, unique.values())
     for row in rows:
         old = known.get(row["id"])
@@ -171,6 +171,24 @@ _PYTHON_TYPES: dict[str, type] = {
     "text[]": list,
     "timestamp with time zone": datetime,
 }
+
+
+def _unprepared(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
+    """Run ``statement`` with a plan made for this execution, never a cached generic one.
+
+    psycopg prepares a statement run five times; PostgreSQL then keeps its generic plan until the
+    table's statistics change. A first load grows the vacancies table from empty (statistics say
+    0 rows: a sequential scan) to 100,000s of rows within minutes, and that plan would scan the
+    whole table for every batch of 1,000.
+    """
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    threshold = driver.prepare_threshold
+    driver.prepare_threshold = None
+    try:
+        return list(conn.execute(statement, params))
+    finally:
+        driver.prepare_threshold = threshold
 
 
 # The stored hash of the given ids. Not a join with the staging table: that has no statistics,

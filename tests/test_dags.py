@@ -210,4 +210,6 @@ def test_bot_token_may_come_from_an_airflow_variable(airflow_env, monkeypatch) -
 
     get_settings.cache_clear()
     jobhunter_runtime.settings.cache_clear()
-    assert jobhunter_runtime.settings().telegram_token == "654321:AAEfromTheEnvironment0000000"  # the environment wins
+    assert (
+        jobhunter_runtime.settings().telegram_token == "654321:AAEfromTheEnvironment0000000"
+    )  # the environment wins

@@ -1,0 +1,374 @@
+"""Web benchmark: one grid block (100 rows) with filters, sorts and quick searches, on 1,000,000
+synthetic hh.ru vacancies of one user, and the memory of a real web process.
+
+    .venv/bin/python bench/web.py [--rows 1000000] [--requests 30] [--schema NAME]
+
+PostgreSQL: ``JH_BENCH_DATABASE_URL``, else ``JH_TEST_DATABASE_URL``, else a throw-away embedded
+server. The data goes into a fresh schema dropped at the end (``--schema NAME`` reuses a schema
+loaded before and keeps it; ``--keep`` keeps the fresh one). A measurement tool: it prints
+figures beside their targets and asserts nothing.
+
+1. time :func:`webapp.queries.grid_block` - the function the grid's callback calls - for typical
+   views, each ``--requests`` times on a connection from the pool, as a callback does;
+2. start gunicorn on ``webapp.wsgi:server`` (one worker, as ``jobhunter web`` runs it), log in,
+   send the same views as real callback requests, and read the worker's resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `python bench/web.py` puts bench/ first, not the repo root
+    sys.path.insert(0, str(ROOT))
+
+import psutil  # noqa: E402
+import requests  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+from sqlalchemy import create_engine, func, select, text  # noqa: E402
+
+from bench.datagen import bulk_load  # noqa: E402
+from core.db import make_engine, sqlalchemy_url  # noqa: E402
+from core.migrate import upgrade  # noqa: E402
+from core.schema import user_vacancies, users  # noqa: E402
+from core.searches import create_search  # noqa: E402
+from core.settings import load_settings  # noqa: E402
+from core.users import create_user, set_password  # noqa: E402
+from webapp import queries  # noqa: E402
+from webapp.grid_query import GridRequest  # noqa: E402
+
+TARGET_P95_MS = 150.0
+TARGET_RSS_MB = 300.0
+LOGIN, PASSWORD = "bench", "bench password 1"
+
+#: (label, AG Grid getRowsRequest without start/end, quick-search text)
+VIEWS: list[tuple[str, dict[str, Any], str]] = [
+    ("newest first, no filter", {"sortModel": [{"colId": "published_at", "sort": "desc"}]}, ""),
+    (
+        "salary ≥ 150 000 ₽ in Москва/СПб, by salary",
+        {
+            "sortModel": [{"colId": "salary_from_rub", "sort": "desc"}],
+            "filterModel": {
+                "salary_from_rub": {"filterType": "number", "type": "greaterThanOrEqual", "filter": 150000},
+                "area": {"filterType": "multi", "values": ["1", "2"]},
+            },
+        },
+        "",
+    ),
+    ("quick search «python разработчик»", {}, "python разработчик"),
+    ("typo «pyhton» (corrected)", {}, "pyhton"),
+    (
+        "experience 1–6 years + remote/hybrid",
+        {
+            "filterModel": {
+                "experience": {"filterType": "multi", "values": ["between1And3", "between3And6"]},
+                "work_format": {"filterType": "multi", "values": ["REMOTE", "HYBRID"]},
+            }
+        },
+        "",
+    ),
+    (
+        "employer contains «банк»",
+        {"filterModel": {"employer_name": {"filterType": "text", "type": "contains", "filter": "банк"}}},
+        "",
+    ),
+    (
+        "quick «курьер» + Москва, by first seen",
+        {
+            "sortModel": [{"colId": "first_seen_at", "sort": "desc"}],
+            "filterModel": {"area": {"filterType": "multi", "values": ["1"]}},
+        },
+        "курьер",
+    ),
+    ("block 50 (rows 5000-5100), no filter", {"startRow": 5000, "endRow": 5100}, ""),
+]
+
+
+@contextlib.contextmanager
+def database() -> Iterator[tuple[str, str]]:
+    for name in ("JH_BENCH_DATABASE_URL", "JH_TEST_DATABASE_URL"):
+        if os.environ.get(name):
+            yield sqlalchemy_url(os.environ[name]), name
+            return
+    from core import embedded
+
+    with tempfile.TemporaryDirectory(prefix="jh-bench-pg-") as tmp:
+        url = embedded.start(Path(tmp))
+        try:
+            yield url, "embedded server"
+        finally:
+            import pgserver
+
+            pgserver.get_server(Path(tmp).resolve() / "pg").cleanup()
+
+
+@contextlib.contextmanager
+def bench_schema(url: str, reuse: str | None, keep: bool) -> Iterator[tuple[str, bool]]:
+    """``(schema, fresh)``: a migrated schema of our own (dropped unless kept), or the reused one."""
+    admin = create_engine(url)
+    if reuse:
+        upgrade(admin, reuse)
+        yield reuse, False
+        admin.dispose()
+        return
+    name = f"jh_webbench_{uuid.uuid4().hex[:8]}"
+    try:
+        upgrade(admin, name)
+        yield name, True
+    finally:
+        if not keep:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        admin.dispose()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def grid_request(view: dict[str, Any], quick: str) -> GridRequest:
+    request = {"startRow": 0, "endRow": 100, **view}
+    return GridRequest.from_ag_grid(request, quick=quick)
+
+
+def time_queries(engine: Any, user_id: int, repeats: int) -> list[dict[str, Any]]:
+    results = []
+    for label, view, quick in VIEWS:
+        request = grid_request(view, quick)
+        times: list[float] = []
+        block = None
+        for i in range(repeats + 2):
+            started = time.perf_counter()
+            with engine.connect() as conn:
+                block = queries.grid_block(conn, user_id, request)
+            if i >= 2:  # two warm-up calls (plan cache, vocabulary, pool)
+                times.append((time.perf_counter() - started) * 1000)
+        assert block is not None
+        results.append(
+            {
+                "label": label,
+                "rows": len(block.rows),
+                "matched": block.matched,
+                "estimated": block.estimated,
+                "p50": statistics.median(times),
+                "p95": percentile(times, 0.95),
+                "max": max(times),
+            }
+        )
+    return results
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def web_process(url: str, schema: str, repeats: int) -> dict[str, Any]:
+    """gunicorn with one worker; the grid callback over HTTP; the worker's RSS afterwards."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="jh-web-bench-") as var:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("JH_")}
+        env |= {
+            "JH_DATABASE_URL": url,
+            "JH_DB_SCHEMA": schema,
+            "JH_VAR_DIR": var,
+            "JH_WEB_SECRET_KEY": secrets.token_urlsafe(32),
+            "JH_HH_USER_AGENT": "JobHunterBench/1.0 (bench@example.com)",
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+            "webapp.wsgi:server",
+        ]
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            session = requests.Session()
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    page = session.get(f"{base}/login", timeout=5)
+                    break
+                except requests.ConnectionError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise RuntimeError(
+                            "gunicorn did not start: "
+                            + (process.stderr.read().decode() if process.stderr else "")
+                        ) from None
+                    time.sleep(0.3)
+            token = page.text.split('name="csrf" value="')[1].split('"')[0]
+            session.post(
+                f"{base}/login", data={"login": LOGIN, "password": PASSWORD, "csrf": token}, timeout=30
+            )
+            session.get(f"{base}/", timeout=30)
+            outputs = session.get(f"{base}/_dash-dependencies", timeout=30).json()
+            key = next(d["output"] for d in outputs if "grid.getRowsResponse" in d["output"])
+            times: list[float] = []
+            for _, view, quick in VIEWS:
+                for _ in range(max(3, repeats // 3)):
+                    body = {
+                        "output": key,
+                        "outputs": [
+                            {"id": "grid", "property": "getRowsResponse"},
+                            {"id": "grid-status", "property": "children"},
+                        ],
+                        "inputs": [
+                            {
+                                "id": "grid",
+                                "property": "getRowsRequest",
+                                "value": {"startRow": 0, "endRow": 100, **view},
+                            }
+                        ],
+                        "changedPropIds": ["grid.getRowsRequest"],
+                        "state": [
+                            {"id": "quick", "property": "value", "value": quick},
+                            {"id": "show-hidden", "property": "value", "value": False},
+                            {"id": "only-favourites", "property": "value", "value": False},
+                        ],
+                    }
+                    started = time.perf_counter()
+                    response = session.post(f"{base}/_dash-update-component", json=body, timeout=60)
+                    times.append((time.perf_counter() - started) * 1000)
+                    response.raise_for_status()
+            master = psutil.Process(process.pid)
+            workers = master.children(recursive=True)
+            rss = {p.pid: p.memory_info().rss / 2**20 for p in workers}
+            return {
+                "requests": len(times),
+                "p50": statistics.median(times),
+                "p95": percentile(times, 0.95),
+                "worker_rss": max(rss.values()) if rss else float("nan"),
+                "master_rss": master.memory_info().rss / 2**20,
+            }
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="synthetic vacancies (default 1,000,000)")
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per view (default 30)")
+    parser.add_argument("--schema", help="reuse this already loaded schema (kept) instead of a fresh one")
+    parser.add_argument("--keep", action="store_true", help="keep the fresh schema (for --schema next time)")
+    args = parser.parse_args()
+    out = Console(width=150)
+    with database() as (url, where), bench_schema(url, args.schema, args.keep) as (schema, fresh):
+        settings = load_settings(database_url=url, db_schema=schema, _env_file=None)
+        engine = make_engine(settings)
+        with engine.begin() as conn:
+            existing = conn.execute(users.select().where(users.c.login == LOGIN)).first()
+            if existing is None:
+                user = create_user(conn, LOGIN, PASSWORD)
+                search_ids = [
+                    create_search(conn, user.id, name=n, text=n) for n in ("python", "продажи", "все")
+                ]
+                user_id = user.id
+            else:  # a reused schema: its bench user gets our password
+                user_id = existing.id
+                search_ids = []
+                set_password(conn, LOGIN, PASSWORD)
+        out.print(f"PostgreSQL: {where}; schema {schema}")
+        if fresh or search_ids:
+            started = time.perf_counter()
+            loaded = 0
+
+            def progress(n: int) -> None:
+                nonlocal loaded
+                loaded += n
+                print(f"\rloading {loaded:,} / {args.rows:,}", end="", file=sys.stderr, flush=True)
+
+            bulk_load(url, schema, user_id=user_id, search_ids=search_ids, n=args.rows, progress=progress)
+            print(file=sys.stderr)
+            seconds = time.perf_counter() - started
+            out.print(f"loaded {args.rows:,} vacancies in {seconds:,.0f} s (COPY, indexes rebuilt)")
+        with engine.connect() as conn:
+            total = conn.execute(
+                select(func.count()).select_from(user_vacancies).where(user_vacancies.c.user_id == user_id)
+            ).scalar_one()
+
+        results = time_queries(engine, user_id, args.requests)
+        table = Table(
+            title=f"Grid block of 100 rows, {total:,} vacancies of one user, {args.requests} requests each",
+            title_justify="left",
+        )
+        for name in (
+            "view",
+            "rows",
+            "matched",
+            "p50 ms",
+            "p95 ms",
+            "max ms",
+            f"p95 ≤ {TARGET_P95_MS:.0f} ms",
+        ):
+            table.add_column(name, justify="left" if name == "view" else "right")
+        for r in results:
+            matched = "" if r["matched"] is None else ("≈" if r["estimated"] else "") + f"{r['matched']:,}"
+            if r["matched"] is not None and r["matched"] > 10_000 and not r["estimated"]:
+                matched = "> 10,000"
+            table.add_row(
+                r["label"],
+                str(r["rows"]),
+                matched,
+                f"{r['p50']:.1f}",
+                f"{r['p95']:.1f}",
+                f"{r['max']:.1f}",
+                "[green]yes[/]" if r["p95"] <= TARGET_P95_MS else "[red]NO[/]",
+            )
+        out.print(table)
+        engine.dispose()
+
+        web = web_process(url, schema, args.requests)
+        memory = Table(title="The web process (gunicorn, 1 worker, 4 threads)", title_justify="left")
+        for name in ("measure", "value", "target", "met"):
+            memory.add_column(name, justify="left" if name == "measure" else "right")
+        memory.add_row(
+            f"callback over HTTP, p50 / p95 ({web['requests']} requests)",
+            f"{web['p50']:.0f} / {web['p95']:.0f} ms",
+            "",
+            "",
+        )
+        memory.add_row(
+            "worker resident memory after them",
+            f"{web['worker_rss']:.0f} MB",
+            f"< {TARGET_RSS_MB:.0f} MB",
+            "[green]yes[/]" if web["worker_rss"] < TARGET_RSS_MB else "[red]NO[/]",
+        )
+        memory.add_row("gunicorn master resident memory", f"{web['master_rss']:.0f} MB", "", "")
+        out.print(memory)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""The harvest benchmark runs end to end (small sizes) and prints its tables."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.mark.slow
+def test_bench_harvest_quick_prints_its_tables(database_url: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JH_")}
+    env |= {"JH_BENCH_DATABASE_URL": database_url, "COLUMNS": "200"}
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "harvest.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    for heading in (
+        "1. Harvest of 600 new vacancies",
+        "1b. Where run 1's wall time goes",
+        "2. Second run over the same window",
+        "3. Database load: etl.load.upsert_vacancies",
+        "3b. etl.pipeline.step_load end to end",
+    ):
+        assert heading in result.stdout, result.stdout
+    assert "requests minimum" in result.stdout and "rows/s" in result.stdout

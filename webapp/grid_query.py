@@ -1,0 +1,515 @@
+"""AG Grid's infinite-row-model requests, translated into SQLAlchemy for one user's vacancies.
+
+Everything the browser sends (``sortModel``, ``filterModel``, the quick-search text, the
+toggles) is untrusted. Only columns in :data:`COLUMNS` can be sorted or filtered, each with
+the filter kind declared here (whatever ``filterType`` the request claims), every value is
+coerced to the column's type and passed as a bound parameter, and anything that does not fit
+is dropped. Nothing here touches the database: the functions build statements, so they can
+be unit-tested without one.
+
+Every statement is scoped to the user: it starts from ``t08_jh_user_vacancies`` rows of
+``user_id`` and joins the shared vacancy rows to them.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    false,
+    func,
+    literal_column,
+    not_,
+    or_,
+    select,
+    union,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import BigInteger, Text
+
+from core.schema import (
+    banned_employers,
+    details,
+    user_vacancies,
+    vacancies,
+    vacancy_search_document,
+)
+
+_log = logging.getLogger(__name__)
+
+#: Calendar days of date filters are days in this zone (hh.ru's own).
+TIMEZONE = ZoneInfo("Europe/Moscow")
+#: The grid asks for blocks of this many rows; a request for more is cut to :data:`MAX_BLOCK`.
+BLOCK_SIZE = 100
+MAX_BLOCK = 500
+#: Counting stops here: "more than 10 000" is as useful as the exact figure and much cheaper.
+COUNT_CAP = 10_000
+QUICK_MAX = 200
+TEXT_MAX = 200
+MULTI_MAX = 200
+#: A quick-search word that matches nothing is compared with the lexemes PostgreSQL's statistics
+#: know (the most common ones of both full-text indexes): candidates need this pg_trgm similarity,
+#: then an edit distance of one or two (see webapp.typos). "pyhton" becomes "python".
+TYPO_SIMILARITY = 0.2
+
+FilterKind = Literal["text", "number", "date", "multi", "multi_array"]
+
+v = vacancies.c
+uv = user_vacancies.c
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    """A column the grid may sort or filter by: its SQL expression and its filter kind."""
+
+    expr: ColumnElement[Any]
+    filter: FilterKind | None
+    sortable: bool = True
+
+
+COLUMNS: dict[str, GridColumn] = {
+    "name": GridColumn(v.name, "text"),
+    "employer_name": GridColumn(v.employer_name, "text"),
+    "salary_from_rub": GridColumn(v.salary_from_rub, "number"),
+    "salary_to_rub": GridColumn(v.salary_to_rub, "number"),
+    "area": GridColumn(v.area_name, None),
+    "area_id": GridColumn(v.area_id, "multi", sortable=False),
+    "experience": GridColumn(v.experience_id, "multi"),
+    "work_format": GridColumn(v.work_format_ids, "multi_array"),
+    "published_at": GridColumn(v.published_at, "date"),
+    "first_seen_at": GridColumn(v.first_seen_at, "date"),
+    "matched_at": GridColumn(uv.matched_at, "date"),
+    "times_seen": GridColumn(v.times_seen, "number"),
+    "searches": GridColumn(uv.search_ids, "multi_array", sortable=False),
+    "is_favourite": GridColumn(uv.is_favourite, None),
+}
+#: The area column shows the name but filters by id (the filter's values are ids).
+FILTER_ALIASES = {"area": "area_id"}
+DEFAULT_SORT: list[dict[str, str]] = [{"colId": "published_at", "sort": "desc"}]
+
+
+@dataclass(frozen=True)
+class GridRequest:
+    """One block request, already cleaned: safe to turn into SQL."""
+
+    start_row: int = 0
+    end_row: int = BLOCK_SIZE
+    sort_model: tuple[tuple[str, str], ...] = ()
+    filter_model: Mapping[str, Any] = field(default_factory=dict)
+    quick: str = ""
+    show_banned: bool = False
+    only_favourites: bool = False
+
+    @property
+    def limit(self) -> int:
+        return self.end_row - self.start_row
+
+    @classmethod
+    def from_ag_grid(
+        cls,
+        request: Mapping[str, Any] | None,
+        *,
+        quick: Any = "",
+        show_banned: Any = False,
+        only_favourites: Any = False,
+        max_block: int = MAX_BLOCK,
+    ) -> GridRequest:
+        """Clean an AG Grid ``getRowsRequest`` (and the page's own controls) from the browser."""
+        request = request if isinstance(request, Mapping) else {}
+        start = _int(request.get("startRow"), 0)
+        end = _int(request.get("endRow"), start + BLOCK_SIZE)
+        start = max(0, min(start, 10_000_000))
+        end = max(start + 1, min(end, start + max_block))
+        return cls(
+            start_row=start,
+            end_row=end,
+            sort_model=clean_sort_model(request.get("sortModel")),
+            filter_model=clean_filter_model(request.get("filterModel")),
+            quick=clean_quick(quick),
+            show_banned=show_banned is True,
+            only_favourites=only_favourites is True,
+        )
+
+
+def _int(value: Any, default: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return default
+    return int(value)
+
+
+def clean_quick(value: Any) -> str:
+    """The quick-search text: a string, control characters removed, at most :data:`QUICK_MAX`."""
+    if not isinstance(value, str):
+        return ""
+    return re.sub(r"[\x00-\x1f\x7f]+", " ", value).strip()[:QUICK_MAX]
+
+
+def clean_sort_model(model: Any) -> tuple[tuple[str, str], ...]:
+    """``[(colId, 'asc'|'desc'), ...]`` for known sortable columns only, each at most once."""
+    result: list[tuple[str, str]] = []
+    if not isinstance(model, list):
+        return ()
+    for item in model[:5]:
+        if not isinstance(item, Mapping):
+            continue
+        col_id, direction = item.get("colId"), item.get("sort")
+        column = COLUMNS.get(col_id) if isinstance(col_id, str) else None
+        if column is None or not column.sortable or direction not in ("asc", "desc"):
+            continue
+        if col_id not in [c for c, _ in result]:
+            result.append((col_id, direction))
+    return tuple(result)
+
+
+def clean_filter_model(model: Any) -> dict[str, Any]:
+    """The filter model restricted to known, filterable column ids (values are checked later)."""
+    if not isinstance(model, Mapping):
+        return {}
+    cleaned = {}
+    for col_id, spec in model.items():
+        target = FILTER_ALIASES.get(col_id, col_id)
+        column = COLUMNS.get(target) if isinstance(target, str) else None
+        if column is not None and column.filter is not None and isinstance(spec, Mapping):
+            cleaned[target] = spec
+    return cleaned
+
+
+# -- filters ----------------------------------------------------------------------------------------
+
+
+def _text_condition(expr: ColumnElement[Any], spec: Mapping[str, Any]) -> ColumnElement[bool] | None:
+    kind = spec.get("type")
+    if kind == "blank":
+        return or_(expr.is_(None), expr == "")
+    if kind == "notBlank":
+        return and_(expr.is_not(None), expr != "")
+    value = spec.get("filter")
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        return None
+    value = str(value).strip()[:TEXT_MAX]
+    if not value:
+        return None
+    conditions: dict[str, Callable[[], ColumnElement[bool]]] = {
+        "contains": lambda: expr.icontains(value, autoescape=True),
+        "notContains": lambda: or_(expr.is_(None), not_(expr.icontains(value, autoescape=True))),
+        "equals": lambda: func.lower(expr) == value.lower(),
+        "notEqual": lambda: or_(expr.is_(None), func.lower(expr) != value.lower()),
+        "startsWith": lambda: expr.istartswith(value, autoescape=True),
+        "endsWith": lambda: expr.iendswith(value, autoescape=True),
+    }
+    build = conditions.get(kind) if isinstance(kind, str) else None
+    return build() if build else None
+
+
+def _number(value: Any) -> int | float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.replace(" ", "").replace(",", "."))
+        except ValueError:
+            return None
+    if not isinstance(value, int | float) or not math.isfinite(value) or abs(value) > 2**31:
+        return None
+    return value
+
+
+def _number_condition(expr: ColumnElement[Any], spec: Mapping[str, Any]) -> ColumnElement[bool] | None:
+    kind = spec.get("type")
+    if kind == "blank":
+        return expr.is_(None)
+    if kind == "notBlank":
+        return expr.is_not(None)
+    value = _number(spec.get("filter"))
+    if value is None:
+        return None
+    simple: dict[str, Callable[[], ColumnElement[bool]]] = {
+        "equals": lambda: expr == value,
+        "notEqual": lambda: or_(expr.is_(None), expr != value),
+        "greaterThan": lambda: expr > value,
+        "greaterThanOrEqual": lambda: expr >= value,
+        "lessThan": lambda: expr < value,
+        "lessThanOrEqual": lambda: expr <= value,
+    }
+    if kind == "inRange":
+        upper = _number(spec.get("filterTo"))
+        return None if upper is None else expr.between(min(value, upper), max(value, upper))
+    build = simple.get(kind) if isinstance(kind, str) else None
+    return build() if build else None
+
+
+def _day(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, TIMEZONE)
+
+
+def _date_condition(expr: ColumnElement[Any], spec: Mapping[str, Any]) -> ColumnElement[bool] | None:
+    kind = spec.get("type")
+    if kind == "blank":
+        return expr.is_(None)
+    if kind == "notBlank":
+        return expr.is_not(None)
+    day = _day(spec.get("dateFrom"))
+    if day is None:
+        return None
+    start, next_day = day_start(day), day_start(day + timedelta(days=1))
+    if kind == "equals":
+        return and_(expr >= start, expr < next_day)
+    if kind == "notEqual":
+        return or_(expr < start, expr >= next_day)
+    if kind == "lessThan":
+        return expr < start
+    if kind == "greaterThan":
+        return expr >= next_day
+    if kind == "inRange":
+        last = _day(spec.get("dateTo"))
+        if last is None:
+            return None
+        first, last = min(day, last), max(day, last)
+        return and_(expr >= day_start(first), expr < day_start(last + timedelta(days=1)))
+    return None
+
+
+def _multi_values(spec: Mapping[str, Any], *, numeric: bool) -> list[Any] | None:
+    values = spec.get("values")
+    if not isinstance(values, list):
+        return None
+    cleaned: list[Any] = []
+    for value in values[:MULTI_MAX]:
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            continue
+        if numeric:
+            if not str(value).isdigit() or len(str(value)) > 18:
+                continue
+            cleaned.append(int(value))
+        else:
+            cleaned.append(str(value)[:64])
+    return cleaned
+
+
+def _multi_condition(
+    col_id: str, expr: ColumnElement[Any], kind: FilterKind, spec: Mapping[str, Any]
+) -> ColumnElement[bool] | None:
+    numeric = col_id == "searches"
+    values = _multi_values(spec, numeric=numeric)
+    if values is None:
+        return None
+    if not values:
+        return false()  # every value unticked: nothing matches, as in AG Grid's own set filter
+    if kind == "multi":
+        return expr.in_(values)
+    array_type = ARRAY(BigInteger) if numeric else ARRAY(Text)
+    return expr.op("&&")(bindparam(None, values, type_=array_type))
+
+
+def column_condition(col_id: str, spec: Mapping[str, Any]) -> ColumnElement[bool] | None:
+    """The condition for one column's filter, or None when the filter says nothing usable."""
+    column = COLUMNS[col_id]
+    kind = column.filter
+    if kind in ("multi", "multi_array"):
+        return _multi_condition(col_id, column.expr, kind, spec)
+    build = {"text": _text_condition, "number": _number_condition, "date": _date_condition}[kind or "text"]
+    if isinstance(spec.get("conditions"), list):  # two conditions joined by AND / OR
+        parts = [build(column.expr, c) for c in spec["conditions"][:2] if isinstance(c, Mapping)]
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return None
+        return or_(*parts) if spec.get("operator") == "OR" else and_(*parts)
+    return build(column.expr, spec)
+
+
+# -- the whole statement ----------------------------------------------------------------------------
+
+
+def russian_query(text: str) -> ColumnElement[Any]:
+    return func.websearch_to_tsquery(literal_column("'russian'::regconfig"), text)
+
+
+def quick_search_ids(text: str) -> Any:
+    """Ids of every vacancy the quick search matches: Russian full text over title, employer and
+    snippets (t01, an expression GIN index) or over the description (t06's GIN index)."""
+    query = russian_query(text)
+    return union(
+        select(vacancies.c.id).where(vacancy_search_document().op("@@")(query)),
+        select(details.c.vacancy_id).where(details.c.search_tsv.op("@@")(query)),
+    )
+
+
+def quick_search_condition(text: str) -> ColumnElement[bool]:
+    return v.id.in_(quick_search_ids(text))
+
+
+def matching_among(ids: Sequence[int], text: str) -> Any:
+    """Which of ``ids`` the quick search matches: each arm is a BitmapAnd of a primary-key lookup
+    and a GIN index, so the cost follows ``len(ids)``, not the number of matches overall."""
+    query = russian_query(text)
+    id_list = bindparam(None, list(ids), type_=ARRAY(BigInteger))
+    return union(
+        select(vacancies.c.id).where(
+            vacancies.c.id == func.any(id_list), vacancy_search_document().op("@@")(query)
+        ),
+        select(details.c.vacancy_id).where(
+            details.c.vacancy_id == func.any(id_list), details.c.search_tsv.op("@@")(query)
+        ),
+    )
+
+
+def any_match(text: str) -> Select[Any]:
+    """Does any vacancy at all match ``text``? (Two GIN probes; decides whether to look for typos.)"""
+    query = russian_query(text)
+    return select(
+        or_(
+            exists(select(literal_column("1")).where(vacancy_search_document().op("@@")(query))),
+            exists(select(literal_column("1")).where(details.c.search_tsv.op("@@")(query))),
+        )
+    )
+
+
+def similar_lexemes(word: str, vocabulary: Sequence[str], limit: int = 5) -> Select[Any]:
+    """The vocabulary's lexemes closest to ``word`` by pg_trgm similarity, best first."""
+    lexeme = func.unnest(bindparam(None, list(vocabulary), type_=ARRAY(Text))).alias("lexeme")
+    value = literal_column("lexeme")
+    return (
+        select(value, func.similarity(value, word).label("score"))
+        .select_from(lexeme)
+        .where(func.similarity(value, word) >= TYPO_SIMILARITY)
+        .order_by(literal_column("score").desc(), value)
+        .limit(limit)
+    )
+
+
+def banned_employer(user_id: int) -> ColumnElement[bool]:
+    """True for a vacancy whose employer this user banned."""
+    return exists(
+        select(literal_column("1"))
+        .select_from(banned_employers)
+        .where(banned_employers.c.user_id == user_id, banned_employers.c.employer_id == v.employer_id)
+    )
+
+
+def conditions(user_id: int, request: GridRequest, *, quick: bool = True) -> list[ColumnElement[bool]]:
+    """Every WHERE condition of a request: the user's scope first, then toggles, filters, search."""
+    where: list[ColumnElement[bool]] = [uv.user_id == user_id]
+    if not request.show_banned:
+        where += [uv.is_banned.is_(False), not_(banned_employer(user_id))]
+    if request.only_favourites:
+        where.append(uv.is_favourite.is_(True))
+    for col_id, spec in request.filter_model.items():
+        condition = column_condition(col_id, spec)
+        if condition is not None:
+            where.append(condition)
+    if quick and request.quick:
+        where.append(quick_search_condition(request.quick))
+    return where
+
+
+def order_by(sort_model: Sequence[tuple[str, str]]) -> list[ColumnElement[Any]]:
+    """ORDER BY for the sort model (empty values last either way), then the vacancy id: stable pages."""
+    terms: list[ColumnElement[Any]] = []
+    model = sort_model or tuple((s["colId"], s["sort"]) for s in DEFAULT_SORT)
+    for col_id, direction in model:
+        expr = COLUMNS[col_id].expr
+        term = expr.asc() if direction == "asc" else expr.desc()
+        # NULLS LAST only where there can be NULLs: a NOT NULL column then keeps matching its index
+        terms.append(term.nulls_last() if getattr(expr, "nullable", True) else term)
+    last = model[-1][1] if model else "desc"
+    terms.append(v.id.asc() if last == "asc" else v.id.desc())
+    return terms
+
+
+def scoped_from() -> Any:
+    return user_vacancies.join(vacancies, vacancies.c.id == uv.vacancy_id)
+
+
+ROW_COLUMNS = (
+    v.id,
+    v.name,
+    v.employer_id,
+    v.employer_name,
+    v.employer_logo_url,
+    v.salary_from,
+    v.salary_to,
+    v.salary_currency,
+    v.salary_gross,
+    v.salary_from_rub,
+    v.salary_to_rub,
+    v.area_id,
+    v.area_name,
+    v.experience_id,
+    v.experience_name,
+    v.work_format_ids,
+    v.work_format_names,
+    v.published_at,
+    v.first_seen_at,
+    v.times_seen,
+    v.url,
+    v.archived,
+    uv.search_ids,
+    uv.matched_at,
+    uv.is_favourite,
+    uv.is_banned,
+)
+
+
+def rows_query(
+    user_id: int, request: GridRequest, *, limit: int | None = None, ids: Sequence[int] | None = None
+) -> Select[Any]:
+    """The rows of one block, or of an export when ``limit`` is given, or exactly the rows ``ids``
+    (already known to match, see :func:`matching_among`) in the request's order."""
+    where = conditions(user_id, request, quick=ids is None)
+    if ids is not None:
+        where.append(v.id == func.any(bindparam(None, list(ids), type_=ARRAY(BigInteger))))
+    query = (
+        select(*ROW_COLUMNS, banned_employer(user_id).label("employer_banned"))
+        .select_from(scoped_from())
+        .where(*where)
+        .order_by(*order_by(request.sort_model))
+    )
+    if ids is not None:
+        return query
+    return query.offset(0 if limit is not None else request.start_row).limit(
+        limit if limit is not None else request.limit
+    )
+
+
+def candidates_query(user_id: int, request: GridRequest, window: int) -> Select[Any]:
+    """Ids of the first ``window`` rows in the request's order, quick search left out."""
+    return (
+        select(v.id)
+        .select_from(scoped_from())
+        .where(*conditions(user_id, request, quick=False))
+        .order_by(*order_by(request.sort_model))
+        .limit(window)
+    )
+
+
+def count_query(user_id: int, request: GridRequest, cap: int = COUNT_CAP) -> Select[Any]:
+    """How many rows match, counting at most ``cap + 1`` of them."""
+    matching = (
+        select(literal_column("1"))
+        .select_from(scoped_from())
+        .where(*conditions(user_id, request))
+        .limit(cap + 1)
+        .subquery()
+    )
+    return select(func.count()).select_from(matching)

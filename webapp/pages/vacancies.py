@@ -1,0 +1,635 @@
+"""The home page: the user's vacancies in AG Grid (infinite row model) and the details panel.
+
+Every block of rows, every filter, sort and quick search runs in PostgreSQL
+(``webapp.grid_query`` / ``webapp.queries``); the browser never holds more than the blocks it
+shows. Rows, marks and details are always those of ``current_user``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import datetime
+from typing import Any
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+from flask_login import current_user
+from sqlalchemy import Engine
+
+from core.searches import EXPERIENCE, WORK_FORMATS
+from webapp import auth, grid_query, html_render, queries
+from webapp.grid_query import GridRequest
+from webapp.i18n import AG_GRID_RU, EXPERIENCE_NAMES, WORK_FORMAT_NAMES, name_of, t
+
+_log = logging.getLogger(__name__)
+_CHOICES_TTL = 300.0
+_choices_cache: dict[int, tuple[float, dict[str, list[dict[str, str]]]]] = {}
+_STATE_KEYS = {"colId", "width", "hide", "pinned", "sort", "sortIndex", "flex"}
+
+
+def _choices(engine: Engine, user_id: int) -> dict[str, list[dict[str, str]]]:
+    cached = _choices_cache.get(user_id)
+    if cached and time.monotonic() - cached[0] < _CHOICES_TTL:
+        return cached[1]
+    with engine.connect() as conn:
+        choices = queries.filter_choices(conn, user_id)
+    _choices_cache[user_id] = (time.monotonic(), choices)
+    return choices
+
+
+def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
+    experience = [{"value": k, "label": name_of(EXPERIENCE_NAMES, k, lang)} for k in EXPERIENCE]
+    formats = [{"value": k, "label": name_of(WORK_FORMAT_NAMES, k, lang)} for k in WORK_FORMATS]
+    text_filter = {"filter": "agTextColumnFilter", "filterParams": {"filterOptions": _TEXT_OPTIONS}}
+    number_filter = {"filter": "agNumberColumnFilter", "filterParams": {"filterOptions": _NUMBER_OPTIONS}}
+    date_filter = {
+        "filter": "agDateColumnFilter",
+        "filterParams": {"filterOptions": _DATE_OPTIONS, "browserDatePicker": True},
+    }
+
+    def multi(values: list[dict[str, str]]) -> dict[str, Any]:
+        return {
+            "filter": "MultiFilter",
+            "filterParams": {"values": values, "search": t("filter.search", lang)},
+        }
+
+    return [
+        {
+            "colId": "is_favourite",
+            "field": "is_favourite",
+            "headerName": "★",
+            "headerTooltip": t("col.favourite", lang),
+            "cellRenderer": "FavouriteCell",
+            "width": 56,
+            "maxWidth": 64,
+            "pinned": "left",
+            "suppressHeaderMenuButton": True,
+        },
+        {
+            "colId": "name",
+            "field": "name",
+            "headerName": t("col.title", lang),
+            "minWidth": 220,
+            "flex": 2,
+            "cellRenderer": "TitleCell",
+            **text_filter,
+        },
+        {
+            "colId": "employer_name",
+            "field": "employer_name",
+            "headerName": t("col.employer", lang),
+            "minWidth": 180,
+            "flex": 1.4,
+            "cellRenderer": "EmployerCell",
+            **text_filter,
+        },
+        {
+            "colId": "salary_from_rub",
+            "field": "salary_from_rub",
+            "headerName": t("col.salary_from", lang),
+            "valueFormatter": {"function": "jhMoney(params.value)"},
+            "type": "rightAligned",
+            "width": 130,
+            **number_filter,
+        },
+        {
+            "colId": "salary_to_rub",
+            "field": "salary_to_rub",
+            "headerName": t("col.salary_to", lang),
+            "valueFormatter": {"function": "jhMoney(params.value)"},
+            "type": "rightAligned",
+            "width": 130,
+            **number_filter,
+        },
+        {
+            "colId": "area",
+            "field": "area_name",
+            "headerName": t("col.area", lang),
+            "width": 150,
+            **multi(choices["areas"]),
+        },
+        {
+            "colId": "experience",
+            "field": "experience_id",
+            "headerName": t("col.experience", lang),
+            "valueFormatter": {"function": f"jhLabel(params.value, {json.dumps(_labels(experience))})"},
+            "width": 150,
+            **multi(experience),
+        },
+        {
+            "colId": "work_format",
+            "field": "work_format",
+            "headerName": t("col.work_format", lang),
+            "sortable": False,
+            "width": 150,
+            **multi(formats),
+        },
+        {
+            "colId": "published_at",
+            "field": "published_at",
+            "headerName": t("col.published", lang),
+            "valueFormatter": {"function": "jhDateTime(params.value)"},
+            "width": 165,
+            "sort": "desc",
+            **date_filter,
+        },
+        {
+            "colId": "first_seen_at",
+            "field": "first_seen_at",
+            "headerName": t("col.first_seen", lang),
+            "valueFormatter": {"function": "jhDateTime(params.value)"},
+            "width": 165,
+            **date_filter,
+        },
+        {
+            "colId": "times_seen",
+            "field": "times_seen",
+            "headerName": t("col.times_seen", lang),
+            "type": "rightAligned",
+            "width": 110,
+            **number_filter,
+        },
+        {
+            "colId": "searches",
+            "field": "searches",
+            "headerName": t("col.searches", lang),
+            "valueFormatter": {"function": "(params.value || []).join(', ')"},
+            "sortable": False,
+            "width": 160,
+            **multi(choices["searches"]),
+        },
+        {
+            "colId": "hidden",
+            "field": "hidden",
+            "headerName": t("col.hidden", lang),
+            "cellRenderer": "HiddenCell",
+            "sortable": False,
+            "width": 90,
+        },
+    ]
+
+
+_TEXT_OPTIONS = [
+    "contains",
+    "notContains",
+    "equals",
+    "notEqual",
+    "startsWith",
+    "endsWith",
+    "blank",
+    "notBlank",
+]
+_NUMBER_OPTIONS = [
+    "greaterThanOrEqual",
+    "lessThanOrEqual",
+    "equals",
+    "notEqual",
+    "greaterThan",
+    "lessThan",
+    "inRange",
+    "blank",
+    "notBlank",
+]
+_DATE_OPTIONS = ["greaterThan", "lessThan", "equals", "notEqual", "inRange", "blank", "notBlank"]
+
+
+def _labels(options: list[dict[str, str]]) -> dict[str, str]:
+    return {o["value"]: o["label"] for o in options}
+
+
+def clean_column_state(state: Any) -> list[dict[str, Any]] | None:
+    """A saved column layout, only with known columns and harmless keys (it comes from the browser)."""
+    if not isinstance(state, list):
+        return None
+    known = set(grid_query.COLUMNS) | {"area", "hidden", "work_format", "searches"}
+    cleaned = []
+    for item in state[:40]:
+        if isinstance(item, dict) and item.get("colId") in known:
+            entry = {k: v for k, v in item.items() if k in _STATE_KEYS}
+            if isinstance(entry.get("width"), int | float) and not 20 <= entry["width"] <= 2000:
+                entry.pop("width")
+            cleaned.append(entry)
+    return cleaned or None
+
+
+def page(engine: Engine, user: Any) -> Any:
+    lang = user.lang
+    choices = _choices(engine, user.id)
+    grid_options: dict[str, Any] = {
+        "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+        "cacheBlockSize": grid_query.BLOCK_SIZE,
+        "maxBlocksInCache": 20,
+        "infiniteInitialRowCount": grid_query.BLOCK_SIZE,
+        "maxConcurrentDatasourceRequests": 2,
+        "blockLoadDebounceMillis": 80,
+        "rowHeight": 40,
+        "headerHeight": 40,
+        "tooltipShowDelay": 400,
+        "suppressCellFocus": False,
+        "enableCellTextSelection": True,
+    }
+    # an empty list says what to do (AG Grid shows localeText, never an HTML template)
+    grid_options["localeText"] = {
+        **(AG_GRID_RU if lang == "ru" else {}),
+        "noRowsToShow": t("grid.empty", lang),
+    }
+    state = clean_column_state(user.preferences.get("columns"))
+    grid = dag.AgGrid(
+        id="grid",
+        rowModelType="infinite",
+        columnDefs=column_defs(lang, choices),
+        defaultColDef={
+            "sortable": True,
+            "resizable": True,
+            "filterParams": {"buttons": ["apply", "reset"], "closeOnApply": True, "maxNumConditions": 2},
+        },
+        dashGridOptions=grid_options,
+        getRowId="'' + params.data.id",
+        columnState=state,
+        className="jh-grid",
+        style={"height": "calc(100vh - 190px)", "minHeight": "420px", "width": "100%"},
+    )
+    export_form = html.Form(
+        [
+            dcc.Input(type="hidden", name="csrf", value=auth.csrf_token()),
+            dcc.Input(type="hidden", name="view", id="export-view", value="{}"),
+            dbc.ButtonGroup(
+                [
+                    dbc.Button(
+                        "XLSX",
+                        type="submit",
+                        name="format",
+                        value="xlsx",
+                        id="export-xlsx",
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                    ),
+                    dbc.Button(
+                        "CSV",
+                        type="submit",
+                        name="format",
+                        value="csv",
+                        id="export-csv",
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                    ),
+                ],
+                size="sm",
+            ),
+        ],
+        method="POST",
+        action="/export",
+        className="d-flex align-items-center gap-2 m-0",
+        title=t("grid.export_note", lang, n=f"{queries.EXPORT_LIMIT:,}".replace(",", " ")),
+    )
+    toolbar = html.Div(
+        [
+            dbc.Input(
+                id="quick",
+                type="search",
+                placeholder=t("grid.quick", lang),
+                debounce=0.5,
+                maxLength=grid_query.QUICK_MAX,
+                autocomplete="off",
+                size="sm",
+                className="jh-quick",
+            ),
+            dbc.Switch(
+                id="only-favourites", label=t("grid.only_favourites", lang), value=False, className="mb-0"
+            ),
+            dbc.Switch(id="show-hidden", label=t("grid.show_hidden", lang), value=False, className="mb-0"),
+            dbc.Button(t("grid.reset", lang), id="reset-filters", size="sm", color="link", className="px-1"),
+            html.Span(id="grid-status", className="text-body-secondary small ms-auto", role="status"),
+            html.Span(t("grid.export", lang) + ":", className="small text-body-secondary"),
+            export_form,
+        ],
+        className="d-flex flex-wrap align-items-center gap-3 mb-2 jh-toolbar",
+    )
+    details = dbc.Offcanvas(
+        html.Div(t("details.choose", lang), id="details-body"),
+        id="details",
+        title=t("details.title", lang),
+        placement="end",
+        is_open=False,
+        scrollable=True,
+        className="jh-details",
+    )
+    return html.Div(
+        [
+            toolbar,
+            grid,
+            details,
+            dcc.Store(id="details-id"),
+            dcc.Store(id="grid-refresh"),
+            html.Div(id="grid-refresh-done", hidden=True),
+            html.Div(id="grid-purge-done", hidden=True),
+        ]
+    )
+
+
+# -- the details panel --------------------------------------------------------------------------------
+
+
+def _money(value: int | None) -> str:
+    return "" if value is None else f"{value:,}".replace(",", "\u00a0")
+
+
+def salary_text(row: dict[str, Any], lang: str) -> tuple[str, str]:
+    """(as published, monthly roubles) for the details panel."""
+    low, high, currency = row.get("salary_from"), row.get("salary_to"), row.get("salary_currency") or ""
+    if low is None and high is None:
+        return t("details.no_salary", lang), ""
+    word_from, word_to = ("от", "до") if lang == "ru" else ("from", "to")
+    parts = []
+    if low is not None:
+        parts.append(f"{word_from} {_money(low)}")
+    if high is not None:
+        parts.append(f"{word_to} {_money(high)}")
+    published = " ".join(parts) + f" {currency}"
+    if row.get("salary_gross") is not None:
+        published += f" ({t('details.gross' if row['salary_gross'] else 'details.net', lang)})"
+    rub_parts = []
+    if row.get("salary_from_rub") is not None:
+        rub_parts.append(f"{word_from} {_money(row['salary_from_rub'])}")
+    if row.get("salary_to_rub") is not None:
+        rub_parts.append(f"{word_to} {_money(row['salary_to_rub'])}")
+    roubles = " ".join(rub_parts) + " ₽" if rub_parts else ""
+    return published, roubles
+
+
+def _when(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(grid_query.TIMEZONE).strftime("%d.%m.%Y %H:%M")
+
+
+def details_view(row: dict[str, Any], lang: str) -> Any:
+    published, roubles = salary_text(row, lang)
+    facts = [
+        (t("details.employer", lang), row.get("employer_name") or "—"),
+        (
+            t("details.salary", lang),
+            f"{published} · {roubles} {t('details.salary_rub', lang)}" if roubles else published,
+        ),
+        (t("col.area", lang), row.get("area_name") or "—"),
+        (t("details.address", lang), row.get("address") or "—"),
+        (t("col.experience", lang), row.get("experience_name") or "—"),
+        (t("col.work_format", lang), ", ".join(row.get("work_format_names") or []) or "—"),
+        (t("details.published", lang), _when(row.get("published_at"))),
+        (t("details.matched", lang), ", ".join(row.get("searches") or [])),
+    ]
+    employer_banned = bool(row.get("employer_banned"))
+    links = [
+        html.A(
+            t("details.open_hh", lang),
+            href=row["url"],
+            target="_blank",
+            rel="noopener noreferrer",
+            className="btn btn-sm btn-primary",
+            id="details-hh-link",
+        )
+    ]
+    if row.get("employer_url") and str(row["employer_url"]).startswith("https://"):
+        links.append(
+            html.A(
+                t("details.employer_hh", lang),
+                href=row["employer_url"],
+                target="_blank",
+                rel="noopener noreferrer",
+                className="btn btn-sm btn-outline-secondary",
+            )
+        )
+    description = html_render.to_components(row.get("description_safe"))
+    return html.Div(
+        [
+            html.H4(row["name"], className="h5 mb-1", id="details-title"),
+            html.Div(
+                dbc.Badge(t("details.archived", lang), color="secondary") if row.get("archived") else None,
+            ),
+            html.Div(
+                [
+                    dbc.Switch(
+                        id={"type": "mark", "name": "is_favourite"},
+                        label=t("details.favourite", lang),
+                        value=bool(row["is_favourite"]),
+                        className="mb-1",
+                    ),
+                    dbc.Switch(
+                        id={"type": "mark", "name": "is_banned"},
+                        label=t("details.ban", lang),
+                        value=bool(row["is_banned"]),
+                        className="mb-1",
+                    ),
+                    dbc.Switch(
+                        id={"type": "mark", "name": "employer"},
+                        label=f"{t('details.ban_employer', lang)} — {t('details.ban_employer_help', lang)}",
+                        value=employer_banned,
+                        disabled=row.get("employer_id") is None,
+                        className="mb-1",
+                    ),
+                    html.Div(id="mark-status", className="small text-success", role="status"),
+                ],
+                className="jh-marks my-3 p-2 rounded border",
+            ),
+            html.Dl(
+                [item for label, value in facts for item in (html.Dt(label), html.Dd(value or "—"))],
+                className="jh-facts",
+            ),
+            html.Div(links, className="d-flex gap-2 flex-wrap mb-3"),
+            html.H5(t("details.skills", lang), className="h6") if row.get("key_skills") else None,
+            html.Div(
+                [
+                    dbc.Badge(s, color="light", text_color="dark", className="me-1 mb-1 border")
+                    for s in row.get("key_skills") or []
+                ],
+                className="mb-3",
+            ),
+            html.Div(
+                description or t("details.no_description", lang),
+                className="jh-description",
+                id="details-description",
+            ),
+        ]
+    )
+
+
+# -- callbacks --------------------------------------------------------------------------------------------
+
+
+def _found_text(block: queries.Block, lang: str) -> str:
+    if block.matched is None:
+        return no_update
+    n = block.matched
+    text = (
+        t("grid.found_many", lang, n=f"{grid_query.COUNT_CAP:,}".replace(",", " "))
+        if n > grid_query.COUNT_CAP
+        else (t("grid.found", lang, n=("≈ " if block.estimated else "") + f"{n:,}".replace(",", " ")))
+    )
+    if block.corrected:
+        text += " · " + ("исправлено на «{}»" if lang == "ru" else "corrected to “{}”").format(
+            block.corrected
+        )
+    return text
+
+
+def register(app: Dash, engine: Engine) -> None:
+    @app.callback(
+        Output("grid", "getRowsResponse"),
+        Output("grid-status", "children"),
+        Input("grid", "getRowsRequest"),
+        State("quick", "value"),
+        State("show-hidden", "value"),
+        State("only-favourites", "value"),
+        prevent_initial_call=True,
+    )
+    def rows(request: Any, quick: Any, show_hidden: Any, only_favourites: Any) -> Any:
+        if not request:
+            raise PreventUpdate
+        grid_request = GridRequest.from_ag_grid(
+            request, quick=quick, show_banned=show_hidden, only_favourites=only_favourites
+        )
+        with engine.connect() as conn:
+            block = queries.grid_block(conn, current_user.id, grid_request)
+        response: dict[str, Any] = {"rowData": block.rows}
+        if block.row_count is not None:
+            response["rowCount"] = block.row_count
+        return response, _found_text(block, current_user.lang)
+
+    # A new quick search or toggle: drop the cached blocks; the grid asks for rows again.
+    app.clientside_callback(
+        """function (quick, hidden, favourites) {
+            const dag = window.dash_ag_grid;
+            const api = dag && dag.getApi && dag.getApi('grid');
+            if (api) { api.purgeInfiniteCache(); }
+            return String(Date.now());
+        }""",
+        Output("grid-purge-done", "children"),
+        Input("quick", "value"),
+        Input("show-hidden", "value"),
+        Input("only-favourites", "value"),
+        prevent_initial_call=True,
+    )
+    # A mark changed: reload the cached blocks in place (the row shows its new mark or goes away).
+    app.clientside_callback(
+        """function (version) {
+            const dag = window.dash_ag_grid;
+            const api = dag && dag.getApi && dag.getApi('grid');
+            if (api) { api.refreshInfiniteCache(); }
+            return String(version);
+        }""",
+        Output("grid-refresh-done", "children"),
+        Input("grid-refresh", "data"),
+        prevent_initial_call=True,
+    )
+    # What the export buttons send: the grid's current filter and sort, the search and toggles.
+    app.clientside_callback(
+        """function (request, quick, hidden, favourites) {
+            const r = request || {};
+            return JSON.stringify({filterModel: r.filterModel || {}, sortModel: r.sortModel || [],
+                                   quick: quick || '', showHidden: !!hidden, onlyFavourites: !!favourites});
+        }""",
+        Output("export-view", "value"),
+        Input("grid", "getRowsRequest"),
+        Input("quick", "value"),
+        Input("show-hidden", "value"),
+        Input("only-favourites", "value"),
+    )
+
+    @app.callback(
+        Output("grid", "filterModel"),
+        Output("quick", "value"),
+        Input("reset-filters", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def reset(_: int) -> tuple[dict[str, Any], str]:
+        return {}, ""
+
+    @app.callback(
+        Output("details", "is_open"),
+        Output("details-body", "children"),
+        Output("details-id", "data"),
+        Input("grid", "cellClicked"),
+        prevent_initial_call=True,
+    )
+    def open_details(cell: Any) -> Any:
+        lang = current_user.lang
+        vacancy_id = _vacancy_id(cell)
+        if vacancy_id is None:
+            raise PreventUpdate
+        if isinstance(cell, dict) and cell.get("colId") == "is_favourite":
+            raise PreventUpdate  # the star toggles in place (see toggle_star)
+        with engine.begin() as conn:
+            row = queries.vacancy_details(conn, current_user.id, vacancy_id)
+        if row is None:
+            return True, dbc.Alert(t("error.not_yours", lang), color="warning"), None
+        return True, details_view(row, lang), vacancy_id
+
+    @app.callback(
+        Output("mark-status", "children"),
+        Output("grid-refresh", "data"),
+        Input({"type": "mark", "name": ALL}, "value"),
+        State("details-id", "data"),
+        prevent_initial_call=True,
+    )
+    def save_mark(values: list[Any], vacancy_id: Any) -> Any:
+        lang = current_user.lang
+        trigger = ctx.triggered_id
+        if not isinstance(trigger, dict) or not isinstance(vacancy_id, int):
+            raise PreventUpdate
+        value = next((item["value"] for item in ctx.inputs_list[0] if item["id"] == trigger), None)
+        name = trigger.get("name")
+        try:
+            with engine.begin() as conn:
+                if name in ("is_favourite", "is_banned"):
+                    queries.set_mark(conn, current_user.id, vacancy_id, **{name: bool(value)})
+                elif name == "employer":
+                    queries.set_employer_ban(conn, current_user.id, vacancy_id, bool(value))
+                else:
+                    raise PreventUpdate
+        except queries.NotYours:
+            return t("error.not_yours", lang), no_update
+        _choices_cache.pop(current_user.id, None)
+        return f"✓ {t('details.saved', lang)}", time.time()
+
+    @app.callback(
+        Output("grid-refresh", "data", allow_duplicate=True),
+        Input("grid", "cellClicked"),
+        prevent_initial_call=True,
+    )
+    def toggle_star(cell: Any) -> Any:
+        if not isinstance(cell, dict) or cell.get("colId") != "is_favourite":
+            raise PreventUpdate
+        vacancy_id = _vacancy_id(cell)
+        if vacancy_id is None:
+            raise PreventUpdate
+        try:
+            with engine.begin() as conn:
+                queries.set_mark(conn, current_user.id, vacancy_id, is_favourite=not bool(cell.get("value")))
+        except queries.NotYours:
+            raise PreventUpdate from None
+        return time.time()
+
+    @app.callback(Output("grid", "className"), Input("grid", "columnState"), prevent_initial_call=True)
+    def remember_columns(state: Any) -> Any:
+        cleaned = clean_column_state(state)
+        if cleaned:
+            with engine.begin() as conn:
+                queries.save_preference(conn, current_user.id, "columns", cleaned)
+        return no_update
+
+
+def _vacancy_id(cell: Any) -> int | None:
+    if not isinstance(cell, dict):
+        return None
+    raw = cell.get("rowId")
+    try:
+        value = int(str(raw))
+    except ValueError:
+        return None
+    return value if 0 < value < 2**63 else None

@@ -1,0 +1,501 @@
+"""Every database read and write of the web app, each scoped to the user it is given.
+
+Callbacks pass ``current_user.id``; nothing here trusts an id that came from the browser
+without checking that the row belongs to that user (a vacancy id is only used through the
+user's own ``t08_jh_user_vacancies`` row).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.elements import ClauseElement
+
+from core.schema import (
+    banned_employers,
+    details,
+    dictionaries,
+    etl_runs,
+    searches,
+    user_vacancies,
+    users,
+    vacancies,
+)
+from webapp import grid_query, typos
+from webapp.grid_query import GridRequest
+
+#: Rows in one export at most (said so in the UI).
+EXPORT_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of grid rows.
+
+    ``row_count`` is the total when known (AG Grid's ``lastRow``); ``matched`` is how many rows
+    match, exact up to ``COUNT_CAP`` (``COUNT_CAP + 1`` means more), or an estimate when
+    ``estimated``; ``corrected`` is the quick-search text actually used after typo correction.
+    """
+
+    rows: list[dict[str, Any]]
+    row_count: int | None
+    matched: int | None = None
+    estimated: bool = False
+    corrected: str | None = None
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def search_names(conn: Connection, user_id: int) -> dict[int, str]:
+    rows = conn.execute(
+        select(searches.c.id, searches.c.name).where(searches.c.user_id == user_id).order_by(searches.c.name)
+    )
+    return {row.id: row.name for row in rows}
+
+
+def _prepare(conn: Connection) -> None:
+    """Settings for this transaction only: no JIT, whose compile time (tens of milliseconds)
+    costs more than it saves on a LIMIT 100 query; and enough work_mem that the bitmaps of a
+    common search word (a sixth of a million rows) stay exact instead of going lossy, which
+    would make PostgreSQL re-check every row of every page they touch (measured: twice as fast)."""
+    conn.execute(text("SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true)"))
+
+
+def grid_row(row: Any, names: dict[int, str]) -> dict[str, Any]:
+    """A result row as the grid gets it (JSON-safe; dates as ISO strings, formatted in the browser)."""
+    data = {key: _json_value(value) for key, value in row._mapping.items()}
+    data["searches"] = [names.get(s, f"#{s}") for s in data.pop("search_ids") or []]
+    data["work_format"] = ", ".join(data.get("work_format_names") or [])
+    logo = data.get("employer_logo_url")
+    if not (isinstance(logo, str) and logo.startswith(("https://", "http://"))):
+        data["employer_logo_url"] = None
+    data["hidden"] = bool(data["is_banned"] or data.pop("employer_banned"))
+    return data
+
+
+# -- quick search: typos and dense matches -------------------------------------------------------------
+
+#: The first look at a quick search checks this many rows (in the grid's order) for matches.
+WINDOW_START = 2_000
+#: Beyond this many rows the windowed look gives way to the plan that reads every match.
+WINDOW_MAX = 100_000
+_VOCABULARY_TTL = 600.0
+_vocabulary_cache: dict[str, tuple[float, list[str]]] = {}
+
+
+def schema_of(conn: Connection) -> str:
+    options = conn.get_execution_options().get("schema_translate_map") or {}
+    return options.get("jh", "jh")
+
+
+def vocabulary(conn: Connection) -> list[str]:
+    """The lexemes PostgreSQL's statistics know for both full-text indexes (the most common ones;
+    refreshed by ANALYZE), cached for ten minutes."""
+    schema = schema_of(conn)
+    cached = _vocabulary_cache.get(schema)
+    if cached and time.monotonic() - cached[0] < _VOCABULARY_TTL:
+        return cached[1]
+    rows = conn.execute(
+        text(
+            "SELECT most_common_elems::text::text[] FROM pg_stats WHERE schemaname = :schema"
+            " AND ((tablename = 'ix_t01_jh_vacancies_search_document')"
+            " OR (tablename = 't06_jh_details' AND attname = 'search_tsv'))"
+            " AND most_common_elems IS NOT NULL"
+        ),
+        {"schema": schema},
+    ).scalars()
+    words = sorted({w for row in rows for w in row or [] if len(w) >= 3 and not w.isdigit()})
+    _vocabulary_cache[schema] = (time.monotonic(), words)
+    return words
+
+
+def any_match(conn: Connection, text_: str) -> bool:
+    """Does any vacancy match ``text_``? Answered from the two GIN indexes alone: for EXISTS the
+    planner would otherwise bet on a sequential scan finding a rare word early, and read every
+    row when the word is a typo."""
+    conn.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
+    try:
+        return bool(conn.execute(grid_query.any_match(text_)).scalar_one())
+    finally:
+        conn.execute(text("SELECT set_config('enable_seqscan', 'on', true)"))
+
+
+def resolve_quick(conn: Connection, text_: str) -> tuple[str, str | None]:
+    """The quick-search text to run and, when typos were corrected, the corrected text."""
+    if not text_ or any_match(conn, text_):
+        return text_, None
+    words = vocabulary(conn)
+    known: dict[str, bool] = {text_.strip().lower(): False}
+
+    def matches(word: str) -> bool:
+        if word not in known:
+            known[word] = any_match(conn, word)
+        return known[word]
+
+    def propose(word: str) -> list[str]:
+        return list(conn.execute(grid_query.similar_lexemes(word, words)).scalars()) if words else []
+
+    corrected = typos.correct(text_, matches=matches, propose=propose)
+    return (corrected, corrected) if corrected else (text_, None)
+
+
+class _Explain(Executable, ClauseElement):
+    """``EXPLAIN (FORMAT JSON) <statement>``, compiled like the statement (schema map, parameters)."""
+
+    inherit_cache = False
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+
+
+@compiles(_Explain, "postgresql")
+def _compile_explain(element: _Explain, compiler: Any, **kw: Any) -> str:
+    return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kw)
+
+
+def estimate(conn: Connection, statement: Any) -> int:
+    """PostgreSQL's own estimate of how many rows ``statement`` returns (planned, not run)."""
+    plan = conn.execute(_Explain(statement)).scalar_one()
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def _matching(conn: Connection, candidates: list[int], text_: str) -> set[int]:
+    """Which candidates match, through BitmapAnd of primary key and GIN index in both tables.
+
+    Left to itself the planner fetches every candidate row by primary key and tests its
+    tsvector: for the details table that reads (and decompresses) each description, several
+    times slower than intersecting the two bitmaps and reading only the matches.
+    """
+    conn.execute(text("SELECT set_config('enable_indexscan', 'off', true)"))
+    try:
+        return set(conn.execute(grid_query.matching_among(candidates, text_)).scalars())
+    finally:
+        conn.execute(text("SELECT set_config('enable_indexscan', 'on', true)"))
+
+
+def _windowed(conn: Connection, user_id: int, request: GridRequest) -> tuple[list[int], int] | None:
+    """The quick search's matching ids up to the block's end, found by checking the first rows in
+    the grid's order (cheap when matches are common); None when matches are too rare for that.
+
+    Returns the matching ids in order and how many rows were looked at (fewer than the window
+    means every row of the user's view was).
+    """
+    need = request.end_row
+    window = max(WINDOW_START, need * 20)
+    while window <= WINDOW_MAX:
+        candidates = conn.execute(grid_query.candidates_query(user_id, request, window)).scalars().all()
+        if not candidates:
+            return [], 0
+        matched = _matching(conn, candidates, request.quick)
+        ordered = [i for i in candidates if i in matched]
+        if len(ordered) >= need or len(candidates) < window:
+            return ordered, len(candidates) if len(candidates) >= window else -1
+        if not ordered:
+            return None  # rare matches: reading them all through the GIN indexes is cheaper
+        window = int(need * len(candidates) / len(ordered) * 1.5) + 1
+    return None
+
+
+def grid_block(conn: Connection, user_id: int, request: GridRequest) -> Block:
+    """What the grid's infinite row model asks for: one block of this user's rows.
+
+    The first block also counts the matching rows, up to ``COUNT_CAP + 1`` (see
+    :func:`grid_query.count_query`); a later block reports the end once it comes up short.
+    A quick search first gets its typos corrected, then runs windowed (see :func:`_windowed`).
+    """
+    _prepare(conn)
+    names = search_names(conn, user_id)
+    corrected = None
+    if request.quick:
+        quick, corrected = resolve_quick(conn, request.quick)
+        request = replace(request, quick=quick)
+        found = _windowed(conn, user_id, request)
+        if found is not None:
+            ids, looked = found
+            exhausted = looked < 0 or not ids
+            page = ids[request.start_row : request.end_row]
+            result = conn.execute(grid_query.rows_query(user_id, request, ids=page)).all() if page else []
+            rows = [grid_row(row, names) for row in result]
+            if exhausted:
+                return Block(rows, len(ids), len(ids) if request.start_row == 0 else None, False, corrected)
+            matched = None
+            if request.start_row == 0:
+                # matches among the rows looked at, scaled to the whole view (PostgreSQL's estimate
+                # of its size when it is over the count cap)
+                total = conn.execute(grid_query.count_query(user_id, replace(request, quick=""))).scalar_one()
+                if total > grid_query.COUNT_CAP:
+                    total = estimate(conn, grid_query.candidates_query(user_id, request, 10**9))
+                matched = int(total * len(ids) / looked)
+            return Block(rows, None, matched, True, corrected)
+    result = conn.execute(grid_query.rows_query(user_id, request)).all()
+    rows = [grid_row(row, names) for row in result]
+    matched: int | None = None
+    if len(rows) < request.limit:
+        row_count: int | None = request.start_row + len(rows)
+        if request.start_row == 0:
+            matched = row_count
+    elif request.start_row == 0:
+        matched = conn.execute(grid_query.count_query(user_id, request)).scalar_one()
+        row_count = matched if matched <= grid_query.COUNT_CAP else None
+    else:
+        row_count = None
+    return Block(rows, row_count, matched, False, corrected)
+
+
+def export_rows(conn: Connection, user_id: int, request: GridRequest) -> Iterator[dict[str, Any]]:
+    """The current view (filters, sort, search), first :data:`EXPORT_LIMIT` rows, streamed."""
+    _prepare(conn)
+    names = search_names(conn, user_id)
+    query = grid_query.rows_query(user_id, request, limit=EXPORT_LIMIT)
+    for row in conn.execution_options(yield_per=2000).execute(query):
+        yield grid_row(row, names)
+
+
+# -- one vacancy ----------------------------------------------------------------------------------
+
+
+def vacancy_details(conn: Connection, user_id: int, vacancy_id: int) -> dict[str, Any] | None:
+    """Everything the details panel shows, or None when the vacancy is not this user's."""
+    row = conn.execute(
+        select(
+            vacancies,
+            details.c.description_safe,
+            details.c.key_skills,
+            user_vacancies.c.search_ids,
+            user_vacancies.c.is_favourite,
+            user_vacancies.c.is_banned,
+            grid_query.banned_employer(user_id).label("employer_banned"),
+        )
+        .select_from(
+            user_vacancies.join(vacancies, vacancies.c.id == user_vacancies.c.vacancy_id).outerjoin(
+                details, details.c.vacancy_id == vacancies.c.id
+            )
+        )
+        .where(user_vacancies.c.user_id == user_id, user_vacancies.c.vacancy_id == vacancy_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    data = dict(row._mapping)
+    names = search_names(conn, user_id)
+    data["searches"] = [names.get(s, f"#{s}") for s in data.pop("search_ids") or []]
+    conn.execute(  # opened once: the vacancy is no longer new to this user
+        update(user_vacancies)
+        .where(
+            user_vacancies.c.user_id == user_id,
+            user_vacancies.c.vacancy_id == vacancy_id,
+            user_vacancies.c.seen_at.is_(None),
+        )
+        .values(seen_at=func.now())
+    )
+    return data
+
+
+class NotYours(LookupError):
+    """The vacancy is not among the user's: nothing was read or changed."""
+
+
+def set_mark(conn: Connection, user_id: int, vacancy_id: int, **marks: bool) -> None:
+    """Set ``is_favourite`` and/or ``is_banned`` on the user's own link to a vacancy."""
+    values = {k: bool(v) for k, v in marks.items() if k in ("is_favourite", "is_banned")}
+    if not values:
+        return
+    result = conn.execute(
+        update(user_vacancies)
+        .where(user_vacancies.c.user_id == user_id, user_vacancies.c.vacancy_id == vacancy_id)
+        .values(**values, updated_at=func.now())
+    )
+    if result.rowcount == 0:
+        raise NotYours(vacancy_id)
+
+
+def set_employer_ban(conn: Connection, user_id: int, vacancy_id: int, banned: bool) -> str | None:
+    """Ban (or unban) the employer of one of the user's vacancies; returns the employer's name."""
+    row = conn.execute(
+        select(vacancies.c.employer_id, vacancies.c.employer_name)
+        .select_from(user_vacancies.join(vacancies, vacancies.c.id == user_vacancies.c.vacancy_id))
+        .where(user_vacancies.c.user_id == user_id, user_vacancies.c.vacancy_id == vacancy_id)
+    ).one_or_none()
+    if row is None:
+        raise NotYours(vacancy_id)
+    if row.employer_id is None:
+        return None
+    if banned:
+        stmt = pg_insert(banned_employers).values(
+            user_id=user_id, employer_id=row.employer_id, employer_name=row.employer_name
+        )
+        conn.execute(stmt.on_conflict_do_nothing())
+    else:
+        conn.execute(
+            delete(banned_employers).where(
+                banned_employers.c.user_id == user_id, banned_employers.c.employer_id == row.employer_id
+            )
+        )
+    return row.employer_name
+
+
+def filter_choices(conn: Connection, user_id: int, limit: int = 300) -> dict[str, list[dict[str, str]]]:
+    """Values for the grid's multi-select filters: areas found among this user's vacancies
+    (most frequent first), and the user's saved searches."""
+    areas = conn.execute(
+        select(vacancies.c.area_id, func.min(vacancies.c.area_name).label("name"))
+        .select_from(user_vacancies.join(vacancies, vacancies.c.id == user_vacancies.c.vacancy_id))
+        .where(user_vacancies.c.user_id == user_id, vacancies.c.area_id.is_not(None))
+        .group_by(vacancies.c.area_id)
+        .order_by(func.count().desc())
+        .limit(limit)
+    ).all()
+    return {
+        "areas": [{"value": r.area_id, "label": r.name or r.area_id} for r in areas],
+        "searches": [{"value": str(k), "label": v} for k, v in search_names(conn, user_id).items()],
+    }
+
+
+# -- preferences ----------------------------------------------------------------------------------
+
+PREFERENCE_KEYS = ("theme", "lang", "columns")
+
+
+def preferences(conn: Connection, user_id: int) -> dict[str, Any]:
+    value = conn.execute(select(users.c.preferences).where(users.c.id == user_id)).scalar_one_or_none()
+    return dict(value or {})
+
+
+def save_preference(conn: Connection, user_id: int, key: str, value: Any) -> None:
+    """Merge one preference into the user's JSON (other keys untouched)."""
+    if key not in PREFERENCE_KEYS:
+        raise ValueError(f"unknown preference {key!r}")
+    conn.execute(
+        update(users)
+        .where(users.c.id == user_id)
+        .values(preferences=users.c.preferences.op("||")(bindparam(None, {key: value}, type_=JSONB)))
+    )
+
+
+# -- saved searches ---------------------------------------------------------------------------------
+
+
+def searches_with_last_run(conn: Connection, user_id: int) -> list[dict[str, Any]]:
+    """The user's saved searches, each with its newest audit row (or None)."""
+    last = (
+        select(etl_runs)
+        .distinct(etl_runs.c.search_id)
+        .where(etl_runs.c.user_id == user_id)
+        .order_by(etl_runs.c.search_id, etl_runs.c.started_at.desc())
+        .subquery()
+    )
+    linked = (
+        select(func.count())
+        .select_from(user_vacancies)
+        .where(user_vacancies.c.user_id == user_id, searches.c.id == user_vacancies.c.search_ids.any_())
+        .scalar_subquery()
+    )
+    rows = conn.execute(
+        select(
+            searches,
+            last.c.status.label("run_status"),
+            last.c.started_at.label("run_started_at"),
+            last.c.finished_at.label("run_finished_at"),
+            last.c.new.label("run_new"),
+            last.c.found.label("run_found"),
+            last.c.error.label("run_error"),
+            linked.label("vacancies"),
+        )
+        .select_from(searches.outerjoin(last, last.c.search_id == searches.c.id))
+        .where(searches.c.user_id == user_id)
+        .order_by(searches.c.name)
+    ).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def dictionary(conn: Connection, name: str) -> Any:
+    return conn.execute(
+        select(dictionaries.c.payload).where(dictionaries.c.name == name)
+    ).scalar_one_or_none()
+
+
+# -- administration ---------------------------------------------------------------------------------
+
+
+def list_users(conn: Connection) -> list[dict[str, Any]]:
+    searches_count = (
+        select(func.count())
+        .select_from(searches)
+        .where(searches.c.user_id == users.c.id)
+        .scalar_subquery()
+        .label("searches")
+    )
+    rows = conn.execute(
+        select(
+            users.c.id,
+            users.c.login,
+            users.c.display_name,
+            users.c.role,
+            users.c.is_active,
+            users.c.created_at,
+            users.c.last_login_at,
+            searches_count,
+        ).order_by(users.c.login)
+    ).all()
+    return [{k: _json_value(v) for k, v in r._mapping.items()} for r in rows]
+
+
+def set_user_fields(conn: Connection, user_id: int, **values: Any) -> None:
+    allowed = {k: v for k, v in values.items() if k in ("role", "is_active", "display_name")}
+    if allowed:
+        conn.execute(update(users).where(users.c.id == user_id).values(**allowed))
+
+
+def active_admins(conn: Connection) -> int:
+    return conn.execute(
+        select(func.count()).select_from(users).where(users.c.role == "admin", users.c.is_active)
+    ).scalar_one()
+
+
+RUN_STATUSES = ("running", "success", "partial", "failed", "captcha", "auth")
+
+
+def list_runs(
+    conn: Connection,
+    *,
+    statuses: list[str] | None = None,
+    user_id: int | None = None,
+    text_filter: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """The audit log, newest first, filtered."""
+    query = (
+        select(etl_runs, users.c.login)
+        .select_from(etl_runs.outerjoin(users, users.c.id == etl_runs.c.user_id))
+        .order_by(etl_runs.c.started_at.desc(), etl_runs.c.id.desc())
+        .limit(limit)
+    )
+    if statuses:
+        query = query.where(etl_runs.c.status.in_([s for s in statuses if s in RUN_STATUSES]))
+    if user_id is not None:
+        query = query.where(etl_runs.c.user_id == user_id)
+    if text_filter.strip():
+        needle = text_filter.strip()[:100]
+        query = query.where(
+            etl_runs.c.search_name.icontains(needle, autoescape=True)
+            | etl_runs.c.run_id.icontains(needle, autoescape=True)
+        )
+    if since:
+        query = query.where(etl_runs.c.started_at >= grid_query.day_start(since))
+    if until:
+        query = query.where(etl_runs.c.started_at < grid_query.day_start(until + timedelta(days=1)))
+    return [{k: _json_value(v) for k, v in r._mapping.items()} for r in conn.execute(query)]
