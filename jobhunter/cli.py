@@ -542,15 +542,15 @@ def _print_demo(summary: Any) -> None:
 # -- the whole product ----------------------------------------------------------------------------
 
 
-@app.command("run")
-def run_product() -> None:
-    """Start everything: the database (embedded unless JH_DATABASE_URL is set), migrations, the
-    first administrator, Airflow standalone with our DAGs, and the web app. Ctrl-C stops it all."""
+@app.command("setup")
+def setup_product() -> Engine:
+    """Prepare everything without starting services: the database (embedded unless JH_DATABASE_URL
+    is set), migrations, the first administrator, and demo data while there is no hh.ru token."""
     from core.db import get_engine
     from core.migrate import upgrade
     from core.searches import list_searches
     from core.users import ensure_admin
-    from jobhunter.run import serve
+    from etl.demo import demo_loaded
 
     settings = _settings()
     engine = get_engine()
@@ -564,6 +564,7 @@ def run_product() -> None:
     with engine.begin() as conn:
         created = ensure_admin(conn)
         active = list_searches(conn, active_only=True)
+        demo = demo_loaded(conn)
     if created:
         login, password = created
         out.print(
@@ -572,15 +573,36 @@ def run_product() -> None:
         )
     if not settings.hh_token:
         out.print(
-            "[yellow]No hh.ru application token (JH_HH_APP_TOKEN): hh.ru may refuse vacancy search "
-            "without one; see README, 'hh.ru access'.[/]"
+            "[yellow]No hh.ru application token: hh.ru refuses vacancy search without one. Get one with "
+            "`jobhunter hh login --client-id ID` (README, 'Getting an hh.ru token').[/]"
+        )
+        if settings.demo_on_first_run and not demo:
+            out.print(
+                "Loading demo data so you can look around meanwhile (JH_DEMO_ON_FIRST_RUN=false turns "
+                "this off) …"
+            )
+            _print_demo(_load_demo(engine, 3000))
+    if demo:
+        out.print(
+            "[magenta]Demo data is loaded[/]: log in as [bold]demo[/] (`jobhunter demo clear` removes it; "
+            "`jobhunter users set-password demo` sets a new password)."
         )
     if not active:
         out.print(
-            "No active saved searches yet. Add one, for example:\n"
+            "No active saved searches yet. Add one in the web app, or:\n"
             "  .venv/bin/jobhunter searches add --user admin --name 'Python в Москве' --text python --area 1"
         )
-    code = serve(settings, engine, out.print)
+    return engine
+
+
+@app.command("run")
+def run_product() -> None:
+    """Start everything: `jobhunter setup`, then Airflow standalone with our DAGs, the web app and
+    (with a bot token) the Telegram bot. Ctrl-C stops it all."""
+    from jobhunter.run import serve
+
+    engine = setup_product()
+    code = serve(_settings(), engine, out.print)
     if code:
         raise typer.Exit(code)
 

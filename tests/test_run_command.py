@@ -1,23 +1,29 @@
-"""``jobhunter run`` (what ``make run`` calls) and the embedded PostgreSQL a newcomer gets."""
+"""`make run` (`jobhunter run` = `jobhunter setup` + services) on a machine with nothing configured."""
 
 from __future__ import annotations
 
+import os
 import re
-from datetime import timedelta
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
+import psutil
+import pytest
 from sqlalchemy import select
 
 from core.passwords import verify_password
 from core.schema import users
-from tests.conftest import USER_AGENT, run_cli
-from tests.helpers import count, vacancies
+from tests.conftest import ROOT, USER_AGENT, run_cli
+from tests.helpers import count
 
 
-def test_first_run_creates_an_admin_once_and_harvests(cli_env, engine, fake_hh, now) -> None:
-    fake_hh.add(vacancies(30, now - timedelta(days=1), now - timedelta(hours=1)))
-
-    first = run_cli("run", env=cli_env)
+def test_setup_creates_the_admin_once_and_loads_labelled_demo_data(cli_env, engine) -> None:
+    first = run_cli("setup", env=cli_env)
 
     assert first.returncode == 0, first.stderr
     match = re.search(r"Administrator created: login (\S+), password (\S+)", first.stdout)
@@ -26,15 +32,23 @@ def test_first_run_creates_an_admin_once_and_harvests(cli_env, engine, fake_hh, 
     with engine.connect() as conn:
         stored = conn.execute(select(users.c.password_hash).where(users.c.login == login)).scalar_one()
     assert verify_password(stored, password) and password not in stored
-    assert "No active saved searches yet" in first.stdout
+    assert "No hh.ru application token" in first.stdout and "jobhunter hh login" in first.stdout
+    assert re.search(r"Demo data loaded.*Log in as demo with password \S+", first.stdout.replace("\n", " "))
+    assert count(engine, "t01_jh_vacancies", "is_demo") == 3000
 
-    run_cli("searches", "add", "--user", "admin", "--name", "Все", env=cli_env)
-    second = run_cli("run", env=cli_env)
+    second = run_cli("setup", env=cli_env)
 
     assert second.returncode == 0, second.stderr
-    assert "Administrator created" not in second.stdout
-    assert "Harvesting 1 saved search" in second.stdout and "success" in second.stdout
-    assert count(engine, "t01_jh_vacancies") == 30
+    assert "Administrator created" not in second.stdout and "Demo data loaded" not in second.stdout
+    assert "Demo data is loaded" in second.stdout
+    assert count(engine, "t01_jh_vacancies") == 3000 and count(engine, "t05_jh_users", "role = 'admin'") == 1
+
+
+def test_setup_with_a_token_loads_no_demo(cli_env, engine) -> None:
+    result = run_cli("setup", env=cli_env | {"JH_HH_APP_TOKEN": "APPLTOKEN"})
+    assert result.returncode == 0, result.stderr
+    assert "demo" not in result.stdout.lower()
+    assert count(engine, "t01_jh_vacancies") == 0
 
 
 def test_embedded_postgres_needs_no_configuration(tmp_path: Path) -> None:
@@ -54,3 +68,64 @@ def test_embedded_postgres_needs_no_configuration(tmp_path: Path) -> None:
     assert "anna" in listed.stdout  # the data outlived the processes
     assert (tmp_path / "var" / "pg" / "PG_VERSION").exists()
     assert not (tmp_path / "var" / "pg" / "postmaster.pid").exists()  # stopped with the last process
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.read().decode("utf-8", "replace")
+
+
+@pytest.mark.slow
+def test_make_run_starts_everything_prints_logins_and_stops_cleanly(tmp_path: Path) -> None:
+    airflow_port, web_port = _free_port(), _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JH_", "AIRFLOW"))}
+    env |= {
+        "JH_VAR_DIR": str(tmp_path / "var"),
+        "JH_HH_USER_AGENT": USER_AGENT,
+        "COLUMNS": "200",
+        "JH_AIRFLOW_PORT": str(airflow_port),
+        "JH_WEB_PORT": str(web_port),
+        "JH_DEMO_ON_FIRST_RUN": "false",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jobhunter", "run"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "Ctrl-C stops everything" in line:
+                break
+        printed = "".join(lines)
+        assert "Ctrl-C stops everything" in printed, printed
+        assert re.search(r"Administrator created: login admin, password \S+", printed)
+        assert re.search(rf"Airflow\s+http://localhost:{airflow_port}/\s+login admin, password \S+", printed)
+        assert f"http://127.0.0.1:{web_port}/" in printed
+        status, page = _get(f"http://127.0.0.1:{web_port}/login")
+        assert status == 200 and "Job Hunter" in page
+        status, health = _get(f"http://127.0.0.1:{airflow_port}/api/v2/monitor/health")
+        assert status == 200 and "healthy" in health
+    finally:
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=120)
+    assert process.returncode == 0, rest[-2000:]
+    assert "Stopped." in rest
+    leftovers = [
+        p for p in psutil.process_iter(["cmdline"]) if str(tmp_path) in " ".join(p.info["cmdline"] or [])
+    ]
+    assert leftovers == []
