@@ -83,6 +83,7 @@ class WebUser(UserMixin):
     display_name: str | None
     session_token: str
     preferences: dict[str, Any] = field(default_factory=dict)
+    is_demo: bool = False
 
     @property
     def is_admin(self) -> bool:
@@ -118,6 +119,7 @@ def load_user(engine: Engine, secret: str, session_id: str) -> WebUser | None:
                 users.c.display_name,
                 users.c.password_hash,
                 users.c.preferences,
+                users.c.is_demo,
             ).where(users.c.id == int(user_id), users.c.is_active)
         ).one_or_none()
     if row is None:
@@ -125,7 +127,9 @@ def load_user(engine: Engine, secret: str, session_id: str) -> WebUser | None:
     expected = session_token(secret, row.password_hash)
     if not hmac.compare_digest(expected, token):
         return None
-    return WebUser(row.id, row.login, row.role, row.display_name, expected, dict(row.preferences or {}))
+    return WebUser(
+        row.id, row.login, row.role, row.display_name, expected, dict(row.preferences or {}), row.is_demo
+    )
 
 
 # -- throttled authentication -----------------------------------------------------------------------

@@ -25,6 +25,24 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "nav.role.admin": ("администратор", "administrator"),
     "nav.role.user": ("пользователь", "user"),
     "not_found": ("Такой страницы нет.", "There is no such page."),
+    "demo.badge": ("Демо-данные", "Demo data"),
+    "demo.title": (
+        "Это сгенерированные демо-вакансии, не настоящие предложения с hh.ru. "
+        "Команда `jobhunter demo clear` удалит их.",
+        "These are generated demo vacancies, not real hh.ru offers. `jobhunter demo clear` removes them.",
+    ),
+    "access.auth": (
+        "Загрузка вакансий остановлена: hh.ru не принимает токен приложения (нет, неверный или отозван). "
+        "Администратору: выполните `jobhunter hh login --client-id ID` (README, «Getting an hh.ru token»).",
+        "Harvesting stopped: hh.ru does not accept the application token (missing, wrong or revoked). "
+        "Administrator: run `jobhunter hh login --client-id ID` — see README, 'Getting an hh.ru token'.",
+    ),
+    "access.captcha": (
+        "Загрузка вакансий остановлена: hh.ru требует капчу. Нужен токен приложения hh.ru: "
+        "`jobhunter hh login --client-id ID` — см. README.",
+        "Harvesting stopped: hh.ru demands a captcha. An hh.ru application token is needed: "
+        "`jobhunter hh login --client-id ID` — see README.",
+    ),
     "forbidden": ("Эта страница только для администраторов.", "This page is for administrators only."),
     # login
     "login.title": ("Вход", "Log in"),

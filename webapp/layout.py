@@ -76,6 +76,20 @@ def navbar(pathname: str = "/") -> dbc.Navbar:
                     href="/",
                     className="jh-brand",
                 ),
+                *(
+                    [
+                        dbc.Badge(
+                            t("demo.badge", lang),
+                            color="warning",
+                            text_color="dark",
+                            className="me-3 jh-demo-badge",
+                            id="demo-badge",
+                            title=t("demo.title", lang),
+                        )
+                    ]
+                    if user.is_demo
+                    else []
+                ),
                 dbc.NavbarToggler(id="nav-toggler"),
                 dbc.Collapse(
                     [dbc.Nav(links, navbar=True, className="me-auto"), controls],
@@ -92,10 +106,21 @@ def navbar(pathname: str = "/") -> dbc.Navbar:
     )
 
 
+def access_banner(engine: Engine) -> Any:
+    """A plain sentence when the latest harvest could not reach hh.ru (token missing, revoked, captcha)."""
+    problem = queries.hh_access_problem(engine, current_user.id, is_admin=current_user.is_admin)
+    if problem is None:
+        return None
+    status, error = problem
+    alert = dbc.Alert(t(f"access.{status}", current_user.lang), color="danger", className="py-2 mb-2")
+    return html.Div(alert, id="access-banner", title=error, className="mx-3")
+
+
 def serve() -> Any:
     """The layout for the logged-in user (Dash calls this for every page load)."""
     if not current_user.is_authenticated:  # the guard answers before this; kept for safety
         return html.Div()
+    engine = flask.current_app.extensions["jobhunter"]["engine"]
     return html.Div(
         [
             dcc.Location(id="url", refresh=False),
@@ -104,6 +129,7 @@ def serve() -> Any:
             dcc.Store(id="theme-store", data=current_user.theme),
             html.Div(id="theme-done", hidden=True),
             navbar(flask.request.path),
+            access_banner(engine),
             html.Main(id="page", className="container-fluid jh-main"),
         ]
     )

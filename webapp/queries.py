@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.compiler import compiles
@@ -499,3 +499,22 @@ def list_runs(
     if until:
         query = query.where(etl_runs.c.started_at < grid_query.day_start(until + timedelta(days=1)))
     return [{k: _json_value(v) for k, v in r._mapping.items()} for r in conn.execute(query)]
+
+
+def hh_access_problem(engine: Engine, user_id: int, *, is_admin: bool) -> tuple[str, str] | None:
+    """``(status, error)`` when the newest harvest of the user's searches (any search, for an
+    admin) in the last day stopped on hh.ru access (no, wrong or revoked token, or a captcha)."""
+    runs = etl_runs.c
+    query = (
+        select(runs.status, runs.error)
+        .where(runs.started_at > func.now() - text("interval '1 day'"), ~runs.is_demo)
+        .order_by(runs.id.desc())
+        .limit(1)
+    )
+    if not is_admin:
+        query = query.where(runs.user_id == user_id)
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    if row is None or row.status not in ("auth", "captcha"):
+        return None
+    return row.status, row.error or ""
