@@ -219,3 +219,23 @@ def test_phone_width_and_english(site) -> None:
         shot(driver, "vacancies-phone-en")
     finally:
         driver.quit()
+
+
+def test_demo_data_is_labelled_in_the_browser(engine, settings_factory, browser) -> None:
+    from sqlalchemy import update
+
+    from core.passwords import hash_password
+    from core.schema import users
+    from etl.demo import load_demo
+
+    load_demo(engine, count=400)
+    with engine.begin() as conn:  # a known password for the test
+        conn.execute(
+            update(users).where(users.c.login == "demo").values(password_hash=hash_password(PASSWORD))
+        )
+    with serve(create_app(settings_factory(), engine)) as url:
+        log_in(browser, url, "demo")
+        badge = wait(browser, ec.visibility_of_element_located((By.ID, "demo-badge")))
+        assert badge.text == "Демо-данные"
+        assert len(grid_titles(browser)) >= 10
+        shot(browser, "demo-grid-light")
