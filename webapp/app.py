@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from core.db import make_engine
 from core.settings import Settings, get_settings
 from webapp import auth, export, layout
-from webapp.pages import admin, searches, vacancies
+from webapp.pages import admin, searches, telegram, vacancies
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 
@@ -61,5 +61,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     vacancies.register(app, engine)
     searches.register(app, engine)
     admin.register(app, engine)
+    telegram.register(app, engine)
     export.register(server, engine)
     return app
