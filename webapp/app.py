@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from core.db import make_engine
 from core.settings import Settings, get_settings
 from webapp import auth, export, layout
-from webapp.pages import admin, searches, telegram, vacancies
+from webapp.pages import admin, documents, profile, searches, telegram, vacancies
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 
@@ -62,5 +62,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     searches.register(app, engine)
     admin.register(app, engine)
     telegram.register(app, engine)
+    profile.register(app, engine)
+    documents.register(app, engine)
     export.register(server, engine)
     return app

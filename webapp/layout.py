@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from webapp import auth, queries
 from webapp.i18n import t
-from webapp.pages import admin, searches, vacancies
+from webapp.pages import admin, profile, searches, telegram, vacancies
 
 
 def _logout_form(lang: str) -> html.Form:
@@ -36,6 +36,9 @@ def navbar(pathname: str = "/") -> dbc.Navbar:
             dbc.NavLink(t("nav.searches", lang), href="/searches", active="exact", id="nav-searches")
         ),
     ]
+    links.append(
+        dbc.NavItem(dbc.NavLink(profile.nav_label(lang), href=profile.PATH, active="exact", id="nav-profile"))
+    )
     if user.is_admin:
         links += [
             dbc.NavItem(
@@ -144,6 +147,9 @@ def register(app: Dash, engine: Engine) -> None:
             return vacancies.page(engine, current_user)
         if path == "/searches":
             return searches.page(engine, current_user)
+        if path == profile.PATH:
+            settings = flask.current_app.extensions["jobhunter"]["settings"]
+            return profile.layout(current_user, side=[telegram.card(engine, current_user, settings)])
         if path.startswith("/admin"):
             if not current_user.is_admin:
                 return dbc.Alert(t("forbidden", lang), color="warning")

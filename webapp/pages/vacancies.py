@@ -24,6 +24,7 @@ from core.searches import EXPERIENCE, WORK_FORMATS
 from webapp import auth, grid_query, html_render, queries
 from webapp.grid_query import GridRequest
 from webapp.i18n import AG_GRID_RU, EXPERIENCE_NAMES, WORK_FORMAT_NAMES, name_of, t
+from webapp.pages import documents
 
 _log = logging.getLogger(__name__)
 _CHOICES_TTL = 300.0
@@ -442,6 +443,7 @@ def details_view(row: dict[str, Any], lang: str) -> Any:
                 className="jh-facts",
             ),
             html.Div(links, className="d-flex gap-2 flex-wrap mb-3"),
+            documents.panel(row["id"]),
             html.H5(t("details.skills", lang), className="h6") if row.get("key_skills") else None,
             html.Div(
                 [

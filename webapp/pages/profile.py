@@ -1,0 +1,753 @@
+"""The resume profile page: the user's master resume (edited, or imported from pasted text or a
+DOCX) and their own GigaChat key and options.
+
+``layout(user)`` is the page content, ``register(app, engine)`` its callbacks. Every callback
+works on ``current_user.id`` only. The form keeps whatever the user typed until it is saved:
+adding or removing a job, importing and a failed save re-render it from the values in the
+browser. The GigaChat key goes one way: it is encrypted on save and the page only ever says
+whether one is stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import flask
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+from flask_login import current_user
+from pydantic import ValidationError
+from sqlalchemy import Engine
+
+from core.settings import GIGACHAT_SCOPES, Settings, get_settings
+from webapp.resume import importer, store
+from webapp.resume.model import Profile, describe_errors
+from webapp.resume.texts import tr
+
+_log = logging.getLogger(__name__)
+
+PATH = "/profile"
+JOB_FIELDS = ("employer", "role", "start", "end", "bullets")
+SCHOOL_FIELDS = ("institution", "degree", "year")
+FIXED_FIELDS = ("name", "headline", "email", "phone", "location", "links", "summary", "skills", "languages")
+MAX_UPLOAD = importer.MAX_DOCX_BYTES
+
+
+def nav_label(lang: str) -> str:
+    """The navbar link's text: «Профиль для резюме» / "Resume profile"."""
+    return tr("profile.title", lang)
+
+
+def _runtime() -> tuple[Engine, Settings]:
+    jobhunter = flask.current_app.extensions.get("jobhunter", {})
+    return jobhunter["engine"], jobhunter.get("settings") or get_settings()
+
+
+# -- profile <-> form values -----------------------------------------------------------------------
+
+
+def display_date(value: str) -> str:
+    """``2021-03`` → ``03.2021``; anything else (already typed by hand) unchanged."""
+    year, dash_, month = (value or "").partition("-")
+    if year.isdigit() and len(year) == 4 and (not dash_ or (month.isdigit() and len(month) == 2)):
+        return f"{month}.{year}" if month else year
+    return value or ""
+
+
+def to_form(document: dict[str, Any]) -> dict[str, Any]:
+    """Form values from a profile-shaped dict (a stored profile or an import)."""
+    contacts = document.get("contacts") or {}
+    return {
+        "name": document.get("name", ""),
+        "headline": document.get("headline", ""),
+        "email": contacts.get("email", ""),
+        "phone": contacts.get("phone", ""),
+        "location": contacts.get("location", ""),
+        "links": "\n".join(contacts.get("links") or []),
+        "summary": document.get("summary", ""),
+        "skills": ", ".join(document.get("skills") or []),
+        "languages": "\n".join(
+            f"{item.get('name', '')} — {item['level']}" if item.get("level") else item.get("name", "")
+            for item in document.get("languages") or []
+        ),
+        "experience": [
+            {
+                "employer": job.get("employer", ""),
+                "role": job.get("role", ""),
+                "start": display_date(job.get("start", "")),
+                "end": display_date(job.get("end", "")),
+                "bullets": "\n".join(job.get("bullets") or []),
+            }
+            for job in document.get("experience") or []
+        ],
+        "education": [
+            {
+                "institution": school.get("institution", ""),
+                "degree": school.get("degree", ""),
+                "year": display_date(school.get("year", "")),
+            }
+            for school in document.get("education") or []
+        ],
+    }
+
+
+def from_form(values: dict[str, Any]) -> dict[str, Any]:
+    """A profile-shaped dict from form values, for :class:`Profile` to validate."""
+
+    def blank(item: dict[str, Any]) -> bool:
+        return not any(str(v or "").strip() for v in item.values())
+
+    return {
+        "name": values.get("name"),
+        "headline": values.get("headline"),
+        "contacts": {
+            "email": values.get("email"),
+            "phone": values.get("phone"),
+            "location": values.get("location"),
+            "links": values.get("links") or "",
+        },
+        "summary": values.get("summary"),
+        "skills": values.get("skills") or "",
+        "languages": values.get("languages") or "",
+        "experience": [job for job in values.get("experience", []) if not blank(job)],
+        "education": [school for school in values.get("education", []) if not blank(school)],
+    }
+
+
+# -- the form --------------------------------------------------------------------------------------
+
+
+def _field(label: str, control: Any, help_text: str | None = None, **col: Any) -> Any:
+    return dbc.Col(
+        html.Div(
+            [
+                dbc.Label(label, className="small mb-1"),
+                control,
+                dbc.FormText(help_text) if help_text else None,
+            ]
+        ),
+        className="mb-2",
+        **col,
+    )
+
+
+def _input(id_: Any, value: Any, max_length: int, **kwargs: Any) -> Any:
+    return dbc.Input(id=id_, value=value or "", maxLength=max_length, size="sm", **kwargs)
+
+
+def _textarea(id_: Any, value: Any, rows: int, max_length: int, **kwargs: Any) -> Any:
+    return dbc.Textarea(id=id_, value=value or "", rows=rows, maxLength=max_length, size="sm", **kwargs)
+
+
+def _job_card(index: int, job: dict[str, Any], lang: str) -> Any:
+    def pid(name: str) -> dict[str, Any]:
+        return {"type": "resume-job", "field": name, "index": index}
+
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(
+                    [
+                        html.Span(tr("profile.job", lang, n=index + 1), className="fw-semibold small"),
+                        dbc.Button(
+                            tr("profile.remove", lang),
+                            id={"type": "resume-job-remove", "index": index},
+                            size="sm",
+                            color="link",
+                            className="text-danger p-0",
+                        ),
+                    ],
+                    className="d-flex justify-content-between align-items-center mb-1",
+                ),
+                dbc.Row(
+                    [
+                        _field(
+                            tr("field.employer", lang),
+                            _input(pid("employer"), job.get("employer"), 200),
+                            md=6,
+                        ),
+                        _field(tr("field.role", lang), _input(pid("role"), job.get("role"), 200), md=6),
+                    ],
+                    className="g-2",
+                ),
+                dbc.Row(
+                    [
+                        _field(
+                            tr("field.start", lang),
+                            _input(pid("start"), job.get("start"), 40, placeholder="03.2021"),
+                            tr("profile.date_help", lang),
+                            xs=6,
+                            md=3,
+                        ),
+                        _field(
+                            tr("field.end", lang),
+                            _input(pid("end"), job.get("end"), 40),
+                            tr("profile.end_help", lang),
+                            xs=6,
+                            md=3,
+                        ),
+                    ],
+                    className="g-2",
+                ),
+                dbc.Row(
+                    _field(
+                        tr("field.bullets", lang),
+                        _textarea(pid("bullets"), job.get("bullets"), 4, 12000),
+                        tr("profile.bullets_help", lang),
+                    ),
+                    className="g-2",
+                ),
+            ],
+            className="py-2",
+        ),
+        className="mb-2 jh-resume-job",
+    )
+
+
+def _school_card(index: int, school: dict[str, Any], lang: str) -> Any:
+    def pid(name: str) -> dict[str, Any]:
+        return {"type": "resume-school", "field": name, "index": index}
+
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(
+                    [
+                        html.Span(tr("profile.school", lang, n=index + 1), className="fw-semibold small"),
+                        dbc.Button(
+                            tr("profile.remove", lang),
+                            id={"type": "resume-school-remove", "index": index},
+                            size="sm",
+                            color="link",
+                            className="text-danger p-0",
+                        ),
+                    ],
+                    className="d-flex justify-content-between align-items-center mb-1",
+                ),
+                dbc.Row(
+                    [
+                        _field(
+                            tr("field.institution", lang),
+                            _input(pid("institution"), school.get("institution"), 300),
+                            md=5,
+                        ),
+                        _field(
+                            tr("field.degree", lang), _input(pid("degree"), school.get("degree"), 300), md=5
+                        ),
+                        _field(tr("field.year", lang), _input(pid("year"), school.get("year"), 20), md=2),
+                    ],
+                    className="g-2",
+                ),
+            ],
+            className="py-2",
+        ),
+        className="mb-2",
+    )
+
+
+def _section(title: str, body: Any, id_: str | None = None) -> Any:
+    return dbc.Card(
+        [dbc.CardHeader(html.H2(title, className="h6 mb-0")), dbc.CardBody(body)],
+        className="mb-3",
+        id=id_ or "",
+    )
+
+
+def form(values: dict[str, Any], lang: str) -> list[Any]:
+    """The editable profile (re-rendered from the browser's values on every structural change)."""
+    jobs = values.get("experience") or []
+    schools = values.get("education") or []
+    return [
+        _section(
+            tr("profile.main", lang),
+            [
+                dbc.Row(
+                    [
+                        _field(tr("field.name", lang), _input("resume-name", values.get("name"), 120), md=6),
+                        _field(
+                            tr("field.headline", lang),
+                            _input("resume-headline", values.get("headline"), 150),
+                            md=6,
+                        ),
+                    ],
+                    className="g-2",
+                ),
+                dbc.Row(
+                    [
+                        _field(
+                            tr("field.email", lang),
+                            _input("resume-email", values.get("email"), 250, type="email"),
+                            md=4,
+                        ),
+                        _field(
+                            tr("field.phone", lang), _input("resume-phone", values.get("phone"), 30), md=4
+                        ),
+                        _field(
+                            tr("field.location", lang),
+                            _input("resume-location", values.get("location"), 120),
+                            md=4,
+                        ),
+                    ],
+                    className="g-2",
+                ),
+                dbc.Row(
+                    [
+                        _field(
+                            tr("field.links", lang),
+                            _textarea("resume-links", values.get("links"), 2, 2000),
+                            tr("profile.links_help", lang),
+                        ),
+                        _field(
+                            tr("field.summary", lang),
+                            _textarea("resume-summary", values.get("summary"), 4, 3000),
+                        ),
+                    ],
+                    className="g-2",
+                ),
+            ],
+        ),
+        _section(
+            f"{tr('field.skills', lang)} · {tr('field.languages', lang)}",
+            dbc.Row(
+                [
+                    _field(
+                        tr("field.skills", lang),
+                        _textarea("resume-skills", values.get("skills"), 3, 8000),
+                        tr("profile.skills_help", lang),
+                        md=7,
+                    ),
+                    _field(
+                        tr("field.languages", lang),
+                        _textarea("resume-languages", values.get("languages"), 3, 1000),
+                        tr("profile.languages_help", lang),
+                        md=5,
+                    ),
+                ],
+                className="g-2",
+            ),
+        ),
+        _section(
+            tr("field.experience", lang),
+            [
+                *(
+                    [_job_card(i, job, lang) for i, job in enumerate(jobs)]
+                    or [html.P(tr("profile.no_jobs", lang), className="text-body-secondary small")]
+                ),
+                dbc.Button(
+                    tr("profile.add_job", lang),
+                    id="resume-job-add",
+                    size="sm",
+                    color="secondary",
+                    outline=True,
+                ),
+            ],
+        ),
+        _section(
+            tr("field.education", lang),
+            [
+                *(
+                    [_school_card(i, school, lang) for i, school in enumerate(schools)]
+                    or [html.P(tr("profile.no_schools", lang), className="text-body-secondary small")]
+                ),
+                dbc.Button(
+                    tr("profile.add_school", lang),
+                    id="resume-school-add",
+                    size="sm",
+                    color="secondary",
+                    outline=True,
+                ),
+            ],
+        ),
+    ]
+
+
+# -- the GigaChat card -----------------------------------------------------------------------------
+
+
+def key_status(stored: store.StoredProfile, settings: Settings, lang: str) -> Any:
+    if stored.has_key:
+        return dbc.Alert(
+            tr("profile.key_saved", lang), color="success", className="py-2 small mb-2", id="resume-key-saved"
+        )
+    if settings.gigachat_key:
+        return dbc.Alert(tr("profile.key_server", lang), color="info", className="py-2 small mb-2")
+    return dbc.Alert(tr("profile.key_none", lang), color="secondary", className="py-2 small mb-2")
+
+
+def ai_card(stored: store.StoredProfile, settings: Settings, lang: str) -> Any:
+    options = stored.options
+    return _section(
+        tr("profile.ai", lang),
+        [
+            html.P(tr("profile.ai_help", lang), className="small text-body-secondary"),
+            html.Div(key_status(stored, settings, lang), id="resume-key-status"),
+            _field(
+                tr("profile.key", lang),
+                dbc.Input(
+                    id="resume-key-input",
+                    type="password",
+                    value="",
+                    maxLength=1024,
+                    size="sm",
+                    autocomplete="new-password",
+                    placeholder=tr("profile.key_placeholder", lang),
+                ),
+            ),
+            _field(
+                tr("profile.scope", lang),
+                dbc.Select(
+                    id="resume-ai-scope",
+                    options=[
+                        {
+                            "label": tr("profile.model_default", lang, model=settings.gigachat_scope),
+                            "value": "default",
+                        }
+                    ]
+                    + [{"label": s, "value": s} for s in GIGACHAT_SCOPES],
+                    value=options.get("scope") or "default",
+                    size="sm",
+                ),
+            ),
+            _field(
+                tr("profile.model", lang),
+                dbc.Input(
+                    id="resume-ai-model",
+                    value=options.get("model", ""),
+                    maxLength=64,
+                    size="sm",
+                    list="resume-ai-models",
+                    placeholder=tr("profile.model_default", lang, model=settings.gigachat_model),
+                ),
+            ),
+            html.Datalist(
+                [html.Option(value=m) for m in ("GigaChat-2", "GigaChat-2-Pro", "GigaChat-2-Max")],
+                id="resume-ai-models",
+            ),
+            _field(
+                tr("profile.temperature", lang),
+                dbc.Input(
+                    id="resume-ai-temperature",
+                    type="number",
+                    min=0,
+                    max=2,
+                    step=0.1,
+                    value=options.get("temperature"),
+                    size="sm",
+                    placeholder=str(settings.gigachat_temperature),
+                ),
+                tr("profile.temperature_help", lang, value=settings.gigachat_temperature),
+            ),
+            html.Div(
+                [
+                    dbc.Button(tr("profile.ai_save", lang), id="resume-ai-save", size="sm", color="primary"),
+                    dbc.Button(
+                        tr("profile.key_remove", lang),
+                        id="resume-key-remove",
+                        size="sm",
+                        color="danger",
+                        outline=True,
+                        disabled=not stored.has_key,
+                    ),
+                ],
+                className="d-flex gap-2 flex-wrap mt-1",
+            ),
+            dbc.Alert(id="resume-ai-feedback", is_open=False, className="py-2 small mt-2 mb-0"),
+        ],
+        id_="resume-ai-card",
+    )
+
+
+def import_card(lang: str) -> Any:
+    return _section(
+        tr("profile.import", lang),
+        [
+            html.P(tr("profile.import_help", lang), className="small text-body-secondary mb-2"),
+            dbc.Textarea(
+                id="resume-import-text",
+                rows=4,
+                maxLength=60000,
+                size="sm",
+                placeholder=tr("profile.import_placeholder", lang),
+                className="mb-2",
+            ),
+            html.Div(
+                [
+                    dbc.Button(
+                        tr("profile.import_parse", lang),
+                        id="resume-import-parse",
+                        size="sm",
+                        color="secondary",
+                        outline=True,
+                    ),
+                    dcc.Upload(
+                        dbc.Button(
+                            tr("profile.import_upload", lang), size="sm", color="secondary", outline=True
+                        ),
+                        id="resume-import-upload",
+                        accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                        max_size=MAX_UPLOAD,
+                        multiple=False,
+                    ),
+                ],
+                className="d-flex gap-2 flex-wrap",
+            ),
+        ],
+    )
+
+
+def layout(user: Any, side: list[Any] | None = None) -> Any:
+    """The page for ``user`` (the logged-in user); ``side`` are more cards for the right column
+    under the GigaChat card (e.g. ``webapp.pages.telegram.card(...)``)."""
+    lang = user.lang
+    engine, settings = _runtime()
+    with engine.connect() as conn:
+        stored = store.load_profile(conn, user.id)
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H1(tr("profile.title", lang), className="h4 mb-1"),
+                    html.P(tr("profile.help", lang), className="text-body-secondary small mb-0"),
+                ],
+                className="mb-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            import_card(lang),
+                            html.Div(
+                                form(to_form(stored.document or stored.profile.model_dump()), lang),
+                                id="resume-form",
+                            ),
+                            html.Div(
+                                [
+                                    dbc.Button(tr("profile.save", lang), id="resume-save", color="primary"),
+                                    dbc.Alert(
+                                        id="resume-feedback",
+                                        is_open=False,
+                                        className="py-2 small mb-0 flex-grow-1",
+                                    ),
+                                ],
+                                className="d-flex gap-3 align-items-start flex-wrap position-sticky bottom-0 "
+                                "bg-body border-top py-2 jh-resume-savebar",
+                                style={"zIndex": 5},
+                            ),
+                        ],
+                        lg=8,
+                    ),
+                    dbc.Col([ai_card(stored, settings, lang), *(side or [])], lg=4),
+                ]
+            ),
+        ],
+        id="resume-page",
+        className="jh-resume-page pb-3",
+    )
+
+
+# -- callbacks -------------------------------------------------------------------------------------
+
+_STATES = [
+    *[State(f"resume-{name}", "value") for name in FIXED_FIELDS],
+    *[State({"type": "resume-job", "field": name, "index": ALL}, "value") for name in JOB_FIELDS],
+    *[State({"type": "resume-school", "field": name, "index": ALL}, "value") for name in SCHOOL_FIELDS],
+]
+
+
+def _values_from_states() -> dict[str, Any]:
+    """The form's values as the browser sent them (``ctx.states``), jobs and schools by index."""
+    states = ctx.states_list
+    values: dict[str, Any] = {}
+    jobs: dict[int, dict[str, Any]] = {}
+    schools: dict[int, dict[str, Any]] = {}
+    for item in states:
+        if isinstance(item, dict):
+            name = str(item["id"]).removeprefix("resume-")
+            if name in FIXED_FIELDS:
+                values[name] = item.get("value")
+            continue
+        for one in item:
+            pid = one["id"]
+            index, name = pid.get("index"), pid.get("field")
+            if not isinstance(index, int):
+                continue
+            if pid.get("type") == "resume-job" and name in JOB_FIELDS:
+                jobs.setdefault(index, {})[name] = one.get("value")
+            elif pid.get("type") == "resume-school" and name in SCHOOL_FIELDS:
+                schools.setdefault(index, {})[name] = one.get("value")
+    values["experience"] = [{f: jobs[i].get(f) or "" for f in JOB_FIELDS} for i in sorted(jobs)][:40]
+    values["education"] = [{f: schools[i].get(f) or "" for f in SCHOOL_FIELDS} for i in sorted(schools)][:20]
+    for name in FIXED_FIELDS:
+        values[name] = values.get(name) or ""
+    return values
+
+
+def _clicked() -> Any:
+    trigger = ctx.triggered_id
+    if trigger is None or not any(item.get("value") for item in ctx.triggered):
+        return None
+    return trigger
+
+
+def _imported_values(draft: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """Imported values over the current form: what the import found replaces, the rest stays."""
+    imported = to_form(draft)
+    merged = dict(current)
+    for key, value in imported.items():
+        if value:
+            merged[key] = value
+    return merged
+
+
+def register(app: Dash, engine: Engine) -> None:
+    @app.callback(
+        Output("resume-form", "children"),
+        Output("resume-feedback", "children"),
+        Output("resume-feedback", "color"),
+        Output("resume-feedback", "is_open"),
+        Output("resume-import-upload", "contents"),
+        Input("resume-job-add", "n_clicks"),
+        Input({"type": "resume-job-remove", "index": ALL}, "n_clicks"),
+        Input("resume-school-add", "n_clicks"),
+        Input({"type": "resume-school-remove", "index": ALL}, "n_clicks"),
+        Input("resume-import-parse", "n_clicks"),
+        Input("resume-import-upload", "contents"),
+        State("resume-import-text", "value"),
+        *_STATES,
+        prevent_initial_call=True,
+    )
+    def restructure(*args: Any) -> Any:
+        lang = current_user.lang
+        trigger = _clicked()
+        if trigger is None:
+            raise PreventUpdate
+        values = _values_from_states()
+        feedback: tuple[Any, Any, Any] = (no_update, no_update, no_update)
+        if trigger == "resume-job-add":
+            values["experience"].append(dict.fromkeys(JOB_FIELDS, ""))
+        elif trigger == "resume-school-add":
+            values["education"].append(dict.fromkeys(SCHOOL_FIELDS, ""))
+        elif isinstance(trigger, dict) and trigger.get("type") == "resume-job-remove":
+            index = trigger.get("index")
+            values["experience"] = [j for i, j in enumerate(values["experience"]) if i != index]
+        elif isinstance(trigger, dict) and trigger.get("type") == "resume-school-remove":
+            index = trigger.get("index")
+            values["education"] = [s for i, s in enumerate(values["education"]) if i != index]
+        elif trigger in ("resume-import-parse", "resume-import-upload"):
+            try:
+                if trigger == "resume-import-parse":
+                    draft = importer.parse_text(str(args[6] or ""))
+                else:
+                    draft = importer.parse_docx(_upload_bytes(args[5]))
+            except importer.ImportFailed as error:
+                message = (
+                    tr("profile.import_too_big", lang, mb=MAX_UPLOAD // 1024 // 1024)
+                    if error.reason == "too_big"
+                    else tr("profile.import_bad_file", lang)
+                )
+                return no_update, message, "danger", True, None
+            found = importer.counts(draft)
+            if not any(found.values()) and not draft.get("name"):
+                return no_update, tr("profile.import_empty", lang), "warning", True, None
+            values = _imported_values(draft, values)
+            feedback = (tr("profile.imported", lang, **found), "info", True)
+        else:
+            raise PreventUpdate
+        return form(values, lang), *feedback, None
+
+    @app.callback(
+        Output("resume-form", "children", allow_duplicate=True),
+        Output("resume-feedback", "children", allow_duplicate=True),
+        Output("resume-feedback", "color", allow_duplicate=True),
+        Output("resume-feedback", "is_open", allow_duplicate=True),
+        Input("resume-save", "n_clicks"),
+        *_STATES,
+        prevent_initial_call=True,
+    )
+    def save(n_clicks: Any, *_: Any) -> Any:
+        if not n_clicks:
+            raise PreventUpdate
+        lang = current_user.lang
+        values = _values_from_states()
+        try:
+            profile = Profile.model_validate(from_form(values))
+        except ValidationError as error:
+            problems = describe_errors(error, lang)
+            message = [
+                tr("profile.not_saved", lang),
+                html.Ul([html.Li(p) for p in problems[:12]], className="mb-0"),
+            ]
+            return no_update, message, "danger", True  # the form keeps what was typed
+        with engine.begin() as conn:
+            store.save_profile(conn, current_user.id, profile)
+        return form(to_form(profile.model_dump()), lang), tr("profile.saved", lang), "success", True
+
+    @app.callback(
+        Output("resume-key-status", "children"),
+        Output("resume-key-input", "value"),
+        Output("resume-key-remove", "disabled"),
+        Output("resume-ai-feedback", "children"),
+        Output("resume-ai-feedback", "color"),
+        Output("resume-ai-feedback", "is_open"),
+        Input("resume-ai-save", "n_clicks"),
+        State("resume-key-input", "value"),
+        State("resume-ai-scope", "value"),
+        State("resume-ai-model", "value"),
+        State("resume-ai-temperature", "value"),
+        prevent_initial_call=True,
+    )
+    def save_ai(n_clicks: Any, key: Any, scope: Any, model: Any, temperature: Any) -> Any:
+        if not n_clicks:
+            raise PreventUpdate
+        lang = current_user.lang
+        _, settings = _runtime()
+        try:
+            options = store.clean_options(scope, model, temperature)
+            with engine.begin() as conn:
+                if isinstance(key, str) and key.strip():
+                    store.save_key(conn, settings, current_user.id, key)
+                store.save_options(conn, current_user.id, options)
+                stored = store.load_profile(conn, current_user.id)
+        except store.BadKey:
+            # the field is emptied: a wrong key is not sent back to the browser either
+            return no_update, "", no_update, tr("profile.key_bad", lang), "danger", True
+        except store.BadOption as error:
+            return no_update, no_update, no_update, tr(f"profile.bad_{error.field}", lang), "danger", True
+        status = key_status(stored, settings, lang)
+        return status, "", not stored.has_key, tr("profile.ai_saved", lang), "success", True
+
+    @app.callback(
+        Output("resume-key-status", "children", allow_duplicate=True),
+        Output("resume-key-remove", "disabled", allow_duplicate=True),
+        Output("resume-ai-feedback", "children", allow_duplicate=True),
+        Output("resume-ai-feedback", "color", allow_duplicate=True),
+        Output("resume-ai-feedback", "is_open", allow_duplicate=True),
+        Input("resume-key-remove", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def remove_key(n_clicks: Any) -> Any:
+        if not n_clicks:
+            raise PreventUpdate
+        lang = current_user.lang
+        _, settings = _runtime()
+        with engine.begin() as conn:
+            store.remove_key(conn, current_user.id)
+            stored = store.load_profile(conn, current_user.id)
+        return key_status(stored, settings, lang), True, tr("profile.key_removed", lang), "success", True
+
+
+def _upload_bytes(contents: Any) -> bytes:
+    """The bytes of a ``dcc.Upload`` data URL."""
+    if not isinstance(contents, str) or "," not in contents:
+        raise importer.ImportFailed("bad_file")
+    encoded = contents.split(",", 1)[1]
+    if len(encoded) > MAX_UPLOAD * 4 // 3 + 16:
+        raise importer.ImportFailed("too_big")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise importer.ImportFailed("bad_file") from None
