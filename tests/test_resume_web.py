@@ -22,11 +22,11 @@ from tests.web.resume_support import (
     changed,
     dependency,
     post,
-    resume_app,
     save_profile,
     wait_generation,
 )
 from tests.web.support import add_user, login
+from webapp.app import create_app
 from webapp.pages.profile import FIXED_FIELDS, JOB_FIELDS, SCHOOL_FIELDS
 from webapp.resume import render, store
 from webapp.resume.model import Profile
@@ -59,7 +59,7 @@ def settings(settings_factory):
 
 @pytest.fixture
 def app(engine, settings):
-    return resume_app(settings, engine)
+    return create_app(settings, engine)
 
 
 def client_for(app, name: str):
@@ -463,7 +463,7 @@ def test_a_gigachat_failure_keeps_everything_and_offers_the_template(
         settings = settings_factory(
             gigachat_credentials=KEY, gigachat_base_url=fake.base_url, gigachat_auth_url=fake.auth_url
         )
-        client = client_for(resume_app(settings, engine), "alice")
+        client = client_for(create_app(settings, engine), "alice")
         assert "Пишет GigaChat (GigaChat-2), ключ сервера" in text_of(panel_load(client, 1001)["docs-note"])
         generation_id = generate(client, 1001)["docs-job"]["data"]  # the fake knows another key: 401
         assert wait_generation(engine, generation_id)["error_kind"] == "auth"
@@ -493,7 +493,7 @@ def test_gigachat_documents_with_the_users_key(engine, settings_factory, people)
         settings = settings_factory(gigachat_base_url=fake.base_url, gigachat_auth_url=fake.auth_url)
         with engine.begin() as conn:
             store.save_key(conn, settings, people["alice"], KEY)
-        client = client_for(resume_app(settings, engine), "alice")
+        client = client_for(create_app(settings, engine), "alice")
         assert "ваш ключ" in text_of(panel_load(client, 1001)["docs-note"])
         generation_id = generate(client, 1001)["docs-job"]["data"]
         assert wait_generation(engine, generation_id)["status"] == "done"

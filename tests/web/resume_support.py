@@ -5,23 +5,14 @@ Dash callback requests with pattern-matching ids."""
 from __future__ import annotations
 
 import json
-import re
 import time
 from datetime import UTC, datetime
 from typing import Any
 
-import dash
-import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
 from flask.testing import FlaskClient
-from flask_login import current_user
 from sqlalchemy import Engine, insert, select
 
 from core.schema import details, resume_generations, user_vacancies, vacancies
-from core.settings import Settings
-from webapp import auth
-from webapp.app import ASSETS, JobHunterDash
-from webapp.pages import documents, profile
 from webapp.resume import store
 from webapp.resume.model import Profile
 
@@ -123,79 +114,6 @@ def wait_generation(engine: Engine, generation_id: int, timeout: float = 30) -> 
 
 
 # -- a small app with the two pages ----------------------------------------------------------------
-
-
-def resume_app(settings: Settings, engine: Engine) -> dash.Dash:
-    """Login, the guard, ``/profile`` and ``/vacancy/<id>`` (a details-like panel with the documents)."""
-    app = JobHunterDash(
-        __name__,
-        title="Job Hunter",
-        update_title=None,
-        assets_folder=str(ASSETS),
-        serve_locally=True,
-        suppress_callback_exceptions=True,
-        external_stylesheets=[],
-        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
-    )
-    server = app.server
-    server.extensions["jobhunter"] = {"engine": engine, "settings": settings}
-    auth.init_login(server, engine, settings)
-    auth.install_guard(server)
-
-    def serve() -> Any:
-        if not current_user.is_authenticated:
-            return html.Div()
-        return html.Div(
-            [
-                dcc.Location(id="url", refresh=False),
-                dbc.Navbar(
-                    dbc.Container(
-                        [
-                            dbc.NavbarBrand("Job Hunter", href="/"),
-                            dbc.Nav(
-                                [
-                                    dbc.NavItem(
-                                        dbc.NavLink("Профиль для резюме", href="/profile", id="nav-profile")
-                                    )
-                                ],
-                                navbar=True,
-                            ),
-                        ],
-                        fluid=True,
-                    ),
-                    className="jh-navbar border-bottom mb-3",
-                ),
-                html.Main(id="page", className="container-fluid jh-main"),
-            ]
-        )
-
-    app.layout = serve
-
-    @app.callback(Output("page", "children"), Input("url", "pathname"))
-    def route(pathname: str | None) -> Any:
-        path = (pathname or "/").rstrip("/") or "/"
-        if path == "/profile":
-            return profile.layout(current_user)
-        match = re.fullmatch(r"/vacancy/(\d+)", path)
-        if match:
-            with engine.connect() as conn:
-                vacancy = store.load_vacancy(conn, current_user.id, int(match.group(1)))
-            title = vacancy.name if vacancy else "—"
-            return dbc.Card(
-                dbc.CardBody(
-                    [html.H4(title, className="h5", id="details-title"), documents.panel(int(match.group(1)))]
-                ),
-                className="jh-details",
-                style={"maxWidth": "44rem"},
-            )
-        return html.Div("Job Hunter")
-
-    profile.register(app, engine)
-    documents.register(app, engine)
-    return app
-
-
-# -- callback requests -----------------------------------------------------------------------------
 
 
 def _name(component: Any) -> str:
