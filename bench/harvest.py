@@ -26,7 +26,6 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -47,11 +46,11 @@ from rich.progress import (  # noqa: E402
     TimeRemainingColumn,
 )
 from rich.table import Table  # noqa: E402
-from sqlalchemy import Engine, create_engine, literal, select, text  # noqa: E402
+from sqlalchemy import Engine, literal, select, text  # noqa: E402
 from sqlalchemy.dialects.postgresql import insert  # noqa: E402
 
-from core.db import make_engine, sqlalchemy_url  # noqa: E402
-from core.migrate import upgrade  # noqa: E402
+from bench.common import database, throwaway_schema  # noqa: E402
+from core.db import make_engine  # noqa: E402
 from core.schema import metadata, raw, vacancies  # noqa: E402
 from core.searches import SavedSearch, list_searches  # noqa: E402
 from core.settings import Settings, load_settings  # noqa: E402
@@ -126,39 +125,6 @@ def _progress(console: Console) -> Progress:
 
 
 # -- environment -----------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def database() -> Iterator[tuple[str, str]]:
-    """``(url, where)``: the configured PostgreSQL, else a throw-away embedded server."""
-    for name in ("JH_BENCH_DATABASE_URL", "JH_TEST_DATABASE_URL"):
-        if os.environ.get(name):
-            yield sqlalchemy_url(os.environ[name]), name
-            return
-    from core import embedded
-
-    with tempfile.TemporaryDirectory(prefix="jh-bench-pg-") as tmp:
-        url = embedded.start(Path(tmp))
-        try:
-            yield url, "embedded server"
-        finally:
-            import pgserver
-
-            pgserver.get_server(Path(tmp).resolve() / "pg").cleanup()
-
-
-@contextlib.contextmanager
-def bench_schema(url: str) -> Iterator[str]:
-    """A freshly migrated schema of our own, dropped at the end."""
-    name = f"jh_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url)
-    try:
-        upgrade(admin, name)
-        yield name
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-        admin.dispose()
 
 
 def empty_tables(engine: Engine, settings: Settings) -> None:
@@ -663,7 +629,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
         url, where = stack.enter_context(database())
-        schema = stack.enter_context(bench_schema(url))
+        schema = stack.enter_context(throwaway_schema(url, "jh_bench"))
         fake = stack.enter_context(FakeHH())
         settings = load_settings(
             database_url=url,

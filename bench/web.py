@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,10 +38,11 @@ import psutil  # noqa: E402
 import requests  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import create_engine, func, select  # noqa: E402
 
+from bench.common import database, throwaway_schema  # noqa: E402
 from bench.datagen import bulk_load  # noqa: E402
-from core.db import make_engine, sqlalchemy_url  # noqa: E402
+from core.db import make_engine  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
 from core.schema import user_vacancies, users  # noqa: E402
 from core.searches import create_search  # noqa: E402
@@ -99,41 +99,16 @@ VIEWS: list[tuple[str, dict[str, Any], str]] = [
 
 
 @contextlib.contextmanager
-def database() -> Iterator[tuple[str, str]]:
-    for name in ("JH_BENCH_DATABASE_URL", "JH_TEST_DATABASE_URL"):
-        if os.environ.get(name):
-            yield sqlalchemy_url(os.environ[name]), name
-            return
-    from core import embedded
-
-    with tempfile.TemporaryDirectory(prefix="jh-bench-pg-") as tmp:
-        url = embedded.start(Path(tmp))
-        try:
-            yield url, "embedded server"
-        finally:
-            import pgserver
-
-            pgserver.get_server(Path(tmp).resolve() / "pg").cleanup()
-
-
-@contextlib.contextmanager
 def bench_schema(url: str, reuse: str | None, keep: bool) -> Iterator[tuple[str, bool]]:
     """``(schema, fresh)``: a migrated schema of our own (dropped unless kept), or the reused one."""
-    admin = create_engine(url)
     if reuse:
+        admin = create_engine(url)
         upgrade(admin, reuse)
         yield reuse, False
         admin.dispose()
         return
-    name = f"jh_webbench_{uuid.uuid4().hex[:8]}"
-    try:
-        upgrade(admin, name)
+    with throwaway_schema(url, "jh_webbench", keep=keep) as name:
         yield name, True
-    finally:
-        if not keep:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-        admin.dispose()
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -595,6 +595,26 @@ def setup_product() -> Engine:
     return engine
 
 
+@app.command(
+    "airflow",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+)
+def airflow_command(ctx: typer.Context) -> None:
+    """Run an `airflow` command against make run's Airflow (same home, metadata database and DAGs),
+    e.g. `jobhunter airflow backfill create --dag-id hh_vacancies --from-date … --to-date …`."""
+    import subprocess
+
+    from core.db import get_engine
+    from jobhunter.run import ROOT, airflow_database_url, airflow_env
+
+    settings, engine = _settings(), get_engine()
+    env = airflow_env(
+        settings, engine.url.render_as_string(hide_password=False), airflow_database_url(engine, settings)
+    )
+    done = subprocess.run([sys.executable, "-m", "airflow", *ctx.args], env=env, cwd=ROOT, check=False)  # noqa: S603
+    raise typer.Exit(done.returncode)
+
+
 @app.command("run")
 def run_product() -> None:
     """Start everything: `jobhunter setup`, then Airflow standalone with our DAGs, the web app and

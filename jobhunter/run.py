@@ -99,6 +99,8 @@ def airflow_env(settings: Settings, product_url: str, metadata_url: str) -> dict
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url,
             "AIRFLOW__API__PORT": str(settings.airflow_port),
+            # task processes report to the API server: it must be the one on our port
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://localhost:{settings.airflow_port}/execution/",
             # the tasks reach our database directly (the embedded server listens on a socket)
             "JH_DATABASE_URL": product_url,
             "JH_DB_SCHEMA": settings.db_schema,

@@ -6,9 +6,7 @@ light and dark go to test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
-import base64
 import json
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,30 +16,18 @@ import pytest
 from sqlalchemy import update
 
 from core.schema import users
-from tests.conftest import ROOT
 from tests.fakes.gigachat import INVENTED_EMPLOYER, INVENTED_SKILL, FakeGigaChat
+from tests.web.browser import full_page_shot, make_driver, requires_chromium, wait
 from tests.web.resume_support import add_vacancy
 from tests.web.support import PASSWORD, add_user, serve
 from webapp.app import create_app
 
-CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-SHOTS = ROOT / "test-artifacts" / "screenshots"
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and DRIVER.exists()) or shutil.which("chromium") is None,
-        reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
-    ),
-]
+pytestmark = [pytest.mark.slow, requires_chromium]
 
 selenium = pytest.importorskip("selenium")
-from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import ElementClickInterceptedException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -51,60 +37,6 @@ def no_stray_gigachat_env(monkeypatch) -> None:
     for name in list(os.environ):
         if name.upper().startswith("GIGACHAT_"):
             monkeypatch.delenv(name)
-
-
-def make_driver(downloads: Path, width: int = 1366, height: int = 900) -> webdriver.Chrome:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        f"--window-size={width},{height}",
-        "--lang=ru-RU",
-    ):
-        options.add_argument(argument)
-    options.add_experimental_option(
-        "prefs",
-        {
-            "download.default_directory": str(downloads),
-            "download.prompt_for_download": False,
-            "safebrowsing.enabled": False,
-        },
-    )
-    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
-    driver.execute_cdp_cmd(
-        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
-    )
-    return driver
-
-
-def wait(driver, condition, timeout: float = 20):
-    return WebDriverWait(driver, timeout).until(condition)
-
-
-def shot(driver, name: str) -> None:
-    """A full-page screenshot (the profile page is longer than the window)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    time.sleep(0.6)
-    metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
-    size = metrics.get("cssContentSize") or metrics["contentSize"]
-    width, height = int(size["width"]), min(int(size["height"]), 4000)
-    # a window as tall as the page, so the sticky save bar sits where it does at the end of the page
-    driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
-    )
-    try:
-        time.sleep(0.3)
-        image = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
-    finally:
-        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    (SHOTS / f"{name}.png").write_bytes(base64.b64decode(image["data"]))
 
 
 def by_pid(**pid) -> tuple[str, str]:
@@ -193,7 +125,7 @@ def test_a_new_user_gets_a_resume_and_a_letter_with_and_without_gigachat(site, e
     url, fake = site["url"], site["fake"]
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    driver = make_driver(downloads)
+    driver = make_driver(height=900, downloads=downloads)
     try:
         log_in(driver, url)
 
@@ -227,7 +159,7 @@ def test_a_new_user_gets_a_resume_and_a_letter_with_and_without_gigachat(site, e
         wait(driver, lambda d: "Профиль сохранён" in d.find_element(By.ID, "resume-feedback").text)
         start = driver.find_element(*by_pid(type="resume-job", field="start", index=0))
         assert start.get_attribute("value") == "03.2021"  # normalised on save
-        shot(driver, "resume-profile-light")
+        full_page_shot(driver, "resume-profile-light")
 
         # the vacancy: no GigaChat key yet, the offline template does the job and the panel says so
         open_vacancy(driver, url)
@@ -269,7 +201,7 @@ def test_a_new_user_gets_a_resume_and_a_letter_with_and_without_gigachat(site, e
         assert "Python-разработчик — ООО «Ромашка»" in docx_text(resume)
         assert len(driver.find_elements(By.CSS_SELECTOR, "#docs-history-list li")) == 2
         driver.find_element(By.TAG_NAME, "details").click()
-        shot(driver, "resume-documents-light")
+        full_page_shot(driver, "resume-documents-light")
 
         # dark theme
         with engine.begin() as conn:
@@ -277,11 +209,11 @@ def test_a_new_user_gets_a_resume_and_a_letter_with_and_without_gigachat(site, e
         driver.get(url + "/profile")
         wait(driver, ec.presence_of_element_located((By.ID, "resume-key-saved")))
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("data-bs-theme") == "dark"
-        shot(driver, "resume-profile-dark")
+        full_page_shot(driver, "resume-profile-dark")
         open_vacancy(driver, url)
         wait(driver, ec.presence_of_element_located((By.ID, "docs-truth")))
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("data-bs-theme") == "dark"
-        shot(driver, "resume-documents-dark")
+        full_page_shot(driver, "resume-documents-dark")
     finally:
         driver.quit()
 
@@ -289,7 +221,7 @@ def test_a_new_user_gets_a_resume_and_a_letter_with_and_without_gigachat(site, e
 def test_english_interface(site, engine, tmp_path) -> None:
     with engine.begin() as conn:
         conn.execute(update(users).values(preferences={"lang": "en"}))
-    driver = make_driver(tmp_path)
+    driver = make_driver(height=900, downloads=tmp_path)
     try:
         log_in(driver, site["url"])
         driver.get(site["url"] + "/profile")
@@ -300,6 +232,6 @@ def test_english_interface(site, engine, tmp_path) -> None:
         wait(driver, ec.presence_of_element_located((By.ID, "docs-need-profile")))
         assert "Fill in your resume profile first" in driver.find_element(By.ID, "docs-need-profile").text
         assert driver.find_element(By.ID, "docs-generate").text == "Generate resume and cover letter"
-        shot(driver, "resume-documents-en-empty")
+        full_page_shot(driver, "resume-documents-en-empty")
     finally:
         driver.quit()

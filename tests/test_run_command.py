@@ -129,3 +129,16 @@ def test_make_run_starts_everything_prints_logins_and_stops_cleanly(tmp_path: Pa
         p for p in psutil.process_iter(["cmdline"]) if str(tmp_path) in " ".join(p.info["cmdline"] or [])
     ]
     assert leftovers == []
+
+
+def test_airflow_children_report_to_our_own_api_server(settings_factory) -> None:
+    from jobhunter.run import airflow_env
+
+    env = airflow_env(
+        settings_factory(airflow_port=8123), "postgresql+psycopg://x@/jobhunter", "postgresql://x@/af"
+    )
+    assert env["AIRFLOW__API__PORT"] == "8123"
+    assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == "http://localhost:8123/execution/"
+    assert env["AIRFLOW__CORE__DAGS_FOLDER"] == str(ROOT / "dags")
+    assert env["AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION"] == "False"
+    assert env["JH_DATABASE_URL"] == "postgresql+psycopg://x@/jobhunter"

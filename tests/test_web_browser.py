@@ -4,52 +4,21 @@ row, log out; screenshots of every page in light and dark go to test-artifacts/s
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.web.browser import make_driver, requires_chromium, shot, wait
 from tests.web.support import PASSWORD, add_user, load_vacancies, serve
 from webapp.app import create_app
 
-CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-SHOTS = ROOT / "test-artifacts" / "screenshots"
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and DRIVER.exists()) or shutil.which("chromium") is None,
-        reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
-    ),
-]
+pytestmark = [pytest.mark.slow, requires_chromium]
 
 selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-
-def make_driver(width: int = 1366, height: int = 768) -> webdriver.Chrome:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        f"--window-size={width},{height}",
-        "--lang=ru-RU",
-    ):
-        options.add_argument(argument)
-    return webdriver.Chrome(service=Service(str(DRIVER)), options=options)
 
 
 @pytest.fixture
@@ -68,16 +37,6 @@ def browser() -> Iterator[webdriver.Chrome]:
         yield driver
     finally:
         driver.quit()
-
-
-def wait(driver, condition, timeout: float = 20):
-    return WebDriverWait(driver, timeout).until(condition)
-
-
-def shot(driver, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    time.sleep(0.6)  # let the grid and fonts settle
-    driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
 
 def log_in(driver, url: str, login: str = "anna") -> None:

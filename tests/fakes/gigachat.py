@@ -32,16 +32,16 @@ import contextlib
 import json
 import re
 import secrets
-import socket
 import ssl
 import threading
 import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from .server import FakeHandler, FakeServer
 
 AUTH_PATH = "/api/v2/oauth"
 API_PREFIX = "/api/v1"
@@ -93,7 +93,9 @@ class _Token:
 
 
 @dataclass
-class FakeGigaChat:
+class FakeGigaChat(FakeServer):
+    _thread_name = "FakeGigaChat"
+
     credentials: str = DEFAULT_CREDENTIALS
     scope: str = "GIGACHAT_API_PERS"
     token_ttl: float = 1800.0
@@ -106,18 +108,15 @@ class FakeGigaChat:
         self._lock = threading.RLock()
         self._steps: deque[_Step] = deque()
         self._tokens: dict[str, _Token] = {}
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._conns: set[socket.socket] = set()
+        self._init_server()
 
-    # -- lifecycle ------------------------------------------------------------------------------
+    # -- lifecycle (start/stop/url/context manager: FakeServer) -------------------------------------
 
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("FakeGigaChat is not started")
-        host, port = self._server.server_address[:2]
-        return f"{'https' if self.tls else 'http'}://{host}:{port}"
+    def _handler_class(self) -> type[FakeHandler]:
+        return _Handler
+
+    def _tls_context(self) -> ssl.SSLContext | None:
+        return self.tls
 
     @property
     def base_url(self) -> str:
@@ -126,42 +125,6 @@ class FakeGigaChat:
     @property
     def auth_url(self) -> str:
         return self.url + AUTH_PATH
-
-    def start(self) -> FakeGigaChat:
-        if self._server is None:
-            handler = type("_BoundHandler", (_Handler,), {"fake": self})
-            self._server = _Server(("127.0.0.1", 0), handler)
-            if self.tls is not None:
-                self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name="FakeGigaChat",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        with self._lock:
-            conns = list(self._conns)
-        for conn in conns:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeGigaChat:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- scripting ----------------------------------------------------------------------------------
 
@@ -213,10 +176,6 @@ class FakeGigaChat:
     def chats(self) -> list[dict[str, Any]]:
         """The JSON bodies of every chat completion request."""
         return [r.json for r in self.calls("/chat/completions")]
-
-    def _record(self, item: Recorded) -> None:
-        with self._lock:
-            self.requests.append(item)
 
     # -- endpoints ----------------------------------------------------------------------------------
 
@@ -428,41 +387,8 @@ def invent(answer: dict[str, Any]) -> dict[str, Any]:
 # -- HTTP plumbing ---------------------------------------------------------------------------------
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:  # quiet: a timed-out client hung up
-        return
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(FakeHandler):
     fake: FakeGigaChat
-    protocol_version = "HTTP/1.1"
-    server_version = "nginx"
-    sys_version = ""
-
-    def setup(self) -> None:
-        super().setup()
-        with contextlib.suppress(OSError):
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        with self.fake._lock:
-            self.fake._conns.add(self.connection)
-
-    def finish(self) -> None:
-        with self.fake._lock:
-            self.fake._conns.discard(self.connection)
-        with contextlib.suppress(OSError):
-            super().finish()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
 
     def _handle(self, method: str) -> None:
         fake = self.fake

@@ -41,7 +41,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -63,6 +62,8 @@ from etl.synthetic_reference import (
     VACANCY_SEARCH_FIELDS,
     VACANCY_SEARCH_ORDER,
 )
+
+from .server import FakeHandler, FakeServer, QuietServer
 
 __all__ = ["AREAS_TREE", "DICTIONARIES", "PROFESSIONAL_ROLES_TREE", "FakeHH", "RecordedRequest"]
 
@@ -292,13 +293,20 @@ _BLACKLISTED_UA = (
 # --------------------------------------------------------------------------------------------
 
 
-class FakeHH:
+class _Server(QuietServer):
+    request_queue_size = 256
+
+
+class FakeHH(FakeServer):
     """A fake ``https://api.hh.ru`` on ``http://127.0.0.1:<ephemeral port>``.
 
     Knobs that may be changed at any time: :attr:`latency`, :attr:`rate_limit`, :attr:`captcha_texts`,
     :attr:`require_token`, :attr:`app_token`, :attr:`clock` (monotonic seconds, used for the 5-minute
     token refresh rule) and :attr:`now` (wall clock epoch seconds, used for ``period``).
     """
+
+    _server_class = _Server
+    _thread_name = "FakeHH"
 
     def __init__(
         self,
@@ -339,51 +347,13 @@ class FakeHH:
         self._bucket = 0.0
         self._bucket_ts = 0.0
 
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-        self._conns: set[socket.socket] = set()
+        self._init_server()
         self.add(vacancies)
 
-    # -- lifecycle ---------------------------------------------------------------------------
+    # -- lifecycle (start/stop/url/context manager: FakeServer) ----------------------------
 
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("FakeHH is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> FakeHH:
-        if self._server is not None:
-            return self
-        handler = type("_BoundHandler", (_Handler,), {"fake": self})
-        self._server = _Server(("127.0.0.1", 0), handler)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="FakeHH", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        with self._lock:
-            conns = list(self._conns)
-        for conn in conns:  # wake idle keep-alive handler threads
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeHH:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def _handler_class(self) -> type[FakeHandler]:
+        return _Handler
 
     # -- data --------------------------------------------------------------------------------
 
@@ -576,10 +546,6 @@ class FakeHH:
         return texts
 
     # -- internals: request handling ---------------------------------------------------------
-
-    def _record(self, rec: RecordedRequest) -> None:
-        with self._lock:
-            self.requests.append(rec)
 
     def _take_drop(self, path: str) -> bool:
         with self._lock:
@@ -995,15 +961,6 @@ def _labels_ok(m: _Meta, labels: frozenset[str]) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 256
-
-    def handle_error(self, request: Any, client_address: Any) -> None:  # quiet: no tracebacks on stderr
-        return
-
-
 _KINDS = {
     "/vacancies": "search",
     "/dictionaries": "dictionaries",
@@ -1025,34 +982,8 @@ def _kind(path: str) -> str:
     return "other"
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(FakeHandler):
     fake: FakeHH
-    protocol_version = "HTTP/1.1"
-    server_version = "nginx"
-    sys_version = ""
-
-    def setup(self) -> None:
-        super().setup()
-        # headers and body go out in two writes: without NODELAY, Nagle + delayed ACK add ~40 ms each
-        with contextlib.suppress(OSError):
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        with self.fake._lock:
-            self.fake._conns.add(self.connection)
-
-    def finish(self) -> None:
-        with self.fake._lock:
-            self.fake._conns.discard(self.connection)
-        with contextlib.suppress(OSError):
-            super().finish()
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet: no request log on stderr
-        return
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
 
     def do_PUT(self) -> None:
         self._handle("PUT")

@@ -30,20 +30,19 @@ the token).
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import re
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
 from html import unescape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from .server import FakeHandler, FakeServer
 
 __all__ = ["DEFAULT_TOKEN", "Call", "FakeTelegram", "Sent"]
 
@@ -179,7 +178,7 @@ def parse_html(text: str) -> str:
     return "".join(out)
 
 
-class FakeTelegram:
+class FakeTelegram(FakeServer):
     """A fake Bot API on ``http://127.0.0.1:<port>`` for one bot (``token``)."""
 
     def __init__(
@@ -209,50 +208,16 @@ class FakeTelegram:
         self._callback_ids = itertools.count(4_000_000_000_000_000_001)
         self._open_callbacks: set[str] = set()
         self._failures: list[_Failure] = []
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self._conns: set[socket.socket] = set()
+        self._init_server()
 
-    # -- lifecycle --------------------------------------------------------------------------------
+    # -- lifecycle (start/stop/url/context manager: FakeServer) ---------------------------------
 
-    @property
-    def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("FakeTelegram is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+    def _handler_class(self) -> type[FakeHandler]:
+        return _Handler
 
-    def start(self) -> FakeTelegram:
-        if self._server is None:
-            handler = type("_BoundHandler", (_Handler,), {"fake": self})
-            self._server = _Server(("127.0.0.1", 0), handler)
-            self._thread = threading.Thread(
-                target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
+    def _on_stop(self) -> None:
         with self._cond:
             self._cond.notify_all()
-        server.shutdown()
-        server.server_close()
-        with self._lock:
-            conns = list(self._conns)
-        for conn in conns:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeTelegram:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- the people on the other side ---------------------------------------------------------------
 
@@ -647,14 +612,6 @@ class FakeTelegram:
 # -- HTTP plumbing -------------------------------------------------------------------------------------------
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        return
-
-
 _PATH = re.compile(r"^/bot([^/]+)/([A-Za-z]+)$")
 
 
@@ -686,33 +643,9 @@ def _parse_body(content_type: str, body: bytes) -> tuple[dict[str, str], dict[st
     return fields, files
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(FakeHandler):
     fake: FakeTelegram
-    protocol_version = "HTTP/1.1"
     server_version = "nginx/1.18.0"
-    sys_version = ""
-
-    def setup(self) -> None:
-        super().setup()
-        with contextlib.suppress(OSError):
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        with self.fake._lock:
-            self.fake._conns.add(self.connection)
-
-    def finish(self) -> None:
-        with self.fake._lock:
-            self.fake._conns.discard(self.connection)
-        with contextlib.suppress(OSError):
-            super().finish()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
 
     def _handle(self, http_method: str) -> None:
         fake = self.fake
