@@ -1,4 +1,4 @@
-"""A harvest of one saved search, as four idempotent steps: extract → load → details → finish.
+"""A harvest of one saved search, as idempotent steps: extract → load → details → notify → finish.
 
 Each step reads what the previous one left in the database (the landing table and the audit
 row), so Airflow can run them as separate tasks, and the CLI runs them one after another.
@@ -268,7 +268,7 @@ def harvest_search(
     now: datetime,
     progress: Progress | None = None,
 ) -> str:
-    """Run the four steps for one saved search; returns its status."""
+    """Run every step for one saved search (extract, load, details, notify, finish); returns its status."""
     step_start(engine, run_id=run_id, search=search, trigger=trigger, window=window)
     try:
         step_extract(engine, client, run_id=run_id, search=search, window=window, progress=progress)
