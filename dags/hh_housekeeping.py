@@ -34,13 +34,7 @@ DAILY_HOUR = 5
     max_active_runs=1,
     tags=["jobhunter", "hh.ru", "housekeeping"],
     doc_md=__doc__,
-    default_args={
-        "owner": "jobhunter",
-        "retries": 3,
-        "retry_delay": timedelta(minutes=2),
-        "retry_exponential_backoff": True,
-        "execution_timeout": timedelta(minutes=30),
-    },
+    default_args=runtime.default_args(retry_delay=timedelta(minutes=2)),
 )
 def hh_housekeeping():
     @task(pool=runtime.HH_POOL)

@@ -49,14 +49,9 @@ def _run(step, job: dict) -> dict:
     max_active_runs=1,
     tags=["jobhunter", "hh.ru", "harvest"],
     doc_md=__doc__,
-    default_args={
-        "owner": "jobhunter",
-        "retries": 3,
-        "retry_delay": timedelta(minutes=1),
-        "retry_exponential_backoff": True,
-        "max_retry_delay": timedelta(minutes=15),
-        "execution_timeout": timedelta(minutes=30),
-    },
+    default_args=runtime.default_args(
+        retry_delay=timedelta(minutes=1), max_retry_delay=timedelta(minutes=15)
+    ),
     params={
         "search_ids": Param(
             [],

@@ -8,7 +8,9 @@ token may also be an Airflow connection or variable. Secrets are never passed on
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 from pydantic import SecretStr
 from sqlalchemy import Engine
@@ -18,6 +20,18 @@ from core.settings import Settings, get_settings
 
 CONNECTION_ID = "jobhunter_db"
 HH_POOL = "hh_api"
+
+
+def default_args(retry_delay: timedelta, **extra: Any) -> dict[str, Any]:
+    """Task defaults both DAGs share: owner, retries with exponential backoff, a time limit."""
+    return {
+        "owner": "jobhunter",
+        "retries": 3,
+        "retry_delay": retry_delay,
+        "retry_exponential_backoff": True,
+        "execution_timeout": timedelta(minutes=30),
+        **extra,
+    }
 
 
 TELEGRAM_CONNECTION_ID = "jobhunter_telegram"

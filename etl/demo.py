@@ -10,10 +10,9 @@ hangs off one that is, and goes with it); vacancy ids start at 9,000,000,000, fa
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
@@ -24,6 +23,7 @@ from core.schema import banned_employers, dictionaries, etl_runs, searches, user
 from core.searches import create_search
 from core.users import create_user, get_user
 from etl import load
+from etl.pipeline import batches
 from etl.synthetic import generate_vacancies, to_search_item
 from etl.synthetic_reference import AREAS_TREE, DICTIONARIES, PROFESSIONAL_ROLES_TREE
 from etl.transform import currency_rates, details_row, vacancy_row
@@ -101,7 +101,7 @@ def load_demo(
     )
     done = 0
     linked: list[int] = []
-    for batch in _batches(generated, BATCH):
+    for batch in batches(generated, BATCH):
         rows = [vacancy_row(to_search_item(v), rates) | {"is_demo": True} for v in batch]
         with engine.begin() as conn:
             load.upsert_vacancies(conn, rows, now, DEMO_RUN)
@@ -135,11 +135,6 @@ def clear_demo(engine: Engine) -> dict[str, int]:
         gone = conn.execute(delete(vacancies).where(vacancies.c.is_demo)).rowcount
         people = conn.execute(delete(users).where(users.c.is_demo)).rowcount
     return {"vacancies": gone, "users": people, "audit rows": runs}
-
-
-def _batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    while batch := list(islice(items, size)):
-        yield batch
 
 
 def _cache_dictionaries(conn: Connection) -> None:

@@ -116,7 +116,7 @@ def step_load(engine: Engine, *, run_id: str, search: SavedSearch, observed_at: 
     with engine.connect() as reader:
         rates = dictionaries.rates(reader)
         items = load.landed_items(reader, run_id=run_id, search_id=search.id)
-        for batch in _batches(items, LOAD_BATCH):
+        for batch in batches(items, LOAD_BATCH):
             rows = []
             for item in batch:
                 row = vacancy_row(item, rates)
@@ -248,7 +248,8 @@ def guarded(
         raise
 
 
-def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+def batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive lists of ``size`` items (the last may be shorter)."""
     while batch := list(islice(items, size)):
         yield batch
 

@@ -401,6 +401,17 @@ def _print_runs(rows: list[dict[str, Any]]) -> None:
     out.print(table)
 
 
+def _progress_display() -> Progress:
+    """The progress bars every long command shows (on stderr, so output stays clean)."""
+    return Progress(
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    )
+
+
 @contextmanager
 def _pipeline_progress() -> Iterator[Callable[[str, int, int | None], None]]:
     """A rich progress display fed by the pipeline's ``progress(what, done, total)`` calls.
@@ -408,13 +419,7 @@ def _pipeline_progress() -> Iterator[Callable[[str, int, int | None], None]]:
     Totals arrive per saved search, so each bar's total grows by them as searches start.
     """
     labels = {"items": "search results", "details": "full vacancies"}
-    with Progress(
-        TextColumn("{task.description:<22}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-    ) as display:
+    with _progress_display() as display:
         tasks: dict[str, TaskID] = {}
 
         def report(what: str, done: int, total: int | None) -> None:
@@ -515,13 +520,7 @@ def demo_clear() -> None:
 def _load_demo(engine: Engine, count: int) -> Any:
     from etl.demo import load_demo
 
-    with Progress(
-        TextColumn("{task.description:<22}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-    ) as progress:
+    with _progress_display() as progress:
         task = progress.add_task("demo vacancies", total=count)
         return load_demo(
             engine,
