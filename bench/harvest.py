@@ -25,6 +25,7 @@ import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ from core.schema import metadata, raw, vacancies  # noqa: E402
 from core.searches import SavedSearch, list_searches  # noqa: E402
 from core.settings import Settings, load_settings  # noqa: E402
 from etl import dictionaries, load, pipeline  # noqa: E402
+from etl.parallel import in_parallel  # noqa: E402
 from etl.synthetic import generate_vacancies, to_search_item  # noqa: E402
 from etl.transform import currency_rates, vacancy_row  # noqa: E402
 from etl.windows import Window  # noqa: E402
@@ -160,6 +162,7 @@ class StepTimes:
     """Wall time per function, measured by wrapping module attributes for a while."""
 
     seconds: dict[str, float] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @contextlib.contextmanager
     def wrapped(self, targets: list[tuple[Any, str, str]]) -> Iterator[None]:
@@ -175,7 +178,8 @@ class StepTimes:
 
     def _timed(self, label: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def add(started: float) -> None:
-            self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
+            with self.lock:  # timed functions may run on several threads
+                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - started
 
         def timed(*args: Any, **kwargs: Any) -> Any:
             started = time.perf_counter()
@@ -213,6 +217,7 @@ LOAD_PARTS: list[tuple[Any, str, str]] = [
     (load, "upsert_vacancies", "load.upsert_vacancies"),
     (load, "link_to_user", "load.link_to_user"),
 ]
+STEP_THREAD_PARTS = {label for _, _, label in LOAD_PARTS[:2]}
 
 
 def run_harvest(
@@ -389,19 +394,23 @@ def build_rows(
 
 
 def timed_upsert(
-    engine: Engine, rows: list[dict[str, Any]], observed_at: datetime, bar: Progress, label: str
+    engine: Engine, rows: list[dict[str, Any]], observed_at: datetime, bar: Progress, label: str, workers: int
 ) -> tuple[float, load.LoadCounts]:
+    """Load ``rows`` as the pipeline does: a transaction per batch, on ``workers`` connections."""
     total = load.LoadCounts()
     task = bar.add_task(label, total=len(rows))
-    started = time.perf_counter()
-    for i in range(0, len(rows), BATCH):
-        batch = rows[i : i + BATCH]
+
+    def upsert(batch: list[dict[str, Any]]) -> load.LoadCounts:
         with engine.begin() as conn:
-            counts = load.upsert_vacancies(conn, batch, observed_at)
+            return load.upsert_vacancies(conn, batch, observed_at)
+
+    started = time.perf_counter()
+    chunks = (rows[i : i + BATCH] for i in range(0, len(rows), BATCH))
+    for counts in in_parallel(upsert, chunks, workers=workers):
         total.new += counts.new
         total.updated += counts.updated
         total.unchanged += counts.unchanged
-        bar.advance(task, len(batch))
+        bar.advance(task, len(counts.new) + len(counts.updated) + counts.unchanged)
     seconds = time.perf_counter() - started
     bar.remove_task(task)
     return seconds, total
@@ -441,8 +450,13 @@ def without_secondary_indexes(engine: Engine, settings: Settings) -> Iterator[in
 
 @contextlib.contextmanager
 def fillfactor(engine: Engine, settings: Settings, percent: int) -> Iterator[None]:
-    """Empty the vacancies table and leave ``100 - percent`` % of each new page free for updates."""
+    """Empty the vacancies table and leave ``100 - percent`` % of each new page free for updates
+    (the migrations' setting is restored afterwards)."""
     name = f'"{settings.db_schema}"."{vacancies.name}"'
+    with engine.connect() as conn:
+        query = text("SELECT reloptions FROM pg_class WHERE oid = CAST(:name AS regclass)")
+        options = conn.execute(query, {"name": name})
+        before = dict(option.split("=", 1) for option in options.scalar_one() or [])
     empty_vacancies(engine, settings)
     with engine.begin() as conn:
         conn.execute(text(f"ALTER TABLE {name} SET (fillfactor = {int(percent)})"))
@@ -451,15 +465,20 @@ def fillfactor(engine: Engine, settings: Settings, percent: int) -> Iterator[Non
     finally:
         empty_vacancies(engine, settings)
         with engine.begin() as conn:
-            conn.execute(text(f"ALTER TABLE {name} RESET (fillfactor)"))
+            if "fillfactor" in before:
+                conn.execute(text(f"ALTER TABLE {name} SET (fillfactor = {int(before['fillfactor'])})"))
+            else:
+                conn.execute(text(f"ALTER TABLE {name} RESET (fillfactor)"))
 
 
 def load_scenarios(engine: Engine, settings: Settings, sizes: Sizes, ui: UI) -> list[float]:
     rates = currency_rates(DICTIONARIES)
     indexes = vacancy_indexes(engine, settings)
     gin = sum(" USING gin " in definition for _, definition, _ in indexes)
+    workers = settings.load_workers
     table = _table(
-        f"3. Database load: etl.load.upsert_vacancies, {BATCH:,} rows per transaction "
+        f"3. Database load: etl.load.upsert_vacancies, {BATCH:,} rows per transaction, on {workers} "
+        f"connections as the pipeline loads (JH_LOAD_WORKERS) unless said "
         f"({vacancies.name} has {len(indexes)} indexes, {gin} of them GIN)",
         "rows",
         "pass",
@@ -473,9 +492,11 @@ def load_scenarios(engine: Engine, settings: Settings, sizes: Sizes, ui: UI) -> 
     insert_rates: list[float] = []
     t0 = datetime.now(UTC).replace(microsecond=0)
 
-    def measure(bar: Progress, n: int, label: str, data: list[dict[str, Any]], observed: datetime) -> float:
+    def measure(
+        bar: Progress, n: int, label: str, data: list[dict[str, Any]], observed: datetime, on: int = workers
+    ) -> float:
         vacuum(engine, settings)
-        seconds, counts = timed_upsert(engine, data, observed, bar, f"{_n(n)}: {label}")
+        seconds, counts = timed_upsert(engine, data, observed, bar, f"{_n(n)}: {label}", on)
         rate = n / seconds
         table.add_row(
             "",
@@ -502,15 +523,20 @@ def load_scenarios(engine: Engine, settings: Settings, sizes: Sizes, ui: UI) -> 
                 bar, n, f"again, {CHANGED_SHARE:.0%} changed, seen later", mutated, t0 + timedelta(hours=2)
             )
             if n == max(sizes.loads):
-                # Where the time goes: the same passes without the secondary indexes, and with
-                # room on each page for HOT updates (seen-again rows change no indexed column).
+                # Where the time goes: one connection, the secondary indexes, the table's fillfactor.
+                if workers > 1:
+                    empty_vacancies(engine, settings)
+                    table.add_row("", "diagnosis, on 1 connection:", "", "", "", "", "")
+                    measure(bar, n, "  insert into an empty table", rows, t0, 1)
+                    measure(bar, n, "  again, unchanged, seen later", rows, t0 + timedelta(hours=1), 1)
                 with without_secondary_indexes(engine, settings) as dropped:
                     label = f"diagnosis, without the {dropped} secondary indexes:"
                     table.add_row("", label, "", "", "", "", "")
                     measure(bar, n, "  insert into an empty table", rows, t0)
                     measure(bar, n, "  again, unchanged, seen later", rows, t0 + timedelta(hours=1))
-                with fillfactor(engine, settings, 70):
-                    table.add_row("", "diagnosis, all indexes, table fillfactor 70:", "", "", "", "", "")
+                with fillfactor(engine, settings, 100):
+                    label = "diagnosis, table fillfactor 100 (no room for HOT updates):"
+                    table.add_row("", label, "", "", "", "", "")
                     measure(bar, n, "  insert into an empty table", rows, t0)
                     measure(bar, n, "  again, unchanged, seen later", rows, t0 + timedelta(hours=1))
                     later = t0 + timedelta(hours=2)
@@ -564,7 +590,8 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
     now = datetime.now(UTC).replace(microsecond=0)
     window = Window.aligned(now - timedelta(days=7, hours=1), now)
     table = _table(
-        f"3b. etl.pipeline.step_load end to end from the landing table, {_n(n)} vacancies",
+        f"3b. etl.pipeline.step_load end to end from the landing table, {_n(n)} vacancies, "
+        f"merged on {settings.load_workers} connections (JH_LOAD_WORKERS)",
         "pass",
         "received / new / unchanged / linked",
         "seconds",
@@ -588,7 +615,7 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
         times = StepTimes()
         with ui.bars.status(f"step_load: {label}"), times.wrapped(LOAD_PARTS):
             started = time.perf_counter()
-            stats = _step_load(engine, run_id, search, window.end)
+            stats = _step_load(engine, run_id, search, window.end, settings.load_workers)
             seconds = time.perf_counter() - started
         rate = stats["received"] / seconds
         table.add_row(
@@ -599,19 +626,22 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
             f"≥ {_n(TARGET_LOAD_ROWS_PER_S)}",
             _met(rate >= TARGET_LOAD_ROWS_PER_S),
         )
+        # Reading and transforming run in the step's thread while the loader threads merge
+        # earlier batches, so only the step thread's parts are shares of the wall time.
         for _, _, part in LOAD_PARTS:
             part_s = times.seconds.get(part, 0.0)
-            table.add_row(f"  of which {part}", f"{part_s / seconds:.0%}", _s(part_s), "", "", "")
-        rest = seconds - sum(times.seconds.values())
-        table.add_row(
-            "  of which the rest (batching, commits, audit)", f"{rest / seconds:.0%}", _s(rest), "", "", ""
-        )
+            own = part in STEP_THREAD_PARTS
+            share = f"{part_s / seconds:.0%}" if own else "summed over threads"
+            where = "step thread" if own else "loader threads"
+            table.add_row(f"  {part}, {where}", share, _s(part_s), "", "", "")
     table.add_row(f"peak RSS of the process: {_maxrss_mib():,.0f} MiB", "", "", "", "", "")
     ui.out.print(table)
 
 
-def _step_load(engine: Engine, run_id: str, search: SavedSearch, observed_at: datetime) -> dict[str, Any]:
-    return pipeline.step_load(engine, run_id=run_id, search=search, observed_at=observed_at)
+def _step_load(
+    engine: Engine, run_id: str, search: SavedSearch, observed_at: datetime, workers: int
+) -> dict[str, Any]:
+    return pipeline.step_load(engine, run_id=run_id, search=search, observed_at=observed_at, workers=workers)
 
 
 # -- main ------------------------------------------------------------------------------------------

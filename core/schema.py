@@ -156,6 +156,8 @@ vacancies = Table(
     Index(None, "employer_id"),
     Index(None, "area_id"),
     comment="One row per hh.ru vacancy, shared by every user whose searches match it.",
+    # Room on each page for the hourly "seen again" updates to stay heap-only (migration 0006).
+    postgresql_with={"fillfactor": 70},
 )
 
 details = Table(

@@ -153,7 +153,13 @@ def load(engine: Engine, settings: Settings, job: dict[str, Any]) -> dict[str, A
 
     def work() -> dict[str, Any]:
         observed = min(j.window.end, datetime.now(UTC))
-        return pipeline.step_load(engine, run_id=j.run_id, search=_search(engine, j), observed_at=observed)
+        return pipeline.step_load(
+            engine,
+            run_id=j.run_id,
+            search=_search(engine, j),
+            observed_at=observed,
+            workers=settings.load_workers,
+        )
 
     return job | {"load": pipeline.guarded(engine, j.run_id, j.search_id, "load", work)}
 

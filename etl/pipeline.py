@@ -22,11 +22,14 @@ from core.settings import Settings
 from etl import audit, dictionaries, housekeeping, load
 from etl.extract import extract, search_params
 from etl.hh_client import HHAuthError, HHCaptchaRequired, HHClient, HHError, HHNotFound
+from etl.parallel import in_parallel
 from etl.transform import details_row, vacancy_row
 from etl.windows import Window, incremental_window
 
 LOAD_BATCH = 1000
 DETAILS_BATCH = 200
+
+Row = dict[str, Any]
 
 Progress = Callable[[str, int, int | None], None]
 """``progress(what, done, total)``: ``done`` more search items ("items") or full vacancies
@@ -109,31 +112,49 @@ def step_extract(
     return stats
 
 
-def step_load(engine: Engine, *, run_id: str, search: SavedSearch, observed_at: datetime) -> dict[str, Any]:
-    """Transform the landed search items and upsert them, one transaction per batch."""
+def step_load(
+    engine: Engine,
+    *,
+    run_id: str,
+    search: SavedSearch,
+    observed_at: datetime,
+    workers: int = 1,
+    batch_size: int = LOAD_BATCH,
+) -> dict[str, Any]:
+    """Transform the landed search items and upsert them, one transaction per batch.
+
+    The batches are merged on up to ``workers`` connections at once (``JH_LOAD_WORKERS``); a
+    vacancy landed twice is loaded once, so the batches never touch the same row.
+    """
     seen: set[int] = set()
-    new = updated = unchanged = linked = 0
-    with engine.connect() as reader:
-        rates = dictionaries.rates(reader)
-        items = load.landed_items(reader, run_id=run_id, search_id=search.id)
-        for batch in batches(items, LOAD_BATCH):
+
+    def transformed(items: Iterator[dict[str, Any]], rates: dict[str, float]) -> Iterator[list[Row]]:
+        for batch in batches(items, batch_size):
             rows = []
             for item in batch:
                 row = vacancy_row(item, rates)
                 if row["id"] not in seen:
                     seen.add(row["id"])
                     rows.append(row)
-            with engine.begin() as conn:
-                counts = load.upsert_vacancies(conn, rows, observed_at, run_id)
-                linked += load.link_to_user(
-                    conn,
-                    user_id=search.user_id,
-                    search_id=search.id,
-                    run_id=run_id,
-                    vacancy_ids=[r["id"] for r in rows],
-                )
+            if rows:
+                yield rows
+
+    def upsert(rows: list[Row]) -> tuple[load.LoadCounts, int]:
+        with engine.begin() as conn:
+            counts = load.upsert_vacancies(conn, rows, observed_at, run_id)
+            ids = [r["id"] for r in rows]
+            linked = load.link_to_user(
+                conn, user_id=search.user_id, search_id=search.id, run_id=run_id, vacancy_ids=ids
+            )
+        return counts, linked
+
+    new = updated = unchanged = linked = 0
+    with engine.connect() as reader:
+        rates = dictionaries.rates(reader)
+        items = load.landed_items(reader, run_id=run_id, search_id=search.id)
+        for counts, n_linked in in_parallel(upsert, transformed(items, rates), workers=workers):
             new, updated = new + len(counts.new), updated + len(counts.updated)
-            unchanged += counts.unchanged
+            unchanged, linked = unchanged + counts.unchanged, linked + n_linked
     stats = {"received": len(seen), "new": new, "updated": updated, "unchanged": unchanged, "linked": linked}
     record(engine, run_id, search.id, "load", stats)
     return stats
@@ -273,7 +294,8 @@ def harvest_search(
     step_start(engine, run_id=run_id, search=search, trigger=trigger, window=window)
     try:
         step_extract(engine, client, run_id=run_id, search=search, window=window, progress=progress)
-        step_load(engine, run_id=run_id, search=search, observed_at=min(window.end, now))
+        observed_at, workers = min(window.end, now), settings.load_workers
+        step_load(engine, run_id=run_id, search=search, observed_at=observed_at, workers=workers)
         step_details(engine, client, run_id=run_id, search=search, progress=progress)
         step_notify(engine, settings, run_id=run_id, search=search)
     except Exception as error:  # recorded, then the next search goes on
@@ -354,7 +376,7 @@ def deliver(engine: Engine, settings: Settings) -> dict[str, Any]:
         return {"sent": 0, "error": str(error)}
 
 
-def replay(engine: Engine, run_id: str) -> list[dict[str, Any]]:
+def replay(engine: Engine, run_id: str, *, workers: int = 1) -> list[dict[str, Any]]:
     """Transform and load a run again from its landed answers, without asking hh.ru anything.
 
     Useful after a fix to the transform: vacancies whose stored columns change are updated,
@@ -365,7 +387,7 @@ def replay(engine: Engine, run_id: str) -> list[dict[str, Any]]:
         raise LookupError(f"no harvest run with id {run_id!r} (see `jobhunter etl runs`)")
     for row in rows:
         [search] = select_searches(engine, [row["search_id"]])
-        step_load(engine, run_id=run_id, search=search, observed_at=row["window_to"])
+        step_load(engine, run_id=run_id, search=search, observed_at=row["window_to"], workers=workers)
         with engine.begin() as conn:
             hashes = dict(load.pending_details(conn, run_id=run_id, search_id=search.id, include_fresh=True))
             landed = load.landed_payloads(conn, run_id=run_id, search_id=search.id, kind="vacancy")

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 import nh3
+import orjson
 
 HOURS_PER_MONTH = 1973 / 12
 SHIFTS_PER_MONTH = 247 / 12
@@ -96,8 +97,16 @@ def strip_highlight(snippet: str | None) -> str | None:
     """A search snippet without hh.ru's ``<highlighttext>`` tags (or any other markup)."""
     if snippet is None:
         return None
-    text = html_to_text(snippet)
+    if _MARKUP.search(snippet):
+        text = html_to_text(snippet)
+    else:  # plain text: what html_to_text would return, without parsing it as HTML
+        text = _BLANK_LINES.sub("\n", _SPACES.sub(" ", snippet)).strip()
     return text or None
+
+
+# What makes a snippet more than plain text for an HTML parser: tags, entities, and the carriage
+# returns and NULs it rewrites.
+_MARKUP = re.compile(r"[<>&\r\x00\ufeff]")
 
 
 def normalise_skills(skills: list[dict[str, Any]] | list[str] | None) -> list[str]:
@@ -239,9 +248,22 @@ def vacancy_row(item: dict[str, Any], rates: dict[str, float]) -> dict[str, Any]
 
 
 def content_hash(row: dict[str, Any]) -> str:
-    """A stable hash of what the search item says, to tell changed vacancies from unchanged ones."""
-    canonical = json.dumps(row, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
+    """A stable hash of what the search item says, to tell changed vacancies from unchanged ones.
+
+    The hash of sorted, compact JSON with datetimes as ``str()``. orjson writes the very bytes
+    ``json.dumps(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)`` would,
+    several times faster; ``json`` takes over for what orjson refuses (an integer beyond 64 bits).
+    Stored hashes must never change meaning: ``tests/test_transform.py`` pins them.
+    """
+    try:
+        canonical = orjson.dumps(row, default=str, option=_HASH_OPTIONS)
+    except orjson.JSONEncodeError:
+        text = json.dumps(row, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+        canonical = text.encode()
+    return hashlib.blake2b(canonical, digest_size=16).hexdigest()
+
+
+_HASH_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
 def details_row(vacancy: dict[str, Any], source_hash: str) -> dict[str, Any]:

@@ -335,7 +335,7 @@ def etl_replay(run_id: Annotated[str, typer.Argument(help="A run id from `jobhun
     """Transform and load a run again from its landed hh.ru answers (no request to hh.ru)."""
     from etl.pipeline import replay
 
-    _print_runs(replay(_engine(), run_id))
+    _print_runs(replay(_engine(), run_id, workers=_settings().load_workers))
 
 
 @etl_app.command("runs")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -170,6 +172,23 @@ def test_strip_highlight() -> None:
     assert strip_highlight("") is None
 
 
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "Опыт  с\u00a0Python\t от 3 лет",
+        " строка\n\n  вторая ",
+        "a < b & c > d",
+        "x\ry\r\nz",
+        "\ufeffс BOM",
+        "NUL\x00внутри",
+        '"кавычки" и \\',
+    ],
+)
+def test_strip_highlight_of_plain_text_matches_the_html_path(snippet: str) -> None:
+    """Plain snippets skip the HTML parser; the result must be what the parser would give."""
+    assert strip_highlight(snippet) == (html_to_text(snippet) or None)
+
+
 def test_normalise_skills() -> None:
     skills = [{"name": " Python "}, {"name": "python"}, {"name": "SQL  Server"}, {"name": ""}, {"x": 1}]
     assert normalise_skills(skills) == ["Python", "SQL Server"]
@@ -200,6 +219,28 @@ def test_content_hash_ignores_highlighting_but_sees_real_changes() -> None:
     # exchange rates move daily; they must not make every foreign-currency vacancy "changed"
     assert vacancy_row(ITEM, {"RUR": 1.0})["content_hash"] == vacancy_row(ITEM, RATES)["content_hash"]
     assert content_hash({"a": 1}) == content_hash({"a": 1})
+
+
+def _reference_hash(row: dict) -> str:
+    canonical = json.dumps(row, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
+
+
+def test_content_hash_never_changes_meaning() -> None:
+    """Stored hashes decide what is "changed": a new hashing must give the very same values, or
+    every stored vacancy would be rewritten and fetched again."""
+    assert vacancy_row(ITEM, RATES)["content_hash"] == "b16f65a55c2a8225d040fe717bd11b96"
+    odd = {
+        "name": 'Кавычки " и \\ обратная, \x01 управляющий, \u2028 разделитель, 😀',
+        "when": datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+        "list": ["б", "а"],
+        "flag": True,
+        "none": None,
+        "n": -5,
+    }
+    assert content_hash(odd) == _reference_hash(odd)
+    huge = {**odd, "salary_from": 10**30}  # beyond what orjson writes
+    assert content_hash(huge) == _reference_hash(huge)
 
 
 def test_parse_time_handles_offset_without_colon() -> None:

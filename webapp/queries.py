@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, select, text, update
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.base import Executable
@@ -391,7 +391,7 @@ def searches_with_last_run(conn: Connection, user_id: int) -> list[dict[str, Any
     """The user's saved searches, each with its newest audit row (or None)."""
     last = (
         select(etl_runs)
-        .distinct(etl_runs.c.search_id)
+        .ext(distinct_on(etl_runs.c.search_id))
         .where(etl_runs.c.user_id == user_id)
         .order_by(etl_runs.c.search_id, etl_runs.c.started_at.desc())
         .subquery()
