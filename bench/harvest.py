@@ -401,7 +401,7 @@ def timed_upsert(
     task = bar.add_task(label, total=len(rows))
 
     def upsert(batch: list[dict[str, Any]]) -> load.LoadCounts:
-        with engine.begin() as conn:
+        with load.batch_transaction(engine) as conn:
             return load.upsert_vacancies(conn, batch, observed_at)
 
     started = time.perf_counter()

@@ -140,7 +140,7 @@ def step_load(
                 yield rows
 
     def upsert(rows: list[Row]) -> tuple[load.LoadCounts, int]:
-        with engine.begin() as conn:
+        with load.batch_transaction(engine) as conn:
             counts = load.upsert_vacancies(conn, rows, observed_at, run_id)
             ids = [r["id"] for r in rows]
             linked = load.link_to_user(
@@ -156,7 +156,7 @@ def step_load(
             new, updated = new + len(counts.new), updated + len(counts.updated)
             unchanged, linked = unchanged + counts.unchanged, linked + n_linked
     stats = {"received": len(seen), "new": new, "updated": updated, "unchanged": unchanged, "linked": linked}
-    record(engine, run_id, search.id, "load", stats)
+    record(engine, run_id, search.id, "load", stats)  # a durable commit: the batches' are on disk too
     return stats
 
 
