@@ -596,13 +596,12 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
         "received / new / unchanged / linked",
         "seconds",
         "rows/s",
-        "target",
-        "met",
+        "Python CPU",
     )
     with _progress(ui.bars) as bar:
         generate_s, land_s, pages = land_pages(engine, run_id=runs[0], search_id=search.id, n=n, bar=bar)
-    table.add_row("generate search items (not part of step_load)", "", _s(generate_s), "", "", "")
-    table.add_row(f"land {pages:,} pages with load.land_raw", "", _s(land_s), _n(n / land_s), "", "")
+    table.add_row("generate search items (not part of step_load)", "", _s(generate_s), "", "")
+    table.add_row(f"land {pages:,} pages with load.land_raw", "", _s(land_s), _n(n / land_s), "")
     with engine.begin() as conn:  # the second run landed the same answers
         landed = [raw.c.search_id, raw.c.kind, raw.c.request_key, raw.c.payload]
         copy = select(literal(runs[1]), *landed).where(raw.c.run_id == runs[0])
@@ -614,17 +613,15 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
     for label, run_id in zip(passes, runs, strict=True):
         times = StepTimes()
         with ui.bars.status(f"step_load: {label}"), times.wrapped(LOAD_PARTS):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             stats = _step_load(engine, run_id, search, window.end, settings.load_workers)
-            seconds = time.perf_counter() - started
-        rate = stats["received"] / seconds
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         table.add_row(
             label,
             f"{stats['received']} / {stats['new']} / {stats['unchanged']} / {stats['linked']}",
             _s(seconds),
-            _n(rate),
-            f"≥ {_n(TARGET_LOAD_ROWS_PER_S)}",
-            _met(rate >= TARGET_LOAD_ROWS_PER_S),
+            _n(stats["received"] / seconds),
+            f"{_s(cpu)} ({cpu / seconds:.0%} of a core)",
         )
         # Reading and transforming run in the step's thread while the loader threads merge
         # earlier batches, so only the step thread's parts are shares of the wall time.
@@ -633,9 +630,14 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
             own = part in STEP_THREAD_PARTS
             share = f"{part_s / seconds:.0%}" if own else "summed over threads"
             where = "step thread" if own else "loader threads"
-            table.add_row(f"  {part}, {where}", share, _s(part_s), "", "", "")
-    table.add_row(f"peak RSS of the process: {_maxrss_mib():,.0f} MiB", "", "", "", "", "")
+            table.add_row(f"  {part}, {where}", share, _s(part_s), "", "")
+    table.add_row(f"peak RSS of the process: {_maxrss_mib():,.0f} MiB", "", "", "", "")
     ui.out.print(table)
+    ui.out.print(
+        "The load target (section 3) is PostgreSQL's part. step_load also decodes every landed "
+        "JSON item and transforms it in Python; that work holds the interpreter lock, so one core "
+        "bounds the step (the Python CPU column), whatever the number of loader connections."
+    )
 
 
 def _step_load(

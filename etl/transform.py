@@ -97,10 +97,11 @@ def strip_highlight(snippet: str | None) -> str | None:
     """A search snippet without hh.ru's ``<highlighttext>`` tags (or any other markup)."""
     if snippet is None:
         return None
-    if _MARKUP.search(snippet):
+    plain = snippet.replace("<highlighttext>", "").replace("</highlighttext>", "")
+    if _MARKUP.search(plain):
         text = html_to_text(snippet)
     else:  # plain text: what html_to_text would return, without parsing it as HTML
-        text = _BLANK_LINES.sub("\n", _SPACES.sub(" ", snippet)).strip()
+        text = _BLANK_LINES.sub("\n", _SPACES.sub(" ", plain)).strip()
     return text or None
 
 

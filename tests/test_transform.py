@@ -182,10 +182,15 @@ def test_strip_highlight() -> None:
         "\ufeffс BOM",
         "NUL\x00внутри",
         '"кавычки" и \\',
+        "<highlighttext>Python</highlighttext>  и <highlighttext>SQL</highlighttext>",
+        "<highlighttext>Python</highlighttext> &amp; <b>SQL</b>",
+        "<HIGHLIGHTTEXT>Go</HIGHLIGHTTEXT>",
+        "<highlighttext>незакрытый",
     ],
 )
 def test_strip_highlight_of_plain_text_matches_the_html_path(snippet: str) -> None:
-    """Plain snippets skip the HTML parser; the result must be what the parser would give."""
+    """Plain snippets (highlighting aside) skip the HTML parser; the result must be what the
+    parser would give."""
     assert strip_highlight(snippet) == (html_to_text(snippet) or None)
 
 
