@@ -94,6 +94,14 @@ def db_upgrade() -> None:
     out.print(f"database schema {settings.db_schema!r} is at revision {revision}")
 
 
+@db_app.command("sql")
+def db_sql() -> None:
+    """Print the schema as plain PostgreSQL DDL (what sql/schema.sql holds)."""
+    from core.schema_sql import ddl
+
+    sys.stdout.write(ddl())
+
+
 @db_app.command("status")
 def db_status() -> None:
     """Where the database is and which revision it is at."""
