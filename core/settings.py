@@ -51,10 +51,10 @@ class Settings(BaseSettings):
     hh_backoff_base: float = Field(0.5, ge=0, le=60, description="first retry delay in seconds")
     hh_backoff_max: float = Field(30.0, ge=0, le=600)
     hh_initial_lookback_days: int = Field(7, ge=1, le=30, description="window of a search's first run")
+    hh_overlap_minutes: int = Field(60, ge=0, le=24 * 60, description="re-read before the watermark")
     load_workers: int = Field(
         2, ge=1, le=8, description="database connections a load merges its batches on at once"
     )
-    hh_overlap_minutes: int = Field(60, ge=0, le=24 * 60, description="re-read before the watermark")
 
     # Airflow (make run)
     airflow_port: int = Field(8080, ge=1, le=65535, description="Airflow API server / UI port")

@@ -38,6 +38,7 @@ def test_environment_and_dotenv(monkeypatch, tmp_path) -> None:
     [
         ("JH_HH_CONCURRENCY", "0", "JH_HH_CONCURRENCY: Input should be greater than or equal to 1 (got '0')"),
         ("JH_HH_RATE_LIMIT", "fast", "JH_HH_RATE_LIMIT: Input should be a valid number"),
+        ("JH_LOAD_WORKERS", "9", "JH_LOAD_WORKERS: Input should be less than or equal to 8 (got '9')"),
         ("JH_HH_BASE_URL", "api.hh.ru", "JH_HH_BASE_URL: must be an http(s) URL"),
         ("JH_HH_USER_AGENT", "python-requests/2.32", "JH_HH_USER_AGENT: must name your application"),
         ("JH_DATABASE_URL", "mysql://x@y/z", "JH_DATABASE_URL: must be a PostgreSQL URL"),
