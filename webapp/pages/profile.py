@@ -143,6 +143,23 @@ def _textarea(id_: Any, value: Any, rows: int, max_length: int, **kwargs: Any) -
     return dbc.Textarea(id=id_, value=value or "", rows=rows, maxLength=max_length, size="sm", **kwargs)
 
 
+def _entry_header(kind: str, index: int, lang: str) -> Any:
+    """The title of the n-th job or school card, with its remove button."""
+    return html.Div(
+        [
+            html.Span(tr(f"profile.{kind}", lang, n=index + 1), className="fw-semibold small"),
+            dbc.Button(
+                tr("profile.remove", lang),
+                id={"type": f"resume-{kind}-remove", "index": index},
+                size="sm",
+                color="link",
+                className="text-danger p-0",
+            ),
+        ],
+        className="d-flex justify-content-between align-items-center mb-1",
+    )
+
+
 def _job_card(index: int, job: dict[str, Any], lang: str) -> Any:
     def pid(name: str) -> dict[str, Any]:
         return {"type": "resume-job", "field": name, "index": index}
@@ -150,19 +167,7 @@ def _job_card(index: int, job: dict[str, Any], lang: str) -> Any:
     return dbc.Card(
         dbc.CardBody(
             [
-                html.Div(
-                    [
-                        html.Span(tr("profile.job", lang, n=index + 1), className="fw-semibold small"),
-                        dbc.Button(
-                            tr("profile.remove", lang),
-                            id={"type": "resume-job-remove", "index": index},
-                            size="sm",
-                            color="link",
-                            className="text-danger p-0",
-                        ),
-                    ],
-                    className="d-flex justify-content-between align-items-center mb-1",
-                ),
+                _entry_header("job", index, lang),
                 dbc.Row(
                     [
                         _field(
@@ -215,19 +220,7 @@ def _school_card(index: int, school: dict[str, Any], lang: str) -> Any:
     return dbc.Card(
         dbc.CardBody(
             [
-                html.Div(
-                    [
-                        html.Span(tr("profile.school", lang, n=index + 1), className="fw-semibold small"),
-                        dbc.Button(
-                            tr("profile.remove", lang),
-                            id={"type": "resume-school-remove", "index": index},
-                            size="sm",
-                            color="link",
-                            className="text-danger p-0",
-                        ),
-                    ],
-                    className="d-flex justify-content-between align-items-center mb-1",
-                ),
+                _entry_header("school", index, lang),
                 dbc.Row(
                     [
                         _field(
