@@ -197,19 +197,23 @@ def _check_experience(
     return result
 
 
+def _claim(keys: list[str], key: str, used: set[int]) -> int | None:
+    """The first profile entry not matched yet whose key is ``key``, now matched (None: none)."""
+    index = next((i for i, k in enumerate(keys) if i not in used and k == key), None)
+    if index is not None:
+        used.add(index)
+    return index
+
+
 def _check_education(profile: Profile, generated: Generated, report: _Report) -> list[dict[str, Any]]:
     result = []
     used: set[int] = set()
+    keys = [name_key(school.institution) for school in profile.education]
     for entry in generated.resume.education:
-        key = name_key(entry.institution)
-        index = next(
-            (i for i, s in enumerate(profile.education) if i not in used and name_key(s.institution) == key),
-            None,
-        )
+        index = _claim(keys, name_key(entry.institution), used)
         if index is None:
             report.add("school_removed", value=_quote(entry.institution))
             continue
-        used.add(index)
         school = profile.education[index]
         if entry.degree and name_key(entry.degree) != name_key(school.degree):
             report.add(
@@ -229,16 +233,12 @@ def _check_education(profile: Profile, generated: Generated, report: _Report) ->
 def _check_languages(profile: Profile, generated: Generated, report: _Report) -> list[dict[str, Any]]:
     result = []
     used: set[int] = set()
+    keys = [canonical(language.name) for language in profile.languages]
     for entry in generated.resume.languages:
-        key = canonical(entry.name)
-        index = next(
-            (i for i, lang in enumerate(profile.languages) if i not in used and canonical(lang.name) == key),
-            None,
-        )
+        index = _claim(keys, canonical(entry.name), used)
         if index is None:
             report.add("language_removed", value=_quote(entry.name))
             continue
-        used.add(index)
         language = profile.languages[index]
         if entry.level and name_key(entry.level) != name_key(language.level):
             report.add(
