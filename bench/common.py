@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tempfile
 import uuid
@@ -34,6 +35,8 @@ def database() -> Iterator[tuple[str, str]]:
             import pgserver
 
             pgserver.get_server(Path(tmp).resolve() / "pg").cleanup()
+            # Its exit hook would log once more, to a stream the test runner has closed by then.
+            logging.getLogger("pgserver").disabled = True
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ migrated schema and every table is emptied after each test.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -57,6 +58,8 @@ def database_url() -> Iterator[str]:
         import pgserver
 
         pgserver.get_server(Path(tmp).resolve() / "pg").cleanup()
+        # Its exit hook would log once more, to a stream the test runner has closed by then.
+        logging.getLogger("pgserver").disabled = True
 
 
 @pytest.fixture(scope="session")
