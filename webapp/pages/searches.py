@@ -12,10 +12,17 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from core.errors import UserInputError
-from core.searches import create_search, delete_search, list_searches, set_search_active, update_search
+from core.searches import (
+    SavedSearch,
+    create_search,
+    delete_search,
+    list_searches,
+    set_search_active,
+    update_search,
+)
 from webapp import dictionaries, grid_query, queries
 from webapp.i18n import EXPERIENCE_NAMES, WORK_FORMAT_NAMES, name_of, t
 
@@ -246,6 +253,14 @@ def _clicked() -> Any:
     return trigger
 
 
+def _own_search(conn: Connection, trigger: dict[str, Any]) -> SavedSearch:
+    """The logged-in user's search on the clicked card; no update for anybody else's id."""
+    found = list_searches(conn, ids=[int(trigger["index"])], user_id=current_user.id)
+    if not found:
+        raise PreventUpdate
+    return found[0]
+
+
 def register(app: Dash, engine: Engine) -> None:
     @app.callback(
         Output("search-editor", "is_open"),
@@ -269,10 +284,7 @@ def register(app: Dash, engine: Engine) -> None:
             empty = ("", "", [], [], [], [], None, "RUR", False)
             return (True, None, t("searches.add", lang), False, *empty)
         with engine.connect() as conn:
-            found = list_searches(conn, ids=[int(trigger["index"])], user_id=current_user.id)
-        if not found:
-            raise PreventUpdate
-        s = found[0]
+            s = _own_search(conn, trigger)
         values = (
             s.name,
             s.text,
@@ -335,10 +347,8 @@ def register(app: Dash, engine: Engine) -> None:
         if trigger is None:
             raise PreventUpdate
         with engine.begin() as conn:
-            found = list_searches(conn, ids=[int(trigger["index"])], user_id=current_user.id)
-            if not found:
-                raise PreventUpdate
-            set_search_active(conn, current_user.id, found[0].id, not found[0].is_active)
+            search = _own_search(conn, trigger)
+            set_search_active(conn, current_user.id, search.id, not search.is_active)
         return search_cards(engine, current_user.id, current_user.lang)
 
     @app.callback(
@@ -353,10 +363,8 @@ def register(app: Dash, engine: Engine) -> None:
         if trigger is None:
             raise PreventUpdate
         with engine.connect() as conn:
-            found = list_searches(conn, ids=[int(trigger["index"])], user_id=current_user.id)
-        if not found:
-            raise PreventUpdate
-        return True, t("searches.delete_confirm", current_user.lang, name=found[0].name), found[0].id
+            search = _own_search(conn, trigger)
+        return True, t("searches.delete_confirm", current_user.lang, name=search.name), search.id
 
     @app.callback(
         Output("searches-list", "children", allow_duplicate=True),
