@@ -240,12 +240,22 @@ etl_runs = Table(
         server_default=text("'{}'::jsonb"),
         comment="per-step figures (extract, load, details), so a re-run step replaces its own",
     ),
+    Column(
+        "runner",
+        Text,
+        nullable=False,
+        server_default="airflow",
+        comment="cli: one process runs every step; airflow: each step is a task",
+    ),
+    _ts("heartbeat_at", nullable=False, server_default=NOW, comment="when a step last reported progress"),
     UniqueConstraint("run_id", "search_id"),
     CheckConstraint("trigger IN ('scheduled', 'manual', 'backfill')", name="trigger"),
+    CheckConstraint("runner IN ('cli', 'airflow')", name="runner"),
     CheckConstraint(
         "status IN ('running', 'success', 'partial', 'failed', 'captcha', 'auth')", name="status"
     ),
     Index(None, "started_at"),
+    Index("ix_t02_jh_etl_running", "search_id", postgresql_where=text("status = 'running'")),
     comment="Audit log: one row per harvest run per saved search.",
 )
 

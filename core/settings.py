@@ -50,10 +50,18 @@ class Settings(BaseSettings):
     hh_max_retries: int = Field(5, ge=0, le=20)
     hh_backoff_base: float = Field(0.5, ge=0, le=60, description="first retry delay in seconds")
     hh_backoff_max: float = Field(30.0, ge=0, le=600)
-    hh_initial_lookback_days: int = Field(7, ge=1, le=30, description="window of a search's first run")
+    hh_initial_lookback_days: int = Field(
+        30, ge=1, le=30, description="window of a search's first run (hh.ru keeps 30 days searchable)"
+    )
     hh_overlap_minutes: int = Field(60, ge=0, le=24 * 60, description="re-read before the watermark")
     load_workers: int = Field(
         2, ge=1, le=8, description="database connections a load merges its batches on at once"
+    )
+    abandoned_after_minutes: int = Field(
+        120,
+        ge=5,
+        le=7 * 24 * 60,
+        description="an Airflow harvest row with no progress this long, and no task on it, was abandoned",
     )
 
     # Airflow (make run)

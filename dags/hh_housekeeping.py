@@ -7,8 +7,10 @@
   up again (at most `JH_RECHECK_LIMIT` a day); those hh.ru reports archived or removed are
   marked closed with the date.
 * **prune_raw**: landed hh.ru answers older than `JH_RAW_RETENTION_DAYS` are deleted.
-* **deliver_telegram**: anything still queued for Telegram goes out (a digest after quiet hours,
-  retries of earlier failures); every hour, so digests arrive on days without harvests too.
+* **deliver_telegram**: closes harvest runs that were killed (their audit row would otherwise
+  stay `running` and hold their users' messages back), then sends anything still queued for
+  Telegram (a digest after quiet hours, retries of earlier failures); every hour, so digests
+  arrive on days without harvests too.
 
 The daily tasks run in the 05:00 UTC run, before the first harvest of the day.
 """
@@ -21,7 +23,8 @@ import pendulum
 from airflow.sdk import dag, get_current_context, task
 
 import jobhunter_runtime as runtime
-from etl import jobs
+from etl import housekeeping
+from etl.harvest import steps
 
 DAILY_HOUR = 5
 
@@ -40,18 +43,18 @@ def hh_housekeeping():
     @task(pool=runtime.HH_POOL)
     def refresh_dictionaries() -> list[str]:
         """Currency rates, areas and professional roles."""
-        return jobs.refresh_dictionaries(runtime.engine(), runtime.settings())
+        return housekeeping.refresh_dictionaries(runtime.engine(), runtime.settings())
 
     @task(pool=runtime.HH_POOL)
     def recheck_vacancies() -> dict:
         """Close vacancies hh.ru reports archived or removed."""
         run_id = get_current_context()["dag_run"].run_id
-        return jobs.recheck_vacancies(runtime.engine(), runtime.settings(), run_id=run_id)
+        return housekeeping.recheck_vacancies(runtime.engine(), runtime.settings(), run_id=run_id)
 
     @task
     def prune_raw() -> int:
         """Drop landed answers past their retention."""
-        return jobs.prune(runtime.engine(), runtime.settings())
+        return housekeeping.prune(runtime.engine(), runtime.settings())
 
     @task.short_circuit
     def daily() -> bool:
@@ -61,7 +64,7 @@ def hh_housekeeping():
     @task(trigger_rule="none_failed")
     def deliver_telegram() -> dict:
         """Send queued Telegram messages that are now due."""
-        return jobs.deliver_telegram(runtime.engine(), runtime.settings())
+        return steps.deliver(runtime.engine(), runtime.settings())
 
     daily() >> refresh_dictionaries() >> recheck_vacancies() >> prune_raw()
     deliver_telegram()

@@ -14,11 +14,18 @@ timetable: Airflow 3's `CronTriggerTimetable` gives a run no data interval, and 
 know which publication window it stands for. With intervals, the run at 09:00 covers
 [08:00, 09:00) and Monday 08:00 covers [Friday 16:00, Monday 08:00).
 
-**Windows.** Scheduled and manual runs are incremental: each search from its watermark minus
-`JH_HH_OVERLAP_MINUTES` up to the run's time. Backfills (`airflow backfill create --dag-id
-hh_vacancies --from-date … --to-date …`, or the UI) harvest each backfilled run's data interval.
+**Windows** (one policy for Airflow and the CLI: `etl/harvest/plan.py`). Scheduled and manual
+runs are incremental: each search from its watermark minus `JH_HH_OVERLAP_MINUTES` (a first run:
+the last `JH_HH_INITIAL_LOOKBACK_DAYS`, default 30) up to the run's time — the end of the data
+interval for a scheduled run, the trigger time for a manual one (UI, REST API). Backfills
+(`airflow backfill create --dag-id hh_vacancies --from-date … --to-date …`, or the UI) harvest
+each backfilled run's data interval.
 The trigger form can name searches, give an explicit window, or ask for a dry run (logs each
 search's window and what hh.ru finds, writes nothing).
+
+**State.** A run whose harvest failed or is partial (captcha, token, unfetched full texts) ends
+*failed*: the `outcome` task says which search and why, after Telegram delivery has run for what
+did land.
 
 **Limits.** Tasks that call hh.ru run in the `hh_api` pool, so at most (pool slots ×
 `JH_HH_CONCURRENCY`) requests are in flight across all tasks; one active run at a time.
@@ -30,15 +37,18 @@ from datetime import timedelta
 
 import pendulum
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task, task_group
+from airflow.sdk.exceptions import AirflowFailException
 
 import jobhunter_runtime as runtime
-from etl import jobs
+from etl.harvest import plan as harvest_plan
+from etl.harvest import steps
+from etl.harvest.plan import Job
 
 SCHEDULE = "0 8-16 * * 1-5"
 
 
-def _run(step, job: dict) -> dict:
-    return step(runtime.engine(), runtime.settings(), job)
+def _step(name: str, job: dict) -> dict:
+    return steps.run_task(runtime.engine(), runtime.settings(), name, job)
 
 
 @dag(
@@ -69,58 +79,68 @@ def _run(step, job: dict) -> dict:
 def hh_vacancies():
     @task(pool=runtime.HH_POOL)
     def plan() -> list[dict]:
-        """One job per saved search: its window and trigger (refreshes stale dictionaries)."""
+        """One job per saved search with its window (refreshes stale dictionaries)."""
         context = get_current_context()
         dag_run, params = context["dag_run"], context["params"]
-        start, end = context.get("data_interval_start"), context.get("data_interval_end")
-        return jobs.plan(
-            runtime.engine(),
-            runtime.settings(),
+        run_type = dag_run.run_type
+        request = harvest_plan.RunRequest.from_airflow(
             run_id=dag_run.run_id,
-            run_type=str(dag_run.run_type.value if hasattr(dag_run.run_type, "value") else dag_run.run_type),
-            now=end or dag_run.run_after,
-            data_interval=(start, end) if start and end and end > start else None,
+            run_type=str(getattr(run_type, "value", run_type)),
+            run_after=dag_run.run_after,
+            data_interval=(context.get("data_interval_start"), context.get("data_interval_end")),
             search_ids=params["search_ids"],
             date_from=params["date_from"],
             date_to=params["date_to"],
             dry_run=params["dry_run"],
         )
+        return [j.as_dict() for j in harvest_plan.plan(runtime.engine(), runtime.settings(), request)]
 
     @task_group
     def harvest(job: dict):
         @task(pool=runtime.HH_POOL)
         def extract(job: dict) -> dict:
-            """Land every search page of the job's window."""
-            return _run(jobs.extract, job)
+            """Open the audit row and land every search page of the job's window."""
+            return _step("extract", job)
 
         @task
         def load(job: dict) -> dict:
             """Transform and upsert the landed items."""
-            return _run(jobs.load, job)
+            return _step("load", job)
 
         @task(pool=runtime.HH_POOL, execution_timeout=timedelta(hours=1))
         def details(job: dict) -> dict:
             """Fetch full vacancies that are new or changed."""
-            return _run(jobs.details, job)
+            return _step("details", job)
 
         @task
         def notify(job: dict) -> dict:
             """Tell the search's owner what is new."""
-            return _run(jobs.notify, job)
+            return _step("notify", job)
 
         @task(trigger_rule="all_done", retries=5)
         def finish(job: dict) -> str:
             """Close the audit row, also after a failed step."""
-            return jobs.finish(runtime.engine(), runtime.settings(), job)
+            return steps.finish(runtime.engine(), runtime.settings(), Job.of(job))
 
         notify(details(load(extract(job)))) >> finish(job)
 
     @task(trigger_rule="all_done")
     def deliver_telegram() -> dict:
         """After every search: send what is still queued (e.g. a run limited to some searches)."""
-        return jobs.deliver_telegram(runtime.engine(), runtime.settings())
+        return steps.deliver(runtime.engine(), runtime.settings())
 
-    harvest.expand(job=plan()) >> deliver_telegram()
+    @task
+    def outcome() -> str:
+        """Fail the run when any search did not harvest completely (the audit log says why)."""
+        ok, summary = steps.run_outcome(runtime.engine(), get_current_context()["dag_run"].run_id)
+        if not ok:
+            raise AirflowFailException(summary)
+        return summary
+
+    harvested = harvest.expand(job=plan())
+    verdict = outcome()
+    harvested >> deliver_telegram() >> verdict
+    harvested >> verdict
 
 
 hh_vacancies()

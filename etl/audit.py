@@ -32,8 +32,10 @@ TOTALS = (
 STATUSES = ("captcha", "auth", "failed", "partial", "success")
 
 
-def start(conn: Connection, *, run_id: str, search: SavedSearch, trigger: str, window: Window) -> None:
-    """Open (or reopen, for a re-run) the audit row of this run and search."""
+def start(
+    conn: Connection, *, run_id: str, search: SavedSearch, trigger: str, window: Window, runner: str = "cli"
+) -> int:
+    """Open (or reopen, for a re-run) the audit row of this run and search; returns its id."""
     values: dict[str, Any] = {
         "run_id": run_id,
         "search_id": search.id,
@@ -47,15 +49,23 @@ def start(conn: Connection, *, run_id: str, search: SavedSearch, trigger: str, w
         "status": "running",
         "error": None,
         "step_stats": {},
+        "runner": runner,
+        "heartbeat_at": func.now(),
         **dict.fromkeys(TOTALS, 0),
     }
     stmt = insert(etl_runs).values(**values)
-    conn.execute(
+    return conn.execute(
         stmt.on_conflict_do_update(
             index_elements=["run_id", "search_id"],
             set_={k: getattr(stmt.excluded, k) for k in values if k not in ("run_id", "search_id")},
-        )
-    )
+        ).returning(etl_runs.c.id)
+    ).scalar_one()
+
+
+def row_id(conn: Connection, *, run_id: str, search_id: int) -> int | None:
+    return conn.execute(
+        select(etl_runs.c.id).where(etl_runs.c.run_id == run_id, etl_runs.c.search_id == search_id)
+    ).scalar()
 
 
 def record_step(
@@ -73,7 +83,7 @@ def record_step(
     conn.execute(
         update(etl_runs)
         .where(etl_runs.c.run_id == run_id, etl_runs.c.search_id == search_id)
-        .values(step_stats=steps, error="; ".join(errors) or None, **totals)
+        .values(step_stats=steps, error="; ".join(errors) or None, heartbeat_at=func.now(), **totals)
     )
 
 
@@ -95,9 +105,17 @@ def finish(conn: Connection, *, run_id: str, search_id: int, finished_at: dateti
     conn.execute(
         update(etl_runs)
         .where(etl_runs.c.run_id == run_id, etl_runs.c.search_id == search_id)
-        .values(status=status, finished_at=finished_at or func.now())
+        .values(status=status, finished_at=finished_at or func.now(), heartbeat_at=func.now())
     )
     return status
+
+
+def statuses(conn: Connection, run_id: str) -> dict[int, tuple[str, str | None]]:
+    """Every search of a run: its status and error."""
+    rows = conn.execute(
+        select(etl_runs.c.search_id, etl_runs.c.status, etl_runs.c.error).where(etl_runs.c.run_id == run_id)
+    )
+    return {r.search_id: (r.status, r.error) for r in rows}
 
 
 def runs(conn: Connection, *, run_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from core.schema import banned_employers, dictionaries, etl_runs, searches, user
 from core.searches import create_search
 from core.users import create_user, get_user
 from etl import load
-from etl.pipeline import batches
+from etl.harvest.steps import batches
 from etl.synthetic import generate_vacancies, to_search_item
 from etl.synthetic_reference import AREAS_TREE, DICTIONARIES, PROFESSIONAL_ROLES_TREE
 from etl.transform import currency_rates, details_row, vacancy_row

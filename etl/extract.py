@@ -64,9 +64,14 @@ def extract(
     window: Window,
     land: Land,
     progress: Progress | None = None,
+    result: ExtractResult | None = None,
 ) -> ExtractResult:
-    """Fetch every page of ``params`` in ``window``; ``land(key, payload)`` keeps each answer."""
-    result = ExtractResult()
+    """Fetch every page of ``params`` in ``window``; ``land(key, payload)`` keeps each answer.
+
+    Pass ``result`` to keep the figures reached so far when a page fails (they are filled in as
+    the pages land).
+    """
+    result = result if result is not None else ExtractResult()
     top = True
 
     def fetch(slice_: Window, page: int) -> tuple[Window, int, dict[str, Any]]:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, exists, func, select
 
 from core.schema import raw, vacancies
+from core.settings import Settings
 from etl import load
 from etl.hh_client import HHClient, HHError, HHNotFound
 
@@ -75,3 +76,32 @@ def recheck(
         load.land_raw(conn, run_id=run_id, search_id=HOUSEKEEPING_SEARCH_ID, kind="vacancy", answers=answers)
         load.mark_closed(conn, closed, when=datetime.now(UTC))
     return {"checked": len(ids), "closed": len(closed), "failed": failed}
+
+
+# -- entry points with settings (the housekeeping DAG) --------------------------------------------
+
+
+def refresh_dictionaries(engine: Engine, settings: Settings) -> list[str]:
+    """Fetch currency rates, areas and professional roles again."""
+    from etl import dictionaries
+
+    with HHClient.from_settings(settings) as client:
+        return dictionaries.refresh(engine, client, max_age=timedelta(0), force=True)
+
+
+def recheck_vacancies(engine: Engine, settings: Settings, *, run_id: str) -> dict[str, Any]:
+    """Close the vacancies hh.ru reports archived or removed among those not seen lately."""
+    with HHClient.from_settings(settings) as client:
+        return recheck(
+            engine,
+            client,
+            run_id=run_id,
+            unseen_for=timedelta(days=settings.recheck_after_days),
+            limit=settings.recheck_limit,
+        )
+
+
+def prune(engine: Engine, settings: Settings) -> int:
+    """Drop landed hh.ru answers older than the retention period."""
+    with engine.begin() as conn:
+        return prune_raw(conn, retention=timedelta(days=settings.raw_retention_days))

@@ -10,7 +10,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -283,19 +283,6 @@ def searches_list() -> None:
 # -- etl ------------------------------------------------------------------------------------------
 
 
-def _moment(value: str, option: str, *, end: bool = False) -> datetime:
-    try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            return datetime.combine(day, time.max if end else time.min, UTC)
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise UserInputError(
-            f"{option} {value!r} is not an ISO date or time (e.g. 2026-11-20 or 2026-11-20T08:00+03:00)"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 @etl_app.command("run")
 def etl_run(
     search: Annotated[
@@ -307,33 +294,22 @@ def etl_run(
     ] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Window end (ISO).")] = None,
 ) -> None:
-    """Harvest now, with a progress bar; prints the audit rows at the end."""
-    from etl.pipeline import audit_rows, run
-    from etl.windows import Window
+    """Harvest now, with a progress bar; prints the audit rows at the end.
 
-    window = None
-    if (date_from is None) != (date_to is None):
-        raise UserInputError("--from and --to go together")
-    if date_from and date_to:
-        start, end = _moment(date_from, "--from"), _moment(date_to, "--to", end=True)
-        if end <= start:
-            raise UserInputError("--to must be later than --from")
-        window = Window.aligned(start, min(end, datetime.now(UTC)))
+    Without --from/--to each search is harvested from where its last complete run ended (a first
+    run: the last 30 days) up to now — the same plan and steps as a manual Airflow run.
+    """
+    from etl.harvest import local
+
+    req = local.request(search_ids=search, date_from=date_from, date_to=date_to)
     engine, settings = _engine(), _settings()
     with _pipeline_progress() as report:
-        run_id = run(
-            engine,
-            settings,
-            search_ids=search or None,
-            window=window,
-            trigger="backfill" if window else "manual",
-            progress=report,
-        )
-    rows = audit_rows(engine, run_id)
+        run_id = local.run(engine, settings, req, progress=report)
+    rows = local.audit_rows(engine, run_id)
     _print_runs(rows)
     if not rows:
         out.print("no active saved searches: add one with `jobhunter searches add`")
-    bad = [r for r in rows if r["status"] in ("failed", "captcha", "auth")]
+    bad = [r for r in rows if r["status"] != "success"]
     if bad:
         raise Failure(f"{len(bad)} of {len(rows)} searches did not complete: {bad[0]['error']}")
 
@@ -341,9 +317,9 @@ def etl_run(
 @etl_app.command("replay")
 def etl_replay(run_id: Annotated[str, typer.Argument(help="A run id from `jobhunter etl runs`.")]) -> None:
     """Transform and load a run again from its landed hh.ru answers (no request to hh.ru)."""
-    from etl.pipeline import replay
+    from etl.harvest import local
 
-    _print_runs(replay(_engine(), run_id, workers=_settings().load_workers))
+    _print_runs(local.replay(_engine(), _settings(), run_id))
 
 
 @etl_app.command("runs")

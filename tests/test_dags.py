@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from etl.jobs import choose_windows, explicit_window
+from core.errors import UserInputError
+from etl.harvest.plan import RunRequest
 from etl.windows import Window
 from tests.conftest import ROOT
 from tests.helpers import add_user_and_search, audit, count, snapshot
@@ -43,6 +44,7 @@ def test_hh_vacancies_contract(dagbag) -> None:
     tasks = {t.task_id: t for t in dag.tasks}
     assert set(tasks) == {
         "deliver_telegram",
+        "outcome",
         "plan",
         "harvest.extract",
         "harvest.load",
@@ -78,16 +80,28 @@ def test_next_scheduled_run_is_on_a_weekday_hour(dagbag) -> None:
 
 def test_windows_per_run_type() -> None:
     interval = (datetime(2026, 11, 18, 8, tzinfo=UTC), datetime(2026, 11, 18, 9, tzinfo=UTC))
-    assert choose_windows("scheduled", params_window=None, data_interval=interval) == ("scheduled", None)
-    assert choose_windows("manual", params_window=None, data_interval=interval) == ("manual", None)
-    assert choose_windows("backfill", params_window=None, data_interval=interval) == (
-        "backfill",
-        Window(*interval),
+    late = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
+
+    def request(run_type: str, run_after: datetime = interval[1], **params):
+        params = {"data_interval": interval} | params
+        return RunRequest.from_airflow(run_id="r", run_type=run_type, run_after=run_after, **params)
+
+    scheduled = request("scheduled")
+    assert (scheduled.trigger, scheduled.window, scheduled.now) == ("scheduled", None, interval[1])
+    # a manual run at 22:00 has the last completed slot as its interval, but reaches its trigger time
+    manual = request(
+        "manual", late, data_interval=(interval[0] + timedelta(hours=7), interval[1] + timedelta(hours=7))
     )
-    given = explicit_window("2026-11-01", "2026-11-02")
-    assert choose_windows("manual", params_window=given, data_interval=interval) == ("manual", given)
-    with pytest.raises(ValueError, match="go together"):
-        explicit_window("2026-11-01", None)
+    assert (manual.trigger, manual.window, manual.now) == ("manual", None, late)
+    backfill = request("backfill")
+    assert (backfill.trigger, backfill.window) == ("backfill", Window(*interval))
+    given = request("manual", late, date_from="2026-11-01", date_to="2026-11-02")
+    assert (given.trigger, given.window) == (
+        "manual",
+        Window(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 3, tzinfo=UTC)),
+    )
+    with pytest.raises(UserInputError, match="go together"):
+        request("manual", date_from="2026-11-01")
 
 
 @pytest.fixture(scope="module")

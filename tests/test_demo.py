@@ -10,8 +10,9 @@ from sqlalchemy import select
 from core.errors import UserInputError
 from core.schema import users
 from etl.demo import DEMO_FIRST_ID, clear_demo, load_demo
-from etl.pipeline import run, select_searches
+from etl.harvest.plan import select_searches
 from tests.conftest import run_cli
+from tests.harvesting import harvest as run
 from tests.helpers import add_user_and_search, count, snapshot
 from tests.helpers import vacancies as make_vacancies
 

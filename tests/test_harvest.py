@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from core.schema import details, raw, searches, user_vacancies, vacancies
 from core.searches import list_searches
-from etl.pipeline import replay, run
+from etl.harvest.local import replay
 from etl.windows import Window
+from tests.harvesting import harvest as run
 from tests.helpers import add_user_and_search, audit, count, snapshot
 from tests.helpers import vacancies as make_vacancies
 
@@ -276,13 +277,14 @@ def test_a_run_can_be_replayed_from_the_landing_table_without_hh(
 ):
     fake_hh.add(make_vacancies(25, *last_day))
     add_user_and_search(engine)
-    run_id = run(engine, settings_factory(hh_base_url=fake_hh.url), window=window)
+    settings = settings_factory(hh_base_url=fake_hh.url)
+    run_id = run(engine, settings, window=window)
     with engine.begin() as conn:  # as if an older transform had stored something else
         conn.execute(vacancies.update().values(name="испорчено", content_hash="old"))
         conn.execute(details.update().values(description_safe="испорчено"))
     fake_hh.stop()  # hh.ru is out of reach
 
-    [row] = replay(engine, run_id)
+    [row] = replay(engine, settings, run_id)
 
     assert (row["new"], row["updated"], row["details_fetched"]) == (25, 0, 25)  # still this run's figures
     assert count(engine, "t01_jh_vacancies", "name = 'испорчено'") == 0

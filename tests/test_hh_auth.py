@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from core.settings import HH_TOKEN_FILE
 from etl.hh_auth import check_token
-from etl.pipeline import run
 from tests.conftest import run_cli
+from tests.harvesting import harvest as run
 from tests.helpers import add_user_and_search, audit
 from tests.helpers import vacancies as make_vacancies
 

@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from core.schema import vacancies
-from etl import jobs
+from etl import housekeeping
+from tests import harvesting as jobs
 from tests.helpers import add_user_and_search, audit, count, snapshot
 from tests.helpers import vacancies as make_vacancies
 
 
 def plan_one(engine, settings, run_id="scheduled__2026-11-24T09:00:00+00:00", **kwargs):
-    [job] = jobs.plan(engine, settings, run_id=run_id, run_type="scheduled", now=datetime.now(UTC), **kwargs)
+    [job] = jobs.plan_jobs(engine, settings, run_id, run_type="scheduled", now=datetime.now(UTC), **kwargs)
     return job
 
 
@@ -60,9 +61,7 @@ def test_dry_run_plans_nothing_and_writes_nothing(engine, settings_factory, fake
     fake_hh.add(make_vacancies(5, *last_day))
     add_user_and_search(engine)
     settings = settings_factory(hh_base_url=fake_hh.url)
-    planned = jobs.plan(
-        engine, settings, run_id="manual__x", run_type="manual", now=datetime.now(UTC), dry_run=True
-    )
+    planned = jobs.plan_jobs(engine, settings, "manual__x", run_type="manual", dry_run=True)
     assert planned == []
     assert count(engine, "t02_jh_etl") == 0 and count(engine, "t01_jh_vacancies") == 0
     assert fake_hh.count("search") == 1  # one look at what hh.ru finds
@@ -79,12 +78,12 @@ def test_housekeeping_closes_removed_and_archived_vacancies(engine, settings_fac
     with engine.begin() as conn:  # nobody has seen them for a week
         conn.execute(vacancies.update().values(last_seen_at=datetime.now(UTC) - timedelta(days=7)))
     with engine.begin() as conn:
-        conn.execute(jobs.housekeeping.raw.delete())
+        conn.execute(housekeeping.raw.delete())
     fake_hh.remove(batch[0]["id"])
     fake_hh.update(batch[1]["id"], archived=True)
 
-    first = jobs.recheck_vacancies(engine, settings, run_id="housekeeping__1")
-    second = jobs.recheck_vacancies(engine, settings, run_id="housekeeping__2")
+    first = housekeeping.recheck_vacancies(engine, settings, run_id="housekeeping__1")
+    second = housekeeping.recheck_vacancies(engine, settings, run_id="housekeeping__2")
 
     assert first == {"checked": 6, "closed": 2, "failed": 0}
     assert second["checked"] == 0  # looked at recently: not asked again
@@ -96,6 +95,14 @@ def test_housekeeping_closes_removed_and_archived_vacancies(engine, settings_fac
 
 def test_dictionaries_refresh_is_forced_daily(engine, settings_factory, fake_hh):
     settings = settings_factory(hh_base_url=fake_hh.url)
-    assert jobs.refresh_dictionaries(engine, settings) == ["dictionaries", "areas", "professional_roles"]
-    assert jobs.refresh_dictionaries(engine, settings) == ["dictionaries", "areas", "professional_roles"]
+    assert housekeeping.refresh_dictionaries(engine, settings) == [
+        "dictionaries",
+        "areas",
+        "professional_roles",
+    ]
+    assert housekeeping.refresh_dictionaries(engine, settings) == [
+        "dictionaries",
+        "areas",
+        "professional_roles",
+    ]
     assert fake_hh.count("dictionaries") == 2

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from core.searches import list_searches
-from etl import load, pipeline
+from etl import load
+from etl.harvest import steps
+from etl.harvest.plan import Job
 from etl.parallel import in_parallel
 from etl.synthetic import to_search_item
 from etl.windows import Window
@@ -73,24 +74,25 @@ def _land(engine, run_id: str, search_id: int, items: list[dict], per_page: int 
 
 
 @pytest.mark.parametrize("workers", [1, 3])
-def test_a_load_on_several_connections_counts_exactly(engine, now, workers) -> None:
+def test_a_load_on_several_connections_counts_exactly(engine, settings_factory, now, workers) -> None:
     """Batches merged at once give the counts one connection gives, also when a vacancy was
     landed twice (on two pages) and when the step runs again for the same run."""
     start, end = now - timedelta(days=1), now
     items = [to_search_item(v) for v in make_vacancies(1_250, start, end, seed=31)]
     items += items[:50]  # the list shifted while paging: the same vacancies on a later page
     user_id, search_id = add_user_and_search(engine)
-    with engine.connect() as conn:
-        [search] = list_searches(conn, ids=[search_id])
     window = Window.aligned(start, end)
+    settings = settings_factory()
+
+    def job(run_id: str) -> Job:
+        return Job(run_id, search_id, "backfill", window.start.isoformat(), window.end.isoformat())
+
     for run_id in ("run-1", "run-2"):
-        pipeline.step_start(engine, run_id=run_id, search=search, trigger="backfill", window=window)
-        _land(engine, run_id, search_id, items)
+        with steps.working(engine, settings, job(run_id), opening=True):
+            _land(engine, run_id, search_id, items)
 
     def step(run_id: str) -> dict:
-        return pipeline.step_load(
-            engine, run_id=run_id, search=search, observed_at=end, workers=workers, batch_size=100
-        )
+        return steps.load_landed(engine, settings, job(run_id), workers=workers, batch_size=100)
 
     first = step("run-1")
     assert first == {"received": 1_250, "new": 1_250, "updated": 0, "unchanged": 0, "linked": 1_250}

@@ -10,8 +10,8 @@ from sqlalchemy import create_engine, select, text, update
 
 from core.schema import SCHEMA, user_vacancies, vacancies
 from core.schema_sql import ddl
-from etl.pipeline import run
 from tests.conftest import ROOT
+from tests.harvesting import harvest as run
 from tests.helpers import add_user_and_search, audit
 from tests.helpers import vacancies as make_vacancies
 
