@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from core.errors import UserInputError
-from core.schema import searches, users
+from core.schema import dictionaries, searches, users
 
 # hh.ru dictionary ids (GET /dictionaries); searches are validated against them so a typo
 # fails here with a clear message instead of being silently ignored by hh.ru.
@@ -100,9 +100,61 @@ def validate(
     }
 
 
+def _area_ids(nodes: object, out: set[str]) -> set[str]:
+    for node in nodes if isinstance(nodes, list) else []:
+        if isinstance(node, dict) and "id" in node:
+            out.add(str(node["id"]))
+            _area_ids(node.get("areas"), out)
+    return out
+
+
+def _role_ids(payload: object) -> set[str]:
+    categories = payload.get("categories", []) if isinstance(payload, dict) else []
+    return {
+        str(role["id"])
+        for category in categories
+        if isinstance(category, dict)
+        for role in category.get("roles", [])
+        if isinstance(role, dict) and "id" in role
+    }
+
+
+def known_ids(conn: Connection) -> dict[str, set[str] | None]:
+    """The area and professional role ids of the cached hh.ru dictionaries (None: not cached yet)."""
+    cached = dict(
+        conn.execute(
+            select(dictionaries.c.name, dictionaries.c.payload).where(
+                dictionaries.c.name.in_(("areas", "professional_roles"))
+            )
+        ).all()
+    )
+    return {
+        "area": _area_ids(cached["areas"], set()) if cached.get("areas") else None,
+        "professional role": _role_ids(cached["professional_roles"])
+        if cached.get("professional_roles")
+        else None,
+    }
+
+
+def check_known(conn: Connection, row: dict[str, object]) -> None:
+    """Refuse area and role ids hh.ru does not know (a search with one silently finds nothing).
+
+    Checked against the cached dictionaries; while nothing is cached there is nothing to check against.
+    """
+    known = known_ids(conn)
+    for name, values in (("area", row["areas"]), ("professional role", row["professional_roles"])):
+        allowed = known[name]
+        unknown = [v for v in values if allowed is not None and v not in allowed]  # type: ignore[union-attr]
+        if unknown:
+            raise UserInputError(
+                f"{name} {unknown[0]!r} is not known to hh.ru (see its /areas and /professional_roles)"
+            )
+
+
 def create_search(conn: Connection, user_id: int, **values: object) -> int:
     """Insert a validated saved search for ``user_id`` and return its id."""
     row = validate(**values)  # type: ignore[arg-type]
+    check_known(conn, row)
     taken = conn.execute(
         select(searches.c.id).where(searches.c.user_id == user_id, searches.c.name == row["name"])
     ).first()
@@ -142,6 +194,7 @@ def update_search(conn: Connection, user_id: int, search_id: int, **values: obje
     Raises :class:`UserInputError` when it is not this user's search or the new name is taken.
     """
     row = validate(**values)  # type: ignore[arg-type]
+    check_known(conn, row)
     taken = conn.execute(
         select(searches.c.id).where(
             searches.c.user_id == user_id, searches.c.name == row["name"], searches.c.id != search_id

@@ -221,11 +221,22 @@ def searches_add(
     currency: Annotated[str, typer.Option("--currency", help="Currency of --salary.")] = "RUR",
     only_with_salary: Annotated[bool, typer.Option("--only-with-salary")] = False,
 ) -> None:
-    """Save an hh.ru search for a user; it is harvested from the next run on."""
-    from core.searches import create_search
+    """Save an hh.ru search for a user; it is harvested from the next run on.
+
+    Area and role ids are checked against hh.ru's dictionaries (fetched first when not cached).
+    """
+    from core.searches import create_search, known_ids
     from core.users import require_user
 
-    with _engine().begin() as conn:
+    engine = _engine()
+    if area or role:
+        with engine.connect() as conn:
+            missing = None in known_ids(conn).values()
+        if missing and not _refresh_dictionaries(engine):
+            err.print(
+                "[yellow]hh.ru's areas and roles are not cached and hh.ru did not answer: ids not checked[/]"
+            )
+    with engine.begin() as conn:
         owner = require_user(conn, user)
         search_id = create_search(
             conn,
@@ -243,6 +254,21 @@ def searches_add(
             only_with_salary=only_with_salary,
         )
     out.print(f"saved search {search_id} {name!r} for {owner.login}")
+
+
+def _refresh_dictionaries(engine: Any) -> bool:
+    """Fetch the stale hh.ru dictionaries; whether all are cached now."""
+    from datetime import timedelta
+
+    from core.searches import known_ids
+    from etl import dictionaries
+    from etl.hh_client import HHClient
+
+    settings = _settings()
+    with HHClient.from_settings(settings) as client:
+        dictionaries.refresh(engine, client, max_age=timedelta(hours=settings.dictionaries_max_age_hours))
+    with engine.connect() as conn:
+        return None not in known_ids(conn).values()
 
 
 @searches_app.command("list")

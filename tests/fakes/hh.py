@@ -210,6 +210,21 @@ def _error_body(
     return body
 
 
+def _captcha_error() -> _ApiError:
+    state = secrets.token_hex(16)
+    return _ApiError(
+        403,
+        _error_body(
+            "captcha_required",
+            "captcha_required",
+            error_fields={
+                "captcha_url": f"https://hh.ru/account/captcha?state={state}",
+                "fallback_url": f"https://hh.ru/account/captcha?state={state}&fallback=true",
+            },
+        ),
+    )
+
+
 def _bad_argument(name: str) -> _ApiError:
     return _ApiError(400, _error_body("bad_argument", name))
 
@@ -324,6 +339,12 @@ class FakeHH(FakeServer):
         self.client_id = client_id
         self.client_secret = client_secret
         self.captcha_texts: set[str] = set()
+        # hh.ru may demand a captcha on any request: ``captcha_after["vacancy"] = 5`` answers five more
+        # full vacancies, then refuses every further one with captcha_required (keys: "search",
+        # "vacancy", … as :meth:`count` names them).
+        self.captcha_after: dict[str, int] = {}
+        # While set to an unset Event, ``GET /vacancies/{id}`` waits for it (a harvest caught mid-way).
+        self.vacancy_gate: threading.Event | None = None
         self.clock: Callable[[], float] = time.monotonic
         self.now: Callable[[], float] = time.time
         self.requests: list[RecordedRequest] = []
@@ -590,6 +611,12 @@ class FakeHH(FakeServer):
         if not self._rate_ok():
             raise _ApiError(429, _error_body("too_many_requests"), {"Retry-After": "1"})
         self._check_user_agent(headers)
+        with self._lock:
+            left = self.captcha_after.get(_kind(path))
+            if left is not None:
+                if left <= 0:
+                    raise _captcha_error()
+                self.captcha_after[_kind(path)] = left - 1
 
         if path == "/token":
             if method != "POST":
@@ -618,6 +645,9 @@ class FakeHH(FakeServer):
             return 200, self._search(query), {}
         if path.startswith("/vacancies/"):
             self._check_auth(headers, required=self.require_token)
+            gate = self.vacancy_gate
+            if gate is not None:
+                gate.wait(timeout=120)
             return 200, self._vacancy(path.removeprefix("/vacancies/")), {}
         raise _ApiError(404, _error_body("not_found"))
 
@@ -734,18 +764,7 @@ class FakeHH(FakeServer):
         lowered_text = text.lower()
         for captcha in self.captcha_texts:
             if captcha.lower() in lowered_text:
-                state = secrets.token_hex(16)
-                raise _ApiError(
-                    403,
-                    _error_body(
-                        "captcha_required",
-                        "captcha_required",
-                        error_fields={
-                            "captcha_url": f"https://hh.ru/account/captcha?state={state}",
-                            "fallback_url": f"https://hh.ru/account/captcha?state={state}&fallback=true",
-                        },
-                    ),
-                )
+                raise _captcha_error()
 
         ids = self._matching_ids(query, text)
         found = len(ids)
