@@ -567,7 +567,7 @@ def test_the_bot_polls_registers_its_commands_and_stops(env) -> None:
         assert (env.tg.messages(CHAT)[1].plain or "").startswith("Тихие часы: 23:00–07:30 (Europe/Moscow)")
     finally:
         stop.set()
-        thread.join(timeout=5)
+        thread.join(timeout=120)
     assert not thread.is_alive()
     with env.engine.connect() as conn:
         assert status(conn, user_id).quiet == (time(23), time(7, 30))
@@ -644,12 +644,12 @@ def test_commands_link_url_and_bot(env, cli_env, last_day) -> None:
 
     bot = _cli(["bot"], telegram_env)
     try:
-        assert env.tg.wait_until(lambda: env.tg.count("getUpdates") > 0, timeout=30)
+        assert env.tg.wait_until(lambda: env.tg.count("getUpdates") > 0)
         env.tg.user_sends(CHAT, "/start " + out.strip().split("=")[1])
-        assert env.tg.wait_until(lambda: env.tg.messages(CHAT), timeout=10)
+        assert env.tg.wait_until(lambda: env.tg.messages(CHAT))
     finally:
         bot.send_signal(signal.SIGTERM)
-        _, bot_err = bot.communicate(timeout=30)
+        _, bot_err = bot.communicate(timeout=120)
     assert bot.returncode == 0, bot_err
     assert "Telegram bot @jobhunter_test_bot is running" in bot_err and "stopped" in bot_err
     assert env.tg.token.split(":")[1] not in bot_err

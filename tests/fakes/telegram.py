@@ -399,7 +399,7 @@ class FakeTelegram(FakeServer):
         with self._lock:
             return sum(1 for c in self.calls if c.method.lower() == method.lower())
 
-    def wait_until(self, predicate: Any, timeout: float = 5.0) -> bool:
+    def wait_until(self, predicate: Any, timeout: float = 120.0) -> bool:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if predicate():
