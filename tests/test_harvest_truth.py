@@ -11,7 +11,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from core.schema import etl_runs, users
 from tests.conftest import ROOT, run_cli
@@ -178,3 +178,66 @@ def test_a_killed_run_is_closed_and_the_rerun_reports_and_notifies_everything_on
 def audit_all(engine) -> list[dict]:
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(select(etl_runs).order_by(etl_runs.c.id))]
+
+
+def test_housekeeping_closes_only_runs_nobody_works_on(engine, settings_factory):
+    """Hourly delivery closes dead runs: a CLI run whose process is gone at once, an Airflow run after
+    JH_ABANDONED_AFTER_MINUTES without progress; never a run a live process holds."""
+    from etl.harvest import liveness, steps
+
+    _, search_id = add_user_and_search(engine)
+    settings = settings_factory(abandoned_after_minutes=60)
+    rows = {
+        "cli-dead": ("cli", timedelta(0)),
+        "cli-alive": ("cli", timedelta(0)),
+        "airflow-quiet": ("airflow", timedelta(hours=2)),
+        "airflow-between-tasks": ("airflow", timedelta(minutes=10)),
+    }
+    with engine.begin() as conn:
+        for run_id, (runner, age) in rows.items():
+            conn.execute(
+                etl_runs.insert().values(
+                    run_id=run_id,
+                    search_id=search_id,
+                    search_name="x",
+                    trigger="manual",
+                    runner=runner,
+                    heartbeat_at=func.now() - age,
+                )
+            )
+    with engine.connect() as holder:  # a live `jobhunter etl run` working on cli-alive
+        alive = holder.execute(select(etl_runs.c.id).where(etl_runs.c.run_id == "cli-alive")).scalar_one()
+        liveness.hold(holder, alive)
+        holder.commit()
+
+        steps.deliver(engine, settings)
+
+        with engine.connect() as conn:
+            status = dict(conn.execute(select(etl_runs.c.run_id, etl_runs.c.status)).all())
+        liveness.release(holder, alive)
+        holder.commit()
+    assert status == {
+        "cli-dead": "failed",
+        "cli-alive": "running",
+        "airflow-quiet": "failed",
+        "airflow-between-tasks": "running",
+    }
+
+
+def test_the_web_editor_path_refuses_unknown_ids_too(engine):
+    """The web editor saves through core.searches, which checks ids against the cached dictionaries."""
+    from core.errors import UserInputError
+    from core.searches import create_search, update_search
+    from etl.dictionaries import store
+    from etl.synthetic_reference import AREAS_TREE, PROFESSIONAL_ROLES_TREE
+
+    user_id, search_id = add_user_and_search(engine)
+    with engine.begin() as conn:
+        store(conn, "areas", AREAS_TREE)
+        store(conn, "professional_roles", PROFESSIONAL_ROLES_TREE)
+    with engine.begin() as conn, pytest.raises(UserInputError, match="area '99999999' is not known"):
+        create_search(conn, user_id, name="x", areas=["99999999"])
+    with engine.begin() as conn, pytest.raises(UserInputError, match="professional role '777777'"):
+        update_search(conn, user_id, search_id, name="y", professional_roles=["777777"])
+    with engine.begin() as conn:
+        assert create_search(conn, user_id, name="Москва", areas=["1"], professional_roles=["96"]) > 0
