@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.numbers import format_decimal
+
 LANGUAGES = ("ru", "en")
 DEFAULT = "ru"
 
@@ -253,6 +255,19 @@ def t(key: str, lang: str = DEFAULT, **values: Any) -> str:
     phrase = _PHRASES.get(key)
     text = key if phrase is None else (phrase[1] if lang == "en" and phrase[1] else phrase[0])
     return text.format(**values) if values else text
+
+
+#: The CLDR locale of each interface language: the browser's ``Intl`` uses the same data, so a number
+#: reads alike in a server-made text and in a grid cell ("2 984" in Russian, "2,984" in English).
+LOCALES = {"ru": "ru_RU", "en": "en_GB"}
+
+
+def number(value: float | None, lang: str) -> str:
+    """``value`` with the language's digit grouping (a no-break space in Russian, a comma in
+    English); an empty string for None."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=LOCALES.get(lang, LOCALES[DEFAULT]))
 
 
 def name_of(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:

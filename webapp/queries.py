@@ -152,6 +152,15 @@ def resolve_quick(conn: Connection, text_: str) -> tuple[str, str | None]:
     return (corrected, corrected) if corrected else (text_, None)
 
 
+def corrected_request(conn: Connection, request: GridRequest) -> tuple[GridRequest, str | None]:
+    """The request as it runs: its quick search with typos corrected (and the corrected text, or
+    None). The grid and the export both start here, so an export holds the rows the grid shows."""
+    if not request.quick:
+        return request, None
+    quick, corrected = resolve_quick(conn, request.quick)
+    return replace(request, quick=quick), corrected
+
+
 class _Explain(Executable, ClauseElement):
     """``EXPLAIN (FORMAT JSON) <statement>``, compiled like the statement (schema map, parameters)."""
 
@@ -218,10 +227,8 @@ def grid_block(conn: Connection, user_id: int, request: GridRequest) -> Block:
     """
     _prepare(conn)
     names = search_names(conn, user_id)
-    corrected = None
+    request, corrected = corrected_request(conn, request)
     if request.quick:
-        quick, corrected = resolve_quick(conn, request.quick)
-        request = replace(request, quick=quick)
         found = _windowed(conn, user_id, request)
         if found is not None:
             ids, looked = found
@@ -259,6 +266,7 @@ def export_rows(conn: Connection, user_id: int, request: GridRequest) -> Iterato
     """The current view (filters, sort, search), first :data:`EXPORT_LIMIT` rows, streamed."""
     _prepare(conn)
     names = search_names(conn, user_id)
+    request, _ = corrected_request(conn, request)
     query = grid_query.rows_query(user_id, request, limit=EXPORT_LIMIT)
     for row in conn.execution_options(yield_per=2000).execute(query):
         yield grid_row(row, names)

@@ -23,12 +23,13 @@ from sqlalchemy import Engine
 from core.searches import EXPERIENCE, WORK_FORMATS
 from webapp import auth, grid_query, html_render, queries
 from webapp.grid_query import GridRequest
-from webapp.i18n import AG_GRID_RU, EXPERIENCE_NAMES, WORK_FORMAT_NAMES, name_of, t
+from webapp.i18n import AG_GRID_RU, EXPERIENCE_NAMES, WORK_FORMAT_NAMES, name_of, number, t
 from webapp.pages import documents
 
 _log = logging.getLogger(__name__)
 _CHOICES_TTL = 300.0
 _choices_cache: dict[int, tuple[float, dict[str, list[dict[str, str]]]]] = {}
+_MARKS = ("is_favourite", "is_banned", "employer")
 _STATE_KEYS = {"colId", "width", "hide", "pinned", "sort", "sortIndex", "flex"}
 
 
@@ -287,7 +288,7 @@ def page(engine: Engine, user: Any) -> Any:
         method="POST",
         action="/export",
         className="d-flex align-items-center gap-2 m-0",
-        title=t("grid.export_note", lang, n=f"{queries.EXPORT_LIMIT:,}".replace(",", " ")),
+        title=t("grid.export_note", lang, n=number(queries.EXPORT_LIMIT, lang)),
     )
     toolbar = html.Div(
         [
@@ -337,10 +338,6 @@ def page(engine: Engine, user: Any) -> Any:
 # -- the details panel --------------------------------------------------------------------------------
 
 
-def _money(value: int | None) -> str:
-    return "" if value is None else f"{value:,}".replace(",", "\u00a0")
-
-
 def salary_text(row: dict[str, Any], lang: str) -> tuple[str, str]:
     """(as published, monthly roubles) for the details panel."""
     low, high, currency = row.get("salary_from"), row.get("salary_to"), row.get("salary_currency") or ""
@@ -349,17 +346,17 @@ def salary_text(row: dict[str, Any], lang: str) -> tuple[str, str]:
     word_from, word_to = ("от", "до") if lang == "ru" else ("from", "to")
     parts = []
     if low is not None:
-        parts.append(f"{word_from} {_money(low)}")
+        parts.append(f"{word_from} {number(low, lang)}")
     if high is not None:
-        parts.append(f"{word_to} {_money(high)}")
+        parts.append(f"{word_to} {number(high, lang)}")
     published = " ".join(parts) + f" {currency}"
     if row.get("salary_gross") is not None:
         published += f" ({t('details.gross' if row['salary_gross'] else 'details.net', lang)})"
     rub_parts = []
     if row.get("salary_from_rub") is not None:
-        rub_parts.append(f"{word_from} {_money(row['salary_from_rub'])}")
+        rub_parts.append(f"{word_from} {number(row['salary_from_rub'], lang)}")
     if row.get("salary_to_rub") is not None:
-        rub_parts.append(f"{word_to} {_money(row['salary_to_rub'])}")
+        rub_parts.append(f"{word_to} {number(row['salary_to_rub'], lang)}")
     roubles = " ".join(rub_parts) + " ₽" if rub_parts else ""
     return published, roubles
 
@@ -386,6 +383,11 @@ def details_view(row: dict[str, Any], lang: str) -> Any:
         (t("details.matched", lang), ", ".join(row.get("searches") or [])),
     ]
     employer_banned = bool(row.get("employer_banned"))
+    marks = {
+        "is_favourite": bool(row["is_favourite"]),
+        "is_banned": bool(row["is_banned"]),
+        "employer": employer_banned,
+    }
     links = [
         html.A(
             t("details.open_hh", lang),
@@ -418,13 +420,13 @@ def details_view(row: dict[str, Any], lang: str) -> Any:
                     dbc.Switch(
                         id={"type": "mark", "name": "is_favourite"},
                         label=t("details.favourite", lang),
-                        value=bool(row["is_favourite"]),
+                        value=marks["is_favourite"],
                         className="mb-1",
                     ),
                     dbc.Switch(
                         id={"type": "mark", "name": "is_banned"},
                         label=t("details.ban", lang),
-                        value=bool(row["is_banned"]),
+                        value=marks["is_banned"],
                         className="mb-1",
                     ),
                     dbc.Switch(
@@ -435,6 +437,9 @@ def details_view(row: dict[str, Any], lang: str) -> Any:
                         className="mb-1",
                     ),
                     html.Div(id="mark-status", className="small text-success", role="status"),
+                    # the marks as rendered: a switch that merely appears fires the callback with
+                    # this value, which is no change and writes nothing (see save_mark)
+                    dcc.Store(id="marks-shown", data=marks),
                 ],
                 className="jh-marks my-3 p-2 rounded border",
             ),
@@ -469,9 +474,9 @@ def _found_text(block: queries.Block, lang: str) -> str:
         return no_update
     n = block.matched
     text = (
-        t("grid.found_many", lang, n=f"{grid_query.COUNT_CAP:,}".replace(",", " "))
+        t("grid.found_many", lang, n=number(grid_query.COUNT_CAP, lang))
         if n > grid_query.COUNT_CAP
-        else (t("grid.found", lang, n=("≈ " if block.estimated else "") + f"{n:,}".replace(",", " ")))
+        else (t("grid.found", lang, n=("≈ " if block.estimated else "") + number(n, lang)))
     )
     if block.corrected:
         text += " · " + ("исправлено на «{}»" if lang == "ru" else "corrected to “{}”").format(
@@ -575,29 +580,34 @@ def register(app: Dash, engine: Engine) -> None:
     @app.callback(
         Output("mark-status", "children"),
         Output("grid-refresh", "data"),
+        Output("marks-shown", "data"),
         Input({"type": "mark", "name": ALL}, "value"),
         State("details-id", "data"),
+        State("marks-shown", "data"),
         prevent_initial_call=True,
     )
-    def save_mark(values: list[Any], vacancy_id: Any) -> Any:
+    def save_mark(values: list[Any], vacancy_id: Any, shown: Any) -> Any:
+        """Write the one mark the user switched. Dash also calls this when the panel renders its
+        switches (they are new pattern-matching inputs), with the values just read: such a call
+        changes nothing and must not write, or a stale value could undo the user's next click."""
         lang = current_user.lang
         trigger = ctx.triggered_id
-        if not isinstance(trigger, dict) or not isinstance(vacancy_id, int):
+        if not isinstance(trigger, dict) or not isinstance(vacancy_id, int) or not isinstance(shown, dict):
             raise PreventUpdate
-        value = next((item["value"] for item in ctx.inputs_list[0] if item["id"] == trigger), None)
         name = trigger.get("name")
+        value = next((item["value"] for item in ctx.inputs_list[0] if item["id"] == trigger), None)
+        if name not in _MARKS or bool(value) == bool(shown.get(name)):
+            raise PreventUpdate
         try:
             with engine.begin() as conn:
-                if name in ("is_favourite", "is_banned"):
-                    queries.set_mark(conn, current_user.id, vacancy_id, **{name: bool(value)})
-                elif name == "employer":
+                if name == "employer":
                     queries.set_employer_ban(conn, current_user.id, vacancy_id, bool(value))
                 else:
-                    raise PreventUpdate
+                    queries.set_mark(conn, current_user.id, vacancy_id, **{name: bool(value)})
         except queries.NotYours:
-            return t("error.not_yours", lang), no_update
+            return t("error.not_yours", lang), no_update, no_update
         _choices_cache.pop(current_user.id, None)
-        return f"✓ {t('details.saved', lang)}", time.time()
+        return f"✓ {t('details.saved', lang)}", time.time(), {**shown, name: bool(value)}
 
     @app.callback(
         Output("grid-refresh", "data", allow_duplicate=True),
