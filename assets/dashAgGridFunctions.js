@@ -30,6 +30,16 @@ var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
     return isNaN(when) ? "" : dates[key].format(when);
   };
 
+  /* A harvest window "02.12.2026 10:00–11:00" (the end's date only when it is another day). */
+  dagfuncs.jhWindow = function (start, end) {
+    if (!start || !end) return "";
+    const from = dagfuncs.jhDateTime(start);
+    const to = dagfuncs.jhDateTime(end);
+    if (!from || !to) return "";
+    const sameDay = from.slice(0, 10) === to.slice(0, 10);
+    return from + "–" + (sameDay ? to.slice(-5) : to);
+  };
+
   dagfuncs.jhLabel = function (value, labels) {
     if (value === null || value === undefined) return "";
     return (labels && labels[value]) || String(value);

@@ -222,6 +222,10 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "run.updated": ("Изменено", "Updated"),
     "run.details": ("Описаний", "Descriptions"),
     "run.error": ("Ошибка", "Error"),
+    "run.window": ("Окно", "Window"),
+    "trigger.scheduled": ("по расписанию", "scheduled"),
+    "trigger.manual": ("вручную", "manual"),
+    "trigger.backfill": ("дозагрузка", "backfill"),
     "status.running": ("идёт", "running"),
     "status.success": ("успешно", "success"),
     "status.partial": ("частично", "partial"),
@@ -229,6 +233,29 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "status.captcha": ("капча", "captcha"),
     "status.auth": ("нет доступа", "no access"),
     "error.generic": ("Не получилось: {error}", "That did not work: {error}"),
+    "error.login_invalid": (
+        "Логин «{login}» не подходит: от 1 до 64 букв, цифр, «.», «_», «@» или «-».",
+        "The login “{login}” is not valid: use 1-64 letters, digits, '.', '_', '@' or '-'.",
+    ),
+    "error.login_taken": ("Пользователь с логином «{login}» уже есть.", "A user “{login}” already exists."),
+    "error.role_invalid": ("Неизвестная роль.", "Unknown role."),
+    "error.password_short": (
+        "Пароль должен быть не короче {n} символов.",
+        "The password must have at least {n} characters.",
+    ),
+    "error.search_name": (
+        "У поиска должно быть название длиной от 1 до 100 символов.",
+        "A search needs a name of 1-100 characters.",
+    ),
+    "error.search_text_long": (
+        "Текст запроса длиннее, чем принимает hh.ru (3000 символов).",
+        "The search text is longer than hh.ru accepts (3000 characters).",
+    ),
+    "error.salary_positive": (
+        "Зарплата должна быть положительным числом.",
+        "The salary must be a positive number.",
+    ),
+    "error.search_taken": ("Поиск «{name}» у вас уже есть.", "You already have a search named “{name}”."),
     "error.not_yours": ("Эта вакансия не из вашего списка.", "This vacancy is not in your list."),
 }
 
@@ -268,6 +295,15 @@ def number(value: float | None, lang: str) -> str:
     if value is None:
         return ""
     return format_decimal(value, locale=LOCALES.get(lang, LOCALES[DEFAULT]))
+
+
+def error_text(error: Exception, lang: str) -> str:
+    """A :class:`core.errors.UserInputError` in the user's language (its English message when the
+    catalogue has no phrase for its code)."""
+    code = getattr(error, "code", None)
+    if code and f"error.{code}" in _PHRASES:
+        return t(f"error.{code}", lang, **getattr(error, "params", {}))
+    return str(error)
 
 
 def name_of(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:

@@ -396,11 +396,14 @@ def save_preference(conn: Connection, user_id: int, key: str, value: Any) -> Non
 
 
 def searches_with_last_run(conn: Connection, user_id: int) -> list[dict[str, Any]]:
-    """The user's saved searches, each with its newest audit row (or None)."""
+    """The user's saved searches, each with its newest scheduled or manual harvest (or None).
+
+    A backfill re-reads one past hour: it says nothing about how current the search is, so it is
+    not the card's «last harvest» (the audit log lists it with the hour it covered)."""
     last = (
         select(etl_runs)
         .ext(distinct_on(etl_runs.c.search_id))
-        .where(etl_runs.c.user_id == user_id)
+        .where(etl_runs.c.user_id == user_id, etl_runs.c.trigger.in_(("scheduled", "manual")))
         .order_by(etl_runs.c.search_id, etl_runs.c.started_at.desc())
         .subquery()
     )
@@ -473,6 +476,7 @@ def active_admins(conn: Connection) -> int:
 
 
 RUN_STATUSES = ("running", "success", "partial", "failed", "captcha", "auth")
+RUN_TRIGGERS = ("scheduled", "manual", "backfill")
 
 
 def list_runs(
@@ -510,19 +514,29 @@ def list_runs(
 
 
 def hh_access_problem(engine: Engine, user_id: int, *, is_admin: bool) -> tuple[str, str] | None:
-    """``(status, error)`` when the newest harvest of the user's searches (any search, for an
-    admin) in the last day stopped on hh.ru access (no, wrong or revoked token, or a captcha)."""
+    """``(status, error)`` when the latest harvest of any of the user's searches (of anybody's, for
+    an admin) in the last day stopped on hh.ru access (no, wrong or revoked token, or a captcha).
+
+    Each search's own latest row counts: a captcha on one search stays visible after another
+    search harvested fine, and clears once that search itself harvests again."""
     runs = etl_runs.c
-    query = (
-        select(runs.status, runs.error)
+    latest = (
+        select(runs.id, runs.status, runs.error)
+        .ext(distinct_on(runs.search_id))
         .where(runs.started_at > func.now() - text("interval '1 day'"), ~runs.is_demo)
-        .order_by(runs.id.desc())
-        .limit(1)
+        .order_by(runs.search_id, runs.started_at.desc(), runs.id.desc())
     )
     if not is_admin:
-        query = query.where(runs.user_id == user_id)
+        latest = latest.where(runs.user_id == user_id)
+    latest = latest.subquery()
+    query = (
+        select(latest.c.status, latest.c.error)
+        .where(latest.c.status.in_(("auth", "captcha")))
+        .order_by(latest.c.id.desc())
+        .limit(1)
+    )
     with engine.connect() as conn:
         row = conn.execute(query).first()
-    if row is None or row.status not in ("auth", "captcha"):
+    if row is None:
         return None
     return row.status, row.error or ""

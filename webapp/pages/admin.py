@@ -22,7 +22,7 @@ from core.passwords import generate_password
 from core.schema import users
 from core.users import ROLES, create_user, set_password
 from webapp import auth, queries
-from webapp.i18n import AG_GRID_RU, t
+from webapp.i18n import AG_GRID_RU, error_text, t
 
 
 class NotAdmin(PermissionError):
@@ -96,7 +96,11 @@ def users_page(engine: Engine, user: Any) -> Any:
                             className="mb-2",
                         ),
                         dbc.Col(
-                            dbc.Select(id="admin-new-role", options=list(ROLES), value="user"),
+                            dbc.Select(
+                                id="admin-new-role",
+                                options=[{"label": role_names[r], "value": r} for r in ROLES],
+                                value="user",
+                            ),
                             md=2,
                             className="mb-2",
                         ),
@@ -163,6 +167,7 @@ def runs_page(engine: Engine, user: Any) -> Any:
         people = queries.list_users(conn)
         rows = queries.list_runs(conn)
     status_options = [{"label": t(f"status.{s}", lang), "value": s} for s in queries.RUN_STATUSES]
+    trigger_names = {k: t(f"trigger.{k}", lang) for k in queries.RUN_TRIGGERS}
     filters = dbc.Row(
         [
             dbc.Col(
@@ -217,7 +222,23 @@ def runs_page(engine: Engine, user: Any) -> Any:
         },
         {"field": "login", "headerName": t("admin.user", lang), "width": 110},
         {"field": "search_name", "headerName": t("run.search", lang), "minWidth": 160, "flex": 1},
-        {"field": "trigger", "headerName": t("run.trigger", lang), "width": 105},
+        {
+            "field": "trigger",
+            "headerName": t("run.trigger", lang),
+            "width": 120,
+            "valueFormatter": {"function": f"jhLabel(params.value, {json.dumps(trigger_names)})"},
+        },
+        {
+            # the hours a run covered: a backfill row says which past hour it re-read
+            "colId": "window",
+            "headerName": t("run.window", lang),
+            "width": 175,
+            "valueGetter": {
+                "function": "jhWindow(params.data && params.data.window_from, "
+                "params.data && params.data.window_to)"
+            },
+            "sortable": False,
+        },
         {"field": "status", "headerName": t("run.status", lang), "width": 110, "cellRenderer": "StatusCell"},
         {
             "field": "http_requests",
@@ -339,7 +360,7 @@ def register(app: Dash, engine: Engine) -> None:
                         message = t("admin.done", lang, login=row.login)
                 rows = queries.list_users(conn)
         except UserInputError as error:
-            return str(error), "danger", True, no_update, *clear
+            return error_text(error, lang), "danger", True, no_update, *clear
         return message, "success", True, rows, *clear
 
     @app.callback(

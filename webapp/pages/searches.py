@@ -24,7 +24,7 @@ from core.searches import (
     update_search,
 )
 from webapp import dictionaries, grid_query, queries
-from webapp.i18n import EXPERIENCE_NAMES, WORK_FORMAT_NAMES, name_of, number, t
+from webapp.i18n import EXPERIENCE_NAMES, WORK_FORMAT_NAMES, error_text, name_of, number, t
 
 _FIELDS = (
     "name",
@@ -340,7 +340,7 @@ def register(app: Dash, engine: Engine) -> None:
                 else:
                     create_search(conn, current_user.id, **spec)
         except (UserInputError, ValueError, TypeError) as error:
-            return True, str(error), True, no_update, no_update, no_update
+            return True, error_text(error, lang), True, no_update, no_update, no_update
         cards = search_cards(engine, current_user.id, lang)
         return False, "", False, cards, t("searches.saved", lang, name=spec["name"]), True
 
