@@ -40,6 +40,13 @@ var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
     return from + "–" + (sameDay ? to.slice(-5) : to);
   };
 
+  /* A list of ids as their labels, joined (hh.ru's own name for an id without a label). */
+  dagfuncs.jhLabels = function (values, labels, data) {
+    if (!Array.isArray(values)) return "";
+    const names = (data && data.work_format_names) || [];
+    return values.map((v, i) => (labels && labels[v]) || names[i] || String(v)).join(", ");
+  };
+
   dagfuncs.jhLabel = function (value, labels) {
     if (value === null || value === undefined) return "";
     return (labels && labels[value]) || String(value);

@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 
 from webapp import auth, grid_query, queries
 from webapp.grid_query import GridRequest
-from webapp.i18n import t
+from webapp.i18n import experience_text, t, work_format_text
 
 #: (header key, row key) of the exported columns, in order.
 COLUMNS = (
@@ -32,7 +32,7 @@ COLUMNS = (
     ("col.salary_from", "salary_from_rub"),
     ("col.salary_to", "salary_to_rub"),
     ("col.area", "area_name"),
-    ("col.experience", "experience_name"),
+    ("col.experience", "experience"),
     ("col.work_format", "work_format"),
     ("col.published", "published_at"),
     ("col.first_seen", "first_seen_at"),
@@ -79,6 +79,12 @@ def _cell(key: str, value: Any, lang: str) -> Any:
 def rows(engine: Engine, user_id: int, request: GridRequest, lang: str) -> Iterator[list[Any]]:
     with engine.connect() as conn:
         for row in queries.export_rows(conn, user_id, request):
+            # hh.ru names experience and work formats in Russian: the export speaks the user's language
+            row = {
+                **row,
+                "experience": experience_text(row, lang),
+                "work_format": work_format_text(row, lang),
+            }
             yield [_cell(key, row.get(key), lang) for _, key in COLUMNS]
 
 

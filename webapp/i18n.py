@@ -28,6 +28,7 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "nav.role.user": ("пользователь", "user"),
     "not_found": ("Такой страницы нет.", "There is no such page."),
     "demo.badge": ("Демо-данные", "Demo data"),
+    "demo.user": ("Демо-пользователь", "Demo user"),
     "demo.title": (
         "Это сгенерированные демо-вакансии, не настоящие предложения с hh.ru. "
         "Команда `jobhunter demo clear` удалит их.",
@@ -297,6 +298,11 @@ def number(value: float | None, lang: str) -> str:
     return format_decimal(value, locale=LOCALES.get(lang, LOCALES[DEFAULT]))
 
 
+def display_name(name: str | None, login: str, lang: str, *, is_demo: bool = False) -> str:
+    """How a user is called on a page: the demo user by the phrase (its stored name is Russian)."""
+    return t("demo.user", lang) if is_demo else (name or login)
+
+
 def error_text(error: Exception, lang: str) -> str:
     """A :class:`core.errors.UserInputError` in the user's language (its English message when the
     catalogue has no phrase for its code)."""
@@ -309,6 +315,27 @@ def error_text(error: Exception, lang: str) -> str:
 def name_of(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:
     pair = names.get(key)
     return key if pair is None else pair[1 if lang == "en" else 0]
+
+
+def experience_text(row: dict[str, Any], lang: str) -> str:
+    """hh.ru's experience in the user's language (hh.ru's own Russian name for an id we don't know)."""
+    key = row.get("experience_id")
+    if key in EXPERIENCE_NAMES:
+        return name_of(EXPERIENCE_NAMES, key, lang)
+    return row.get("experience_name") or ""
+
+
+def work_format_text(row: dict[str, Any], lang: str) -> str:
+    """The work formats in the user's language, as in the grid's column."""
+    ids = list(row.get("work_format_ids") or [])
+    names = list(row.get("work_format_names") or [])
+    labels = [
+        name_of(WORK_FORMAT_NAMES, key, lang)
+        if key in WORK_FORMAT_NAMES
+        else (names[i] if i < len(names) else key)
+        for i, key in enumerate(ids)
+    ]
+    return ", ".join(labels or names)
 
 
 #: AG Grid's own texts in Russian (menus, filters, loading, paging), passed as ``localeText``.

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import Engine
 
 from webapp import auth, queries
-from webapp.i18n import t
+from webapp.i18n import display_name, t
 from webapp.pages import admin, profile, searches, telegram, vacancies
 
 
@@ -62,7 +62,7 @@ def navbar(pathname: str = "/") -> dbc.Navbar:
                     ),
                     _logout_form(lang),
                 ],
-                label=user.display_name or user.login,
+                label=display_name(user.display_name, user.login, lang, is_demo=user.is_demo),
                 id="user-menu",
                 align_end=True,
                 size="sm",

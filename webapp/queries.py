@@ -78,7 +78,6 @@ def grid_row(row: Any, names: dict[int, str]) -> dict[str, Any]:
     """A result row as the grid gets it (JSON-safe; dates as ISO strings, formatted in the browser)."""
     data = {key: _json_value(value) for key, value in row._mapping.items()}
     data["searches"] = [names.get(s, f"#{s}") for s in data.pop("search_ids") or []]
-    data["work_format"] = ", ".join(data.get("work_format_names") or [])
     logo = data.get("employer_logo_url")
     if not (isinstance(logo, str) and logo.startswith(("https://", "http://"))):
         data["employer_logo_url"] = None
@@ -457,6 +456,7 @@ def list_users(conn: Connection) -> list[dict[str, Any]]:
             users.c.is_active,
             users.c.created_at,
             users.c.last_login_at,
+            users.c.is_demo,
             searches_count,
         ).order_by(users.c.login)
     ).all()

@@ -22,7 +22,7 @@ from core.passwords import generate_password
 from core.schema import users
 from core.users import ROLES, create_user, set_password
 from webapp import auth, queries
-from webapp.i18n import AG_GRID_RU, error_text, t
+from webapp.i18n import AG_GRID_RU, display_name, error_text, t
 
 
 class NotAdmin(PermissionError):
@@ -40,10 +40,18 @@ def _grid_options(lang: str, empty: str) -> dict[str, Any]:
     return options
 
 
+def _user_rows(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The users grid's rows, names as a page shows them (the demo user's in the page's language)."""
+    return [
+        {**r, "display_name": display_name(r["display_name"], r["login"], lang, is_demo=r["is_demo"])}
+        for r in rows
+    ]
+
+
 def users_page(engine: Engine, user: Any) -> Any:
     lang = user.lang
     with engine.connect() as conn:
-        rows = queries.list_users(conn)
+        rows = _user_rows(queries.list_users(conn), lang)
     role_names = {r: t("nav.role." + r, lang) for r in ROLES}
     columns = [
         {"field": "login", "headerName": t("admin.login", lang), "filter": True, "minWidth": 140, "flex": 1},
@@ -358,7 +366,7 @@ def register(app: Dash, engine: Engine) -> None:
                         else:
                             queries.set_user_fields(conn, target, role="user" if demote else "admin")
                         message = t("admin.done", lang, login=row.login)
-                rows = queries.list_users(conn)
+                rows = _user_rows(queries.list_users(conn), lang)
         except UserInputError as error:
             return error_text(error, lang), "danger", True, no_update, *clear
         return message, "success", True, rows, *clear

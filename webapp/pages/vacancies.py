@@ -23,7 +23,16 @@ from sqlalchemy import Engine
 from core.searches import EXPERIENCE, WORK_FORMATS
 from webapp import auth, grid_query, html_render, queries
 from webapp.grid_query import GridRequest
-from webapp.i18n import AG_GRID_RU, EXPERIENCE_NAMES, WORK_FORMAT_NAMES, name_of, number, t
+from webapp.i18n import (
+    AG_GRID_RU,
+    EXPERIENCE_NAMES,
+    WORK_FORMAT_NAMES,
+    experience_text,
+    name_of,
+    number,
+    t,
+    work_format_text,
+)
 from webapp.pages import documents
 
 _log = logging.getLogger(__name__)
@@ -124,8 +133,11 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
         },
         {
             "colId": "work_format",
-            "field": "work_format",
+            "field": "work_format_ids",
             "headerName": t("col.work_format", lang),
+            "valueFormatter": {
+                "function": f"jhLabels(params.value, {json.dumps(_labels(formats))}, params.data)"
+            },
             "sortable": False,
             "width": 150,
             **multi(formats),
@@ -377,8 +389,8 @@ def details_view(row: dict[str, Any], lang: str) -> Any:
         ),
         (t("col.area", lang), row.get("area_name") or "—"),
         (t("details.address", lang), row.get("address") or "—"),
-        (t("col.experience", lang), row.get("experience_name") or "—"),
-        (t("col.work_format", lang), ", ".join(row.get("work_format_names") or []) or "—"),
+        (t("col.experience", lang), experience_text(row, lang) or "—"),
+        (t("col.work_format", lang), work_format_text(row, lang) or "—"),
         (t("details.published", lang), _when(row.get("published_at"))),
         (t("details.matched", lang), ", ".join(row.get("searches") or [])),
     ]
