@@ -22,7 +22,7 @@ from core.passwords import generate_password
 from core.schema import users
 from core.users import ROLES, create_user, set_password
 from webapp import auth, queries
-from webapp.i18n import AG_GRID_RU, display_name, error_text, t
+from webapp.i18n import AG_GRID_RU, error_text, t
 
 
 class NotAdmin(PermissionError):
@@ -41,11 +41,8 @@ def _grid_options(lang: str, empty: str) -> dict[str, Any]:
 
 
 def _user_rows(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """The users grid's rows, names as a page shows them (the demo user's in the page's language)."""
-    return [
-        {**r, "display_name": display_name(r["display_name"], r["login"], lang, is_demo=r["is_demo"])}
-        for r in rows
-    ]
+    """The users grid's rows; the demo user is named in the page's language (its stored name is Russian)."""
+    return [{**r, "display_name": t("demo.user", lang)} if r["is_demo"] else r for r in rows]
 
 
 def users_page(engine: Engine, user: Any) -> Any:
