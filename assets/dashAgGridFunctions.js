@@ -13,18 +13,24 @@ var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
     return money[key].format(value);
   };
 
+  /* The user's time zone (the layout's #jh-zone), the one the server's texts use too. */
+  const zone = () => {
+    const element = document.getElementById("jh-zone");
+    return (element && element.dataset.zone) || "Europe/Moscow";
+  };
+
   dagfuncs.jhDateTime = function (value) {
     if (!value) return "";
-    const key = lang();
+    const key = lang() + " " + zone();
     dates[key] =
       dates[key] ||
-      new Intl.DateTimeFormat(key, {
+      new Intl.DateTimeFormat(lang(), {
         day: "2-digit",
         month: "2-digit",
         year: "numeric",
         hour: "2-digit",
         minute: "2-digit",
-        timeZone: "Europe/Moscow",
+        timeZone: zone(),
       });
     const when = new Date(value);
     return isNaN(when) ? "" : dates[key].format(when);

@@ -13,7 +13,7 @@ import io
 import json
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import flask
@@ -21,7 +21,7 @@ import xlsxwriter
 from flask_login import current_user
 from sqlalchemy import Engine
 
-from webapp import auth, grid_query, queries
+from webapp import auth, clock, queries
 from webapp.grid_query import GridRequest
 from webapp.i18n import experience_text, t, work_format_text
 
@@ -68,7 +68,7 @@ def _cell(key: str, value: Any, lang: str) -> Any:
     if value is None:
         return ""
     if key in ("published_at", "first_seen_at"):
-        return datetime.fromisoformat(value).astimezone(grid_query.TIMEZONE).replace(tzinfo=None)
+        return clock.local(datetime.fromisoformat(value)).replace(tzinfo=None)
     if key == "searches":
         return ", ".join(value)
     if isinstance(value, bool):
@@ -149,7 +149,7 @@ def register(server: flask.Flask, engine: Engine) -> None:
             return flask.abort(400)
         lang = current_user.lang
         request = request_from_view(flask.request.form.get("view", ""))
-        stamp = datetime.now(grid_query.TIMEZONE).strftime("%Y-%m-%d_%H%M")
+        stamp = clock.local(datetime.now(UTC)).strftime("%Y-%m-%d_%H%M")
         if flask.request.form.get("format") == "csv":
             stream = flask.stream_with_context(csv_stream(engine, current_user.id, request, lang))
             response = flask.Response(stream, mimetype="text/csv; charset=utf-8")

@@ -23,7 +23,7 @@ from core.searches import (
     set_search_active,
     update_search,
 )
-from webapp import dictionaries, grid_query, queries
+from webapp import clock, dictionaries, queries
 from webapp.i18n import EXPERIENCE_NAMES, WORK_FORMAT_NAMES, error_text, name_of, number, t
 
 _FIELDS = (
@@ -40,7 +40,7 @@ _FIELDS = (
 
 
 def _when(value: Any) -> str:
-    return value.astimezone(grid_query.TIMEZONE).strftime("%d.%m.%Y %H:%M") if value else ""
+    return clock.when(value)
 
 
 def _status_badge(status: str | None, lang: str) -> Any:

@@ -21,7 +21,7 @@ from flask_login import current_user
 from sqlalchemy import Engine
 
 from core.searches import EXPERIENCE, WORK_FORMATS
-from webapp import auth, grid_query, html_render, queries
+from webapp import auth, clock, grid_query, html_render, queries
 from webapp.grid_query import GridRequest
 from webapp.i18n import (
     AG_GRID_RU,
@@ -374,9 +374,7 @@ def salary_text(row: dict[str, Any], lang: str) -> tuple[str, str]:
 
 
 def _when(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.astimezone(grid_query.TIMEZONE).strftime("%d.%m.%Y %H:%M")
+    return clock.when(value)
 
 
 def details_view(row: dict[str, Any], lang: str) -> Any:
