@@ -52,7 +52,13 @@ def users_page(engine: Engine, user: Any) -> Any:
     role_names = {r: t("nav.role." + r, lang) for r in ROLES}
     columns = [
         {"field": "login", "headerName": t("admin.login", lang), "filter": True, "minWidth": 140, "flex": 1},
-        {"field": "display_name", "headerName": t("admin.name", lang), "filter": True, "flex": 1},
+        {
+            "field": "display_name",
+            "headerName": t("admin.name", lang),
+            "filter": True,
+            "minWidth": 150,  # on a phone the grid scrolls sideways instead of showing "A…"
+            "flex": 1,
+        },
         {
             "field": "role",
             "headerName": t("admin.role", lang),

@@ -255,9 +255,7 @@ def history_view(rows: list[dict[str, Any]], lang: str) -> Any:
         if status == "failed":
             badges.append(dbc.Badge(tr("docs.failed_badge", lang), color="danger", className="me-1"))
         elif status == "running":
-            badges.append(
-                dbc.Badge(tr("docs.running_badge", lang), color="light", text_color="dark", className="me-1")
-            )
+            badges.append(html.Span(tr("docs.running_badge", lang), className="badge jh-skill border me-1"))
         elif (row.get("report") or {}).get("findings"):
             n = len(row["report"]["findings"])
             badges.append(

@@ -462,7 +462,7 @@ def details_view(row: dict[str, Any], lang: str) -> Any:
             html.H5(t("details.skills", lang), className="h6") if row.get("key_skills") else None,
             html.Div(
                 [
-                    dbc.Badge(s, color="light", text_color="dark", className="me-1 mb-1 border")
+                    html.Span(s, className="badge jh-skill me-1 mb-1 border")
                     for s in row.get("key_skills") or []
                 ],
                 className="mb-3",
