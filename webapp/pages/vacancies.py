@@ -104,7 +104,7 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "headerName": t("col.salary_from", lang),
             "valueFormatter": {"function": "jhMoney(params.value)"},
             "type": "rightAligned",
-            "width": 130,
+            "width": 160,
             **number_filter,
         },
         {
@@ -113,7 +113,7 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "headerName": t("col.salary_to", lang),
             "valueFormatter": {"function": "jhMoney(params.value)"},
             "type": "rightAligned",
-            "width": 130,
+            "width": 160,
             **number_filter,
         },
         {
@@ -147,7 +147,7 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "field": "published_at",
             "headerName": t("col.published", lang),
             "valueFormatter": {"function": "jhDateTime(params.value)"},
-            "width": 165,
+            "width": 180,
             "sort": "desc",
             **date_filter,
         },
@@ -156,7 +156,7 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "field": "first_seen_at",
             "headerName": t("col.first_seen", lang),
             "valueFormatter": {"function": "jhDateTime(params.value)"},
-            "width": 165,
+            "width": 190,
             **date_filter,
         },
         {
@@ -164,7 +164,7 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "field": "times_seen",
             "headerName": t("col.times_seen", lang),
             "type": "rightAligned",
-            "width": 110,
+            "width": 140,
             **number_filter,
         },
         {
