@@ -193,6 +193,7 @@ def placeholder_fits(driver) -> bool:
 def test_headers_and_the_search_placeholder_fit_on_a_desktop(site, browser, engine, lang) -> None:
     prefer(engine, site["user"], lang=lang)
     log_in(browser, site["url"])
+    shot(browser, f"ux-toolbar-{lang}")
     assert placeholder_fits(browser)
     for col_id in ("salary_from_rub", "salary_to_rub", "published_at"):  # in view at 1366 px
         assert fits(browser, header_text(browser, col_id)), col_id

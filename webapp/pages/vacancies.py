@@ -128,7 +128,7 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "field": "experience_id",
             "headerName": t("col.experience", lang),
             "valueFormatter": {"function": f"jhLabel(params.value, {json.dumps(_labels(experience))})"},
-            "width": 150,
+            "width": 175,
             **multi(experience),
         },
         {
@@ -139,7 +139,7 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
                 "function": f"jhLabels(params.value, {json.dumps(_labels(formats))}, params.data)"
             },
             "sortable": False,
-            "width": 150,
+            "width": 175,
             **multi(formats),
         },
         {
@@ -300,7 +300,11 @@ def page(engine: Engine, user: Any) -> Any:
         method="POST",
         action="/export",
         className="d-flex align-items-center gap-2 m-0",
-        title=t("grid.export_note", lang, n=number(queries.EXPORT_LIMIT, lang)),
+        # the buttons name the formats; the tooltip says what they do (a separate "Export:" label
+        # pushed them onto a second toolbar line in Russian)
+        title=t("grid.export", lang)
+        + ": "
+        + t("grid.export_note", lang, n=number(queries.EXPORT_LIMIT, lang)),
     )
     toolbar = html.Div(
         [
@@ -320,7 +324,6 @@ def page(engine: Engine, user: Any) -> Any:
             dbc.Switch(id="show-hidden", label=t("grid.show_hidden", lang), value=False, className="mb-0"),
             dbc.Button(t("grid.reset", lang), id="reset-filters", size="sm", color="link", className="px-1"),
             html.Span(id="grid-status", className="text-body-secondary small ms-auto", role="status"),
-            html.Span(t("grid.export", lang) + ":", className="small text-body-secondary"),
             export_form,
         ],
         className="d-flex flex-wrap align-items-center gap-3 mb-2 jh-toolbar",
