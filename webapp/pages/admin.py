@@ -243,7 +243,7 @@ def runs_page(engine: Engine, user: Any) -> Any:
             # the hours a run covered: a backfill row says which past hour it re-read
             "colId": "window",
             "headerName": t("run.window", lang),
-            "width": 175,
+            "width": 210,
             "valueGetter": {
                 "function": "jhWindow(params.data && params.data.window_from, "
                 "params.data && params.data.window_to)"
@@ -263,7 +263,7 @@ def runs_page(engine: Engine, user: Any) -> Any:
         {
             "field": "details_fetched",
             "headerName": t("run.details", lang),
-            "width": 100,
+            "width": 125,
             "type": "rightAligned",
         },
         {
