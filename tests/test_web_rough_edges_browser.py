@@ -231,6 +231,8 @@ def test_a_phone_shows_names_and_stacks_the_profile(site, engine) -> None:
     driver = make_driver(390, 844)
     try:
         log_in(driver, site["url"])
+        assert driver.execute_script("return window.innerWidth") == 390
+        assert placeholder_fits(driver)
         driver.get(site["url"] + "/admin/users")
         cell = wait(
             driver,
@@ -292,6 +294,10 @@ def test_screenshots_of_every_page_in_both_languages_themes_and_widths(site, eng
                         if name == "details":
                             open_row(driver, newest(site["rows"], 1)[0])
                             shot(driver, label)
+                            driver.execute_script(  # the skills and the description further down
+                                "document.querySelector('.jh-details .offcanvas-body').scrollTop = 900"
+                            )
+                            shot(driver, label.replace("details", "details-skills"))
                         elif name in ("profile", "searches"):
                             full_page_shot(driver, label)
                         else:

@@ -68,7 +68,8 @@ _PHRASES: dict[str, tuple[str, str]] = {
         "The first administrator password is printed by make run.",
     ),
     # vacancies page
-    "grid.quick": ('Поиск: python разработчик, -стажёр, "data engineer"', "Search: python developer"),
+    # short enough to show whole in a phone's toolbar: a word, an exclusion and a phrase
+    "grid.quick": ('Поиск: python -стажёр "data engineer"', 'Search: python -intern "data engineer"'),
     "grid.show_hidden": ("Показывать скрытые", "Show hidden"),
     "grid.only_favourites": ("Только избранное", "Favourites only"),
     "grid.reset": ("Сбросить фильтры", "Reset filters"),
