@@ -231,7 +231,7 @@ def runs_page(engine: Engine, user: Any) -> Any:
             "width": 150,
             "valueFormatter": {"function": "jhDateTime(params.value)"},
         },
-        {"field": "login", "headerName": t("admin.user", lang), "width": 110},
+        {"field": "login", "headerName": t("admin.user", lang), "width": 140},
         {"field": "search_name", "headerName": t("run.search", lang), "minWidth": 160, "flex": 1},
         {
             "field": "trigger",
