@@ -13,6 +13,9 @@ var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
     return money[key].format(value);
   };
 
+  /* Counts read like the server's texts (webapp.i18n.number): "1 234" in Russian, "1,234" in English. */
+  dagfuncs.jhNumber = dagfuncs.jhMoney;
+
   /* The user's time zone (the layout's #jh-zone), the one the server's texts use too. */
   const zone = () => {
     const element = document.getElementById("jh-zone");

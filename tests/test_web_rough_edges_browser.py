@@ -259,6 +259,8 @@ def test_the_harvest_log_shows_a_backfills_hour_and_translated_triggers(site, br
     assert browser.find_element(By.CSS_SELECTOR, first.format("trigger")).text == "дозагрузка"
     window = browser.find_element(By.CSS_SELECTOR, first.format("window")).text
     assert "–" in window and len(window) == len("01.12.2026, 10:00–11:00"), window
+    found = browser.find_element(By.CSS_SELECTOR, first.format("found")).text
+    assert found.replace("\u00a0", " ") == "1 234"  # as the card's "найдено 1 234" reads
 
 
 # -- screenshots of every page ------------------------------------------------------------------------------

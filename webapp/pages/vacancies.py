@@ -164,6 +164,7 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "field": "times_seen",
             "headerName": t("col.times_seen", lang),
             "type": "rightAligned",
+            "valueFormatter": {"function": "jhNumber(params.value)"},
             "width": 140,
             **number_filter,
         },
