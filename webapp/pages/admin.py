@@ -242,7 +242,7 @@ def runs_page(engine: Engine, user: Any) -> Any:
         {
             "field": "trigger",
             "headerName": t("run.trigger", lang),
-            "width": 120,
+            "width": 145,
             "valueFormatter": {"function": f"jhLabel(params.value, {json.dumps(trigger_names)})"},
         },
         {
