@@ -76,12 +76,14 @@ def validate(
     """Column values for a saved search, or :class:`UserInputError` naming the bad field."""
     name = name.strip()
     if not name or len(name) > 100:
-        raise UserInputError("a saved search needs a name of 1-100 characters")
+        raise UserInputError("a saved search needs a name of 1-100 characters", code="search_name")
     text = text.strip()
     if len(text) > 3000:
-        raise UserInputError("the search text is longer than hh.ru accepts (3000 characters)")
+        raise UserInputError(
+            "the search text is longer than hh.ru accepts (3000 characters)", code="search_text_long"
+        )
     if salary is not None and salary <= 0:
-        raise UserInputError("salary must be a positive number")
+        raise UserInputError("salary must be a positive number", code="salary_positive")
     if not _CURRENCY.fullmatch(currency):
         raise UserInputError(f"currency {currency!r} must be an hh.ru currency code such as RUR or USD")
     return {
@@ -159,7 +161,11 @@ def create_search(conn: Connection, user_id: int, **values: object) -> int:
         select(searches.c.id).where(searches.c.user_id == user_id, searches.c.name == row["name"])
     ).first()
     if taken:
-        raise UserInputError(f"this user already has a saved search named {row['name']!r}")
+        raise UserInputError(
+            f"this user already has a saved search named {row['name']!r}",
+            code="search_taken",
+            name=row["name"],
+        )
     return conn.execute(insert(searches).values(user_id=user_id, **row).returning(searches.c.id)).scalar_one()
 
 
@@ -201,7 +207,11 @@ def update_search(conn: Connection, user_id: int, search_id: int, **values: obje
         )
     ).first()
     if taken:
-        raise UserInputError(f"this user already has a saved search named {row['name']!r}")
+        raise UserInputError(
+            f"this user already has a saved search named {row['name']!r}",
+            code="search_taken",
+            name=row["name"],
+        )
     result = conn.execute(
         update(searches)
         .where(searches.c.id == search_id, searches.c.user_id == user_id)

@@ -28,7 +28,11 @@ def normalise_login(login: str) -> str:
     """Logins are case-insensitive: stored lower-case, checked against a simple pattern."""
     value = login.strip().lower()
     if not _LOGIN.fullmatch(value):
-        raise UserInputError(f"login {login!r} is not valid: use 1-64 letters, digits, '.', '_', '@' or '-'")
+        raise UserInputError(
+            f"login {login!r} is not valid: use 1-64 letters, digits, '.', '_', '@' or '-'",
+            code="login_invalid",
+            login=login,
+        )
     return value
 
 
@@ -38,11 +42,13 @@ def create_user(
     """Add a user; raises :class:`UserInputError` for a taken login or a weak password."""
     value = normalise_login(login)
     if role not in ROLES:
-        raise UserInputError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise UserInputError(f"role must be one of {', '.join(ROLES)}, not {role!r}", code="role_invalid")
     if len(password) < MIN_LENGTH:
-        raise UserInputError(f"the password must have at least {MIN_LENGTH} characters")
+        raise UserInputError(
+            f"the password must have at least {MIN_LENGTH} characters", code="password_short", n=MIN_LENGTH
+        )
     if get_user(conn, value) is not None:
-        raise UserInputError(f"a user with login {value!r} already exists")
+        raise UserInputError(f"a user with login {value!r} already exists", code="login_taken", login=value)
     row = conn.execute(
         insert(users)
         .values(login=value, password_hash=hash_password(password), role=role, display_name=display_name)
@@ -71,7 +77,9 @@ def set_password(conn: Connection, login: str, password: str) -> None:
     """Replace a user's password (same strength rule as at creation)."""
     user = require_user(conn, login)
     if len(password) < MIN_LENGTH:
-        raise UserInputError(f"the password must have at least {MIN_LENGTH} characters")
+        raise UserInputError(
+            f"the password must have at least {MIN_LENGTH} characters", code="password_short", n=MIN_LENGTH
+        )
     conn.execute(update(users).where(users.c.id == user.id).values(password_hash=hash_password(password)))
 
 

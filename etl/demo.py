@@ -1,10 +1,10 @@
 """Demo mode: a labelled, generated dataset so a newcomer sees the product before hh.ru access.
 
-``load_demo`` creates a demo user with saved searches, a few thousand hh.ru-shaped vacancies
-(``etl.synthetic``, the generator the benchmarks use) run through the real transform and load,
-full texts, favourites and bans, and audit rows. Every row it writes is marked ``is_demo`` (or
-hangs off one that is, and goes with it); vacancy ids start at 9,000,000,000, far from hh.ru's.
-``clear_demo`` removes all of it and nothing else.
+``load_demo`` creates a demo user with a filled (fictional) resume profile, saved searches, a few
+thousand hh.ru-shaped vacancies (``etl.synthetic``, the generator the benchmarks use) run through
+the real transform and load, full texts, favourites and bans, and audit rows. Every row it writes
+is marked ``is_demo`` (or hangs off one that is, and goes with it); vacancy ids start at
+9,000,000,000, far from hh.ru's. ``clear_demo`` removes all of it and nothing else.
 """
 
 from __future__ import annotations
@@ -19,10 +19,20 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from core.errors import UserInputError
 from core.passwords import generate_password
-from core.schema import banned_employers, dictionaries, etl_runs, searches, user_vacancies, users, vacancies
+from core.schema import (
+    banned_employers,
+    dictionaries,
+    etl_runs,
+    resume_profiles,
+    searches,
+    user_vacancies,
+    users,
+    vacancies,
+)
 from core.searches import create_search
 from core.users import create_user, get_user
 from etl import load
+from etl.demo_profile import DEMO_PROFILE
 from etl.harvest.steps import batches
 from etl.synthetic import generate_vacancies, to_search_item
 from etl.synthetic_reference import AREAS_TREE, DICTIONARIES, PROFESSIONAL_ROLES_TREE
@@ -85,6 +95,8 @@ def load_demo(
             raise UserInputError(f"a real user is called {DEMO_LOGIN!r}; the demo needs that login")
         user = create_user(conn, DEMO_LOGIN, password, display_name="Демо-пользователь")
         conn.execute(update(users).where(users.c.id == user.id).values(is_demo=True))
+        # a filled master resume, so resume generation can be tried at once (goes with the user)
+        conn.execute(insert(resume_profiles).values(user_id=user.id, document=DEMO_PROFILE))
         search_ids = [create_search(conn, user.id, name=name, **filters) for name, filters, _ in _SEARCHES]
         conn.execute(update(searches).where(searches.c.id.in_(search_ids)).values(is_demo=True))
         _cache_dictionaries(conn)

@@ -333,16 +333,20 @@ def set_mark(client, vacancy_id: Any, name: str, value: bool):
     return client.post(
         "/_dash-update-component",
         json={
-            "output": "..mark-status.children...grid-refresh.data..",
+            "output": "..mark-status.children...grid-refresh.data...marks-shown.data..",
             "outputs": [
                 {"id": "mark-status", "property": "children"},
                 {"id": "grid-refresh", "property": "data"},
+                {"id": "marks-shown", "property": "data"},
             ],
             "inputs": [
                 [{"id": i, "property": "value", "value": value if i["name"] == name else False} for i in ids]
             ],
             "changedPropIds": [json.dumps({"name": name, "type": "mark"}, separators=(",", ":")) + ".value"],
-            "state": [{"id": "details-id", "property": "data", "value": vacancy_id}],
+            "state": [
+                {"id": "details-id", "property": "data", "value": vacancy_id},
+                {"id": "marks-shown", "property": "data", "value": {i["name"]: not value for i in ids}},
+            ],
         },
     )
 

@@ -13,7 +13,7 @@ import io
 import json
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import flask
@@ -21,9 +21,9 @@ import xlsxwriter
 from flask_login import current_user
 from sqlalchemy import Engine
 
-from webapp import auth, grid_query, queries
+from webapp import auth, clock, queries
 from webapp.grid_query import GridRequest
-from webapp.i18n import t
+from webapp.i18n import experience_text, t, work_format_text
 
 #: (header key, row key) of the exported columns, in order.
 COLUMNS = (
@@ -32,7 +32,7 @@ COLUMNS = (
     ("col.salary_from", "salary_from_rub"),
     ("col.salary_to", "salary_to_rub"),
     ("col.area", "area_name"),
-    ("col.experience", "experience_name"),
+    ("col.experience", "experience"),
     ("col.work_format", "work_format"),
     ("col.published", "published_at"),
     ("col.first_seen", "first_seen_at"),
@@ -68,7 +68,7 @@ def _cell(key: str, value: Any, lang: str) -> Any:
     if value is None:
         return ""
     if key in ("published_at", "first_seen_at"):
-        return datetime.fromisoformat(value).astimezone(grid_query.TIMEZONE).replace(tzinfo=None)
+        return clock.local(datetime.fromisoformat(value)).replace(tzinfo=None)
     if key == "searches":
         return ", ".join(value)
     if isinstance(value, bool):
@@ -79,6 +79,12 @@ def _cell(key: str, value: Any, lang: str) -> Any:
 def rows(engine: Engine, user_id: int, request: GridRequest, lang: str) -> Iterator[list[Any]]:
     with engine.connect() as conn:
         for row in queries.export_rows(conn, user_id, request):
+            # hh.ru names experience and work formats in Russian: the export speaks the user's language
+            row = {
+                **row,
+                "experience": experience_text(row, lang),
+                "work_format": work_format_text(row, lang),
+            }
             yield [_cell(key, row.get(key), lang) for _, key in COLUMNS]
 
 
@@ -143,7 +149,7 @@ def register(server: flask.Flask, engine: Engine) -> None:
             return flask.abort(400)
         lang = current_user.lang
         request = request_from_view(flask.request.form.get("view", ""))
-        stamp = datetime.now(grid_query.TIMEZONE).strftime("%Y-%m-%d_%H%M")
+        stamp = clock.local(datetime.now(UTC)).strftime("%Y-%m-%d_%H%M")
         if flask.request.form.get("format") == "csv":
             stream = flask.stream_with_context(csv_stream(engine, current_user.id, request, lang))
             response = flask.Response(stream, mimetype="text/csv; charset=utf-8")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.numbers import format_decimal
+
 LANGUAGES = ("ru", "en")
 DEFAULT = "ru"
 
@@ -26,6 +28,7 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "nav.role.user": ("пользователь", "user"),
     "not_found": ("Такой страницы нет.", "There is no such page."),
     "demo.badge": ("Демо-данные", "Demo data"),
+    "demo.user": ("Демо-пользователь", "Demo user"),
     "demo.title": (
         "Это сгенерированные демо-вакансии, не настоящие предложения с hh.ru. "
         "Команда `jobhunter demo clear` удалит их.",
@@ -65,7 +68,8 @@ _PHRASES: dict[str, tuple[str, str]] = {
         "The first administrator password is printed by make run.",
     ),
     # vacancies page
-    "grid.quick": ('Поиск: python разработчик, -стажёр, "data engineer"', "Search: python developer"),
+    # short enough to show whole in a phone's toolbar: a word, an exclusion and a phrase
+    "grid.quick": ('Поиск: python -стажёр "data engineer"', 'Search: python -intern "data engineer"'),
     "grid.show_hidden": ("Показывать скрытые", "Show hidden"),
     "grid.only_favourites": ("Только избранное", "Favourites only"),
     "grid.reset": ("Сбросить фильтры", "Reset filters"),
@@ -220,6 +224,10 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "run.updated": ("Изменено", "Updated"),
     "run.details": ("Описаний", "Descriptions"),
     "run.error": ("Ошибка", "Error"),
+    "run.window": ("Окно", "Window"),
+    "trigger.scheduled": ("по расписанию", "scheduled"),
+    "trigger.manual": ("вручную", "manual"),
+    "trigger.backfill": ("дозагрузка", "backfill"),
     "status.running": ("идёт", "running"),
     "status.success": ("успешно", "success"),
     "status.partial": ("частично", "partial"),
@@ -227,6 +235,29 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "status.captcha": ("капча", "captcha"),
     "status.auth": ("нет доступа", "no access"),
     "error.generic": ("Не получилось: {error}", "That did not work: {error}"),
+    "error.login_invalid": (
+        "Логин «{login}» не подходит: от 1 до 64 букв, цифр, «.», «_», «@» или «-».",
+        "The login “{login}” is not valid: use 1-64 letters, digits, '.', '_', '@' or '-'.",
+    ),
+    "error.login_taken": ("Пользователь с логином «{login}» уже есть.", "A user “{login}” already exists."),
+    "error.role_invalid": ("Неизвестная роль.", "Unknown role."),
+    "error.password_short": (
+        "Пароль должен быть не короче {n} символов.",
+        "The password must have at least {n} characters.",
+    ),
+    "error.search_name": (
+        "У поиска должно быть название длиной от 1 до 100 символов.",
+        "A search needs a name of 1-100 characters.",
+    ),
+    "error.search_text_long": (
+        "Текст запроса длиннее, чем принимает hh.ru (3000 символов).",
+        "The search text is longer than hh.ru accepts (3000 characters).",
+    ),
+    "error.salary_positive": (
+        "Зарплата должна быть положительным числом.",
+        "The salary must be a positive number.",
+    ),
+    "error.search_taken": ("Поиск «{name}» у вас уже есть.", "You already have a search named “{name}”."),
     "error.not_yours": ("Эта вакансия не из вашего списка.", "This vacancy is not in your list."),
 }
 
@@ -255,9 +286,57 @@ def t(key: str, lang: str = DEFAULT, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+#: The CLDR locale of each interface language: the browser's ``Intl`` uses the same data, so a number
+#: reads alike in a server-made text and in a grid cell ("2 984" in Russian, "2,984" in English).
+LOCALES = {"ru": "ru_RU", "en": "en_GB"}
+
+
+def number(value: float | None, lang: str) -> str:
+    """``value`` with the language's digit grouping (a no-break space in Russian, a comma in
+    English); an empty string for None."""
+    if value is None:
+        return ""
+    return format_decimal(value, locale=LOCALES.get(lang, LOCALES[DEFAULT]))
+
+
+def display_name(name: str | None, login: str, lang: str, *, is_demo: bool = False) -> str:
+    """How a user is called on a page: the demo user by the phrase (its stored name is Russian)."""
+    return t("demo.user", lang) if is_demo else (name or login)
+
+
+def error_text(error: Exception, lang: str) -> str:
+    """A :class:`core.errors.UserInputError` in the user's language (its English message when the
+    catalogue has no phrase for its code)."""
+    code = getattr(error, "code", None)
+    if code and f"error.{code}" in _PHRASES:
+        return t(f"error.{code}", lang, **getattr(error, "params", {}))
+    return str(error)
+
+
 def name_of(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:
     pair = names.get(key)
     return key if pair is None else pair[1 if lang == "en" else 0]
+
+
+def experience_text(row: dict[str, Any], lang: str) -> str:
+    """hh.ru's experience in the user's language (hh.ru's own Russian name for an id we don't know)."""
+    key = row.get("experience_id")
+    if key in EXPERIENCE_NAMES:
+        return name_of(EXPERIENCE_NAMES, key, lang)
+    return row.get("experience_name") or ""
+
+
+def work_format_text(row: dict[str, Any], lang: str) -> str:
+    """The work formats in the user's language, as in the grid's column."""
+    ids = list(row.get("work_format_ids") or [])
+    names = list(row.get("work_format_names") or [])
+    labels = [
+        name_of(WORK_FORMAT_NAMES, key, lang)
+        if key in WORK_FORMAT_NAMES
+        else (names[i] if i < len(names) else key)
+        for i, key in enumerate(ids)
+    ]
+    return ", ".join(labels or names)
 
 
 #: AG Grid's own texts in Russian (menus, filters, loading, paging), passed as ``localeText``.

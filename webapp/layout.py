@@ -10,8 +10,8 @@ from dash import Dash, Input, Output, State, dcc, html
 from flask_login import current_user
 from sqlalchemy import Engine
 
-from webapp import auth, queries
-from webapp.i18n import t
+from webapp import auth, clock, queries
+from webapp.i18n import display_name, t
 from webapp.pages import admin, profile, searches, telegram, vacancies
 
 
@@ -62,7 +62,7 @@ def navbar(pathname: str = "/") -> dbc.Navbar:
                     ),
                     _logout_form(lang),
                 ],
-                label=user.display_name or user.login,
+                label=display_name(user.display_name, user.login, lang, is_demo=user.is_demo),
                 id="user-menu",
                 align_end=True,
                 size="sm",
@@ -130,6 +130,8 @@ def serve() -> Any:
             dcc.Store(id="lang-store"),
             html.Div(id="lang-done", hidden=True),
             dcc.Store(id="theme-store", data=current_user.theme),
+            # the user's time zone, for the dates the grids format in the browser
+            html.Div(id="jh-zone", hidden=True, **{"data-zone": clock.current_zone().key}),
             html.Div(id="theme-done", hidden=True),
             navbar(flask.request.path),
             access_banner(engine),

@@ -78,7 +78,6 @@ def grid_row(row: Any, names: dict[int, str]) -> dict[str, Any]:
     """A result row as the grid gets it (JSON-safe; dates as ISO strings, formatted in the browser)."""
     data = {key: _json_value(value) for key, value in row._mapping.items()}
     data["searches"] = [names.get(s, f"#{s}") for s in data.pop("search_ids") or []]
-    data["work_format"] = ", ".join(data.get("work_format_names") or [])
     logo = data.get("employer_logo_url")
     if not (isinstance(logo, str) and logo.startswith(("https://", "http://"))):
         data["employer_logo_url"] = None
@@ -152,6 +151,15 @@ def resolve_quick(conn: Connection, text_: str) -> tuple[str, str | None]:
     return (corrected, corrected) if corrected else (text_, None)
 
 
+def corrected_request(conn: Connection, request: GridRequest) -> tuple[GridRequest, str | None]:
+    """The request as it runs: its quick search with typos corrected (and the corrected text, or
+    None). The grid and the export both start here, so an export holds the rows the grid shows."""
+    if not request.quick:
+        return request, None
+    quick, corrected = resolve_quick(conn, request.quick)
+    return replace(request, quick=quick), corrected
+
+
 class _Explain(Executable, ClauseElement):
     """``EXPLAIN (FORMAT JSON) <statement>``, compiled like the statement (schema map, parameters)."""
 
@@ -218,10 +226,8 @@ def grid_block(conn: Connection, user_id: int, request: GridRequest) -> Block:
     """
     _prepare(conn)
     names = search_names(conn, user_id)
-    corrected = None
+    request, corrected = corrected_request(conn, request)
     if request.quick:
-        quick, corrected = resolve_quick(conn, request.quick)
-        request = replace(request, quick=quick)
         found = _windowed(conn, user_id, request)
         if found is not None:
             ids, looked = found
@@ -259,6 +265,7 @@ def export_rows(conn: Connection, user_id: int, request: GridRequest) -> Iterato
     """The current view (filters, sort, search), first :data:`EXPORT_LIMIT` rows, streamed."""
     _prepare(conn)
     names = search_names(conn, user_id)
+    request, _ = corrected_request(conn, request)
     query = grid_query.rows_query(user_id, request, limit=EXPORT_LIMIT)
     for row in conn.execution_options(yield_per=2000).execute(query):
         yield grid_row(row, names)
@@ -388,11 +395,14 @@ def save_preference(conn: Connection, user_id: int, key: str, value: Any) -> Non
 
 
 def searches_with_last_run(conn: Connection, user_id: int) -> list[dict[str, Any]]:
-    """The user's saved searches, each with its newest audit row (or None)."""
+    """The user's saved searches, each with its newest scheduled or manual harvest (or None).
+
+    A backfill re-reads one past hour: it says nothing about how current the search is, so it is
+    not the card's «last harvest» (the audit log lists it with the hour it covered)."""
     last = (
         select(etl_runs)
         .ext(distinct_on(etl_runs.c.search_id))
-        .where(etl_runs.c.user_id == user_id)
+        .where(etl_runs.c.user_id == user_id, etl_runs.c.trigger.in_(("scheduled", "manual")))
         .order_by(etl_runs.c.search_id, etl_runs.c.started_at.desc())
         .subquery()
     )
@@ -446,6 +456,7 @@ def list_users(conn: Connection) -> list[dict[str, Any]]:
             users.c.is_active,
             users.c.created_at,
             users.c.last_login_at,
+            users.c.is_demo,
             searches_count,
         ).order_by(users.c.login)
     ).all()
@@ -465,6 +476,7 @@ def active_admins(conn: Connection) -> int:
 
 
 RUN_STATUSES = ("running", "success", "partial", "failed", "captcha", "auth")
+RUN_TRIGGERS = ("scheduled", "manual", "backfill")
 
 
 def list_runs(
@@ -502,19 +514,29 @@ def list_runs(
 
 
 def hh_access_problem(engine: Engine, user_id: int, *, is_admin: bool) -> tuple[str, str] | None:
-    """``(status, error)`` when the newest harvest of the user's searches (any search, for an
-    admin) in the last day stopped on hh.ru access (no, wrong or revoked token, or a captcha)."""
+    """``(status, error)`` when the latest harvest of any of the user's searches (of anybody's, for
+    an admin) in the last day stopped on hh.ru access (no, wrong or revoked token, or a captcha).
+
+    Each search's own latest row counts: a captcha on one search stays visible after another
+    search harvested fine, and clears once that search itself harvests again."""
     runs = etl_runs.c
-    query = (
-        select(runs.status, runs.error)
+    latest = (
+        select(runs.id, runs.status, runs.error)
+        .ext(distinct_on(runs.search_id))
         .where(runs.started_at > func.now() - text("interval '1 day'"), ~runs.is_demo)
-        .order_by(runs.id.desc())
-        .limit(1)
+        .order_by(runs.search_id, runs.started_at.desc(), runs.id.desc())
     )
     if not is_admin:
-        query = query.where(runs.user_id == user_id)
+        latest = latest.where(runs.user_id == user_id)
+    latest = latest.subquery()
+    query = (
+        select(latest.c.status, latest.c.error)
+        .where(latest.c.status.in_(("auth", "captcha")))
+        .order_by(latest.c.id.desc())
+        .limit(1)
+    )
     with engine.connect() as conn:
         row = conn.execute(query).first()
-    if row is None or row.status not in ("auth", "captcha"):
+    if row is None:
         return None
     return row.status, row.error or ""

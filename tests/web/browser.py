@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 SHOTS = ROOT / "test-artifacts" / "screenshots"
+PHONE_MAX = 500
 
 requires_chromium = pytest.mark.skipif(
     not (CHROMIUM.exists() and DRIVER.exists()) or shutil.which("chromium") is None,
@@ -56,6 +57,10 @@ def make_driver(width: int = 1366, height: int = 768, *, downloads: Path | None 
             },
         )
     driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
+    if width < PHONE_MAX:
+        # headless Chromium keeps a window at least 500 px wide: a phone's width is emulated
+        driver.jh_metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", driver.jh_metrics)
     if downloads is not None:
         driver.execute_cdp_cmd(
             "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
@@ -86,11 +91,15 @@ def full_page_shot(driver: Any, name: str) -> None:
     # a window as tall as the page, so the sticky save bar sits where it does at the end of the page
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": hasattr(driver, "jh_metrics")},
     )
     try:
         time.sleep(0.3)
         image = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
     finally:
-        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        phone = getattr(driver, "jh_metrics", None)
+        if phone:
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", phone)
+        else:
+            driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     (SHOTS / f"{name}.png").write_bytes(base64.b64decode(image["data"]))

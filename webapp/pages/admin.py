@@ -22,7 +22,7 @@ from core.passwords import generate_password
 from core.schema import users
 from core.users import ROLES, create_user, set_password
 from webapp import auth, queries
-from webapp.i18n import AG_GRID_RU, t
+from webapp.i18n import AG_GRID_RU, error_text, t
 
 
 class NotAdmin(PermissionError):
@@ -40,14 +40,25 @@ def _grid_options(lang: str, empty: str) -> dict[str, Any]:
     return options
 
 
+def _user_rows(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The users grid's rows; the demo user is named in the page's language (its stored name is Russian)."""
+    return [{**r, "display_name": t("demo.user", lang)} if r["is_demo"] else r for r in rows]
+
+
 def users_page(engine: Engine, user: Any) -> Any:
     lang = user.lang
     with engine.connect() as conn:
-        rows = queries.list_users(conn)
+        rows = _user_rows(queries.list_users(conn), lang)
     role_names = {r: t("nav.role." + r, lang) for r in ROLES}
     columns = [
         {"field": "login", "headerName": t("admin.login", lang), "filter": True, "minWidth": 140, "flex": 1},
-        {"field": "display_name", "headerName": t("admin.name", lang), "filter": True, "flex": 1},
+        {
+            "field": "display_name",
+            "headerName": t("admin.name", lang),
+            "filter": True,
+            "minWidth": 150,  # on a phone the grid scrolls sideways instead of showing "A…"
+            "flex": 1,
+        },
         {
             "field": "role",
             "headerName": t("admin.role", lang),
@@ -60,7 +71,13 @@ def users_page(engine: Engine, user: Any) -> Any:
             "width": 100,
             "valueFormatter": {"function": "params.value ? '✓' : '—'"},
         },
-        {"field": "searches", "headerName": t("admin.searches", lang), "width": 100, "type": "rightAligned"},
+        {
+            "field": "searches",
+            "headerName": t("admin.searches", lang),
+            "width": 100,
+            "type": "rightAligned",
+            "valueFormatter": {"function": "jhNumber(params.value)"},
+        },
         {
             "field": "last_login_at",
             "headerName": t("admin.last_login", lang),
@@ -96,7 +113,11 @@ def users_page(engine: Engine, user: Any) -> Any:
                             className="mb-2",
                         ),
                         dbc.Col(
-                            dbc.Select(id="admin-new-role", options=list(ROLES), value="user"),
+                            dbc.Select(
+                                id="admin-new-role",
+                                options=[{"label": role_names[r], "value": r} for r in ROLES],
+                                value="user",
+                            ),
                             md=2,
                             className="mb-2",
                         ),
@@ -163,6 +184,7 @@ def runs_page(engine: Engine, user: Any) -> Any:
         people = queries.list_users(conn)
         rows = queries.list_runs(conn)
     status_options = [{"label": t(f"status.{s}", lang), "value": s} for s in queries.RUN_STATUSES]
+    trigger_names = {k: t(f"trigger.{k}", lang) for k in queries.RUN_TRIGGERS}
     filters = dbc.Row(
         [
             dbc.Col(
@@ -215,24 +237,60 @@ def runs_page(engine: Engine, user: Any) -> Any:
             "width": 150,
             "valueFormatter": {"function": "jhDateTime(params.value)"},
         },
-        {"field": "login", "headerName": t("admin.user", lang), "width": 110},
+        {"field": "login", "headerName": t("admin.user", lang), "width": 140},
         {"field": "search_name", "headerName": t("run.search", lang), "minWidth": 160, "flex": 1},
-        {"field": "trigger", "headerName": t("run.trigger", lang), "width": 105},
+        {
+            "field": "trigger",
+            "headerName": t("run.trigger", lang),
+            "width": 145,
+            "valueFormatter": {"function": f"jhLabel(params.value, {json.dumps(trigger_names)})"},
+        },
+        {
+            # the hours a run covered: a backfill row says which past hour it re-read
+            "colId": "window",
+            "headerName": t("run.window", lang),
+            "width": 210,
+            "valueGetter": {
+                "function": "jhWindow(params.data && params.data.window_from, "
+                "params.data && params.data.window_to)"
+            },
+            "sortable": False,
+        },
         {"field": "status", "headerName": t("run.status", lang), "width": 110, "cellRenderer": "StatusCell"},
         {
             "field": "http_requests",
             "headerName": t("run.requests", lang),
             "width": 100,
             "type": "rightAligned",
+            "valueFormatter": {"function": "jhNumber(params.value)"},
         },
-        {"field": "found", "headerName": t("run.found", lang), "width": 95, "type": "rightAligned"},
-        {"field": "new", "headerName": t("run.new", lang), "width": 85, "type": "rightAligned"},
-        {"field": "updated", "headerName": t("run.updated", lang), "width": 100, "type": "rightAligned"},
+        {
+            "field": "found",
+            "headerName": t("run.found", lang),
+            "width": 95,
+            "type": "rightAligned",
+            "valueFormatter": {"function": "jhNumber(params.value)"},
+        },
+        {
+            "field": "new",
+            "headerName": t("run.new", lang),
+            "width": 85,
+            "type": "rightAligned",
+            "valueFormatter": {"function": "jhNumber(params.value)"},
+        },
+        {
+            "field": "updated",
+            "headerName": t("run.updated", lang),
+            "width": 100,
+            "type": "rightAligned",
+            "valueFormatter": {"function": "jhNumber(params.value)"},
+        },
         {
             "field": "details_fetched",
             "headerName": t("run.details", lang),
-            "width": 100,
+            "width": 125,
             "type": "rightAligned",
+            "valueFormatter": {"function": "jhNumber(params.value)"},
         },
         {
             "field": "finished_at",
@@ -337,9 +395,9 @@ def register(app: Dash, engine: Engine) -> None:
                         else:
                             queries.set_user_fields(conn, target, role="user" if demote else "admin")
                         message = t("admin.done", lang, login=row.login)
-                rows = queries.list_users(conn)
+                rows = _user_rows(queries.list_users(conn), lang)
         except UserInputError as error:
-            return str(error), "danger", True, no_update, *clear
+            return error_text(error, lang), "danger", True, no_update, *clear
         return message, "success", True, rows, *clear
 
     @app.callback(

@@ -23,7 +23,7 @@ from flask_login import current_user
 from sqlalchemy import Engine
 
 from core.settings import Settings, get_settings
-from webapp.grid_query import TIMEZONE
+from webapp import clock
 from webapp.pages.profile import PATH as PROFILE_PATH
 from webapp.resume import errors, render, service, store
 from webapp.resume.texts import tr
@@ -41,7 +41,7 @@ def _settings() -> Settings:
 
 
 def _when(value: datetime | None) -> str:
-    return value.astimezone(TIMEZONE).strftime("%d.%m.%Y %H:%M") if value else ""
+    return clock.when(value)
 
 
 def panel(vacancy_id: int) -> Any:
@@ -255,9 +255,7 @@ def history_view(rows: list[dict[str, Any]], lang: str) -> Any:
         if status == "failed":
             badges.append(dbc.Badge(tr("docs.failed_badge", lang), color="danger", className="me-1"))
         elif status == "running":
-            badges.append(
-                dbc.Badge(tr("docs.running_badge", lang), color="light", text_color="dark", className="me-1")
-            )
+            badges.append(html.Span(tr("docs.running_badge", lang), className="badge jh-skill border me-1"))
         elif (row.get("report") or {}).get("findings"):
             n = len(row["report"]["findings"])
             badges.append(
@@ -442,7 +440,8 @@ def register(app: Dash, engine: Engine) -> None:
             raise PreventUpdate  # somebody else's, or made up: nothing is sent
         output = row["output"]
         resume_name, letter_name = render.filenames(output)
-        when = row.get("finished_at") or row.get("created_at")
+        made = row.get("finished_at") or row.get("created_at")
+        when = clock.local(made) if made else None  # the letter is dated the user's day
         if kind == "resume":
             return dcc.send_bytes(render.resume_docx(output, when), resume_name, type=DOCX_TYPE)
         return dcc.send_bytes(render.letter_docx(output, when), letter_name, type=DOCX_TYPE)

@@ -23,8 +23,8 @@ from core.searches import (
     set_search_active,
     update_search,
 )
-from webapp import dictionaries, grid_query, queries
-from webapp.i18n import EXPERIENCE_NAMES, WORK_FORMAT_NAMES, name_of, t
+from webapp import clock, dictionaries, queries
+from webapp.i18n import EXPERIENCE_NAMES, WORK_FORMAT_NAMES, error_text, name_of, number, t
 
 _FIELDS = (
     "name",
@@ -40,7 +40,7 @@ _FIELDS = (
 
 
 def _when(value: Any) -> str:
-    return value.astimezone(grid_query.TIMEZONE).strftime("%d.%m.%Y %H:%M") if value else ""
+    return clock.when(value)
 
 
 def _status_badge(status: str | None, lang: str) -> Any:
@@ -69,12 +69,17 @@ def search_cards(engine: Engine, user_id: int, lang: str) -> list[Any]:
         if row["work_formats"]:
             filters.append(", ".join(name_of(WORK_FORMAT_NAMES, w, lang) for w in row["work_formats"]))
         if row["salary"]:
-            filters.append(f"≥ {row['salary']:,} {row['currency']}".replace(",", "\u00a0"))
+            filters.append(f"≥ {number(row['salary'], lang)} {row['currency']}")
         last = (
             [
                 _status_badge(row["run_status"], lang),
                 f" {_when(row['run_started_at'])} · "
-                + t("searches.found_new", lang, found=row["run_found"], new=row["run_new"]),
+                + t(
+                    "searches.found_new",
+                    lang,
+                    found=number(row["run_found"] or 0, lang),
+                    new=number(row["run_new"] or 0, lang),
+                ),
                 html.Div(row["run_error"], className="small text-danger") if row["run_error"] else None,
             ]
             if row["run_status"]
@@ -184,7 +189,9 @@ def _editor(engine: Engine, lang: str) -> dbc.Modal:
                 dbc.Col(
                     field(
                         t("searches.salary", lang),
-                        dbc.Input(id="search-salary", type="number", min=1, step=1000),
+                        # step 1: any whole number is valid (with step=1000 the browser refused 200000
+                        # as "not a multiple of 1000 from 1", and the value reached us as None)
+                        dbc.Input(id="search-salary", type="number", min=1, step=1, inputMode="numeric"),
                     ),
                     xs=7,
                 ),
@@ -333,7 +340,7 @@ def register(app: Dash, engine: Engine) -> None:
                 else:
                     create_search(conn, current_user.id, **spec)
         except (UserInputError, ValueError, TypeError) as error:
-            return True, str(error), True, no_update, no_update, no_update
+            return True, error_text(error, lang), True, no_update, no_update, no_update
         cards = search_cards(engine, current_user.id, lang)
         return False, "", False, cards, t("searches.saved", lang, name=spec["name"]), True
 

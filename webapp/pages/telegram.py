@@ -25,6 +25,7 @@ from core.telegram_links import (
     status,
     unlink_user,
 )
+from webapp import clock
 
 TEXTS: dict[str, tuple[str, str]] = {
     "title": ("Telegram", "Telegram"),
@@ -89,7 +90,7 @@ def card(engine: Engine, user: Any, settings: Settings) -> dbc.Card:
     with engine.connect() as conn:
         current = status(conn, user.id)
     when = current.linked_at or current.blocked_at
-    state = html.P(_t(current.state, lang, when=f"{when:%d.%m.%Y %H:%M}" if when else ""), id="tg-state")
+    state = html.P(_t(current.state, lang, when=clock.when(when)), id="tg-state")
     quiet = "" if current.quiet == "default" else format_quiet_hours(current.quiet)
     body = [
         state,

@@ -21,14 +21,24 @@ from flask_login import current_user
 from sqlalchemy import Engine
 
 from core.searches import EXPERIENCE, WORK_FORMATS
-from webapp import auth, grid_query, html_render, queries
+from webapp import auth, clock, grid_query, html_render, queries
 from webapp.grid_query import GridRequest
-from webapp.i18n import AG_GRID_RU, EXPERIENCE_NAMES, WORK_FORMAT_NAMES, name_of, t
+from webapp.i18n import (
+    AG_GRID_RU,
+    EXPERIENCE_NAMES,
+    WORK_FORMAT_NAMES,
+    experience_text,
+    name_of,
+    number,
+    t,
+    work_format_text,
+)
 from webapp.pages import documents
 
 _log = logging.getLogger(__name__)
 _CHOICES_TTL = 300.0
 _choices_cache: dict[int, tuple[float, dict[str, list[dict[str, str]]]]] = {}
+_MARKS = ("is_favourite", "is_banned", "employer")
 _STATE_KEYS = {"colId", "width", "hide", "pinned", "sort", "sortIndex", "flex"}
 
 
@@ -94,7 +104,7 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "headerName": t("col.salary_from", lang),
             "valueFormatter": {"function": "jhMoney(params.value)"},
             "type": "rightAligned",
-            "width": 130,
+            "width": 160,
             **number_filter,
         },
         {
@@ -103,7 +113,7 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "headerName": t("col.salary_to", lang),
             "valueFormatter": {"function": "jhMoney(params.value)"},
             "type": "rightAligned",
-            "width": 130,
+            "width": 160,
             **number_filter,
         },
         {
@@ -118,15 +128,18 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "field": "experience_id",
             "headerName": t("col.experience", lang),
             "valueFormatter": {"function": f"jhLabel(params.value, {json.dumps(_labels(experience))})"},
-            "width": 150,
+            "width": 175,
             **multi(experience),
         },
         {
             "colId": "work_format",
-            "field": "work_format",
+            "field": "work_format_ids",
             "headerName": t("col.work_format", lang),
+            "valueFormatter": {
+                "function": f"jhLabels(params.value, {json.dumps(_labels(formats))}, params.data)"
+            },
             "sortable": False,
-            "width": 150,
+            "width": 175,
             **multi(formats),
         },
         {
@@ -134,7 +147,7 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "field": "published_at",
             "headerName": t("col.published", lang),
             "valueFormatter": {"function": "jhDateTime(params.value)"},
-            "width": 165,
+            "width": 180,
             "sort": "desc",
             **date_filter,
         },
@@ -143,7 +156,7 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "field": "first_seen_at",
             "headerName": t("col.first_seen", lang),
             "valueFormatter": {"function": "jhDateTime(params.value)"},
-            "width": 165,
+            "width": 190,
             **date_filter,
         },
         {
@@ -151,7 +164,8 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "field": "times_seen",
             "headerName": t("col.times_seen", lang),
             "type": "rightAligned",
-            "width": 110,
+            "valueFormatter": {"function": "jhNumber(params.value)"},
+            "width": 140,
             **number_filter,
         },
         {
@@ -287,7 +301,11 @@ def page(engine: Engine, user: Any) -> Any:
         method="POST",
         action="/export",
         className="d-flex align-items-center gap-2 m-0",
-        title=t("grid.export_note", lang, n=f"{queries.EXPORT_LIMIT:,}".replace(",", " ")),
+        # the buttons name the formats; the tooltip says what they do (a separate "Export:" label
+        # pushed them onto a second toolbar line in Russian)
+        title=t("grid.export", lang)
+        + ": "
+        + t("grid.export_note", lang, n=number(queries.EXPORT_LIMIT, lang)),
     )
     toolbar = html.Div(
         [
@@ -307,7 +325,6 @@ def page(engine: Engine, user: Any) -> Any:
             dbc.Switch(id="show-hidden", label=t("grid.show_hidden", lang), value=False, className="mb-0"),
             dbc.Button(t("grid.reset", lang), id="reset-filters", size="sm", color="link", className="px-1"),
             html.Span(id="grid-status", className="text-body-secondary small ms-auto", role="status"),
-            html.Span(t("grid.export", lang) + ":", className="small text-body-secondary"),
             export_form,
         ],
         className="d-flex flex-wrap align-items-center gap-3 mb-2 jh-toolbar",
@@ -337,10 +354,6 @@ def page(engine: Engine, user: Any) -> Any:
 # -- the details panel --------------------------------------------------------------------------------
 
 
-def _money(value: int | None) -> str:
-    return "" if value is None else f"{value:,}".replace(",", "\u00a0")
-
-
 def salary_text(row: dict[str, Any], lang: str) -> tuple[str, str]:
     """(as published, monthly roubles) for the details panel."""
     low, high, currency = row.get("salary_from"), row.get("salary_to"), row.get("salary_currency") or ""
@@ -349,25 +362,23 @@ def salary_text(row: dict[str, Any], lang: str) -> tuple[str, str]:
     word_from, word_to = ("от", "до") if lang == "ru" else ("from", "to")
     parts = []
     if low is not None:
-        parts.append(f"{word_from} {_money(low)}")
+        parts.append(f"{word_from} {number(low, lang)}")
     if high is not None:
-        parts.append(f"{word_to} {_money(high)}")
+        parts.append(f"{word_to} {number(high, lang)}")
     published = " ".join(parts) + f" {currency}"
     if row.get("salary_gross") is not None:
         published += f" ({t('details.gross' if row['salary_gross'] else 'details.net', lang)})"
     rub_parts = []
     if row.get("salary_from_rub") is not None:
-        rub_parts.append(f"{word_from} {_money(row['salary_from_rub'])}")
+        rub_parts.append(f"{word_from} {number(row['salary_from_rub'], lang)}")
     if row.get("salary_to_rub") is not None:
-        rub_parts.append(f"{word_to} {_money(row['salary_to_rub'])}")
+        rub_parts.append(f"{word_to} {number(row['salary_to_rub'], lang)}")
     roubles = " ".join(rub_parts) + " ₽" if rub_parts else ""
     return published, roubles
 
 
 def _when(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.astimezone(grid_query.TIMEZONE).strftime("%d.%m.%Y %H:%M")
+    return clock.when(value)
 
 
 def details_view(row: dict[str, Any], lang: str) -> Any:
@@ -380,12 +391,17 @@ def details_view(row: dict[str, Any], lang: str) -> Any:
         ),
         (t("col.area", lang), row.get("area_name") or "—"),
         (t("details.address", lang), row.get("address") or "—"),
-        (t("col.experience", lang), row.get("experience_name") or "—"),
-        (t("col.work_format", lang), ", ".join(row.get("work_format_names") or []) or "—"),
+        (t("col.experience", lang), experience_text(row, lang) or "—"),
+        (t("col.work_format", lang), work_format_text(row, lang) or "—"),
         (t("details.published", lang), _when(row.get("published_at"))),
         (t("details.matched", lang), ", ".join(row.get("searches") or [])),
     ]
     employer_banned = bool(row.get("employer_banned"))
+    marks = {
+        "is_favourite": bool(row["is_favourite"]),
+        "is_banned": bool(row["is_banned"]),
+        "employer": employer_banned,
+    }
     links = [
         html.A(
             t("details.open_hh", lang),
@@ -418,13 +434,13 @@ def details_view(row: dict[str, Any], lang: str) -> Any:
                     dbc.Switch(
                         id={"type": "mark", "name": "is_favourite"},
                         label=t("details.favourite", lang),
-                        value=bool(row["is_favourite"]),
+                        value=marks["is_favourite"],
                         className="mb-1",
                     ),
                     dbc.Switch(
                         id={"type": "mark", "name": "is_banned"},
                         label=t("details.ban", lang),
-                        value=bool(row["is_banned"]),
+                        value=marks["is_banned"],
                         className="mb-1",
                     ),
                     dbc.Switch(
@@ -435,6 +451,9 @@ def details_view(row: dict[str, Any], lang: str) -> Any:
                         className="mb-1",
                     ),
                     html.Div(id="mark-status", className="small text-success", role="status"),
+                    # the marks as rendered: a switch that merely appears fires the callback with
+                    # this value, which is no change and writes nothing (see save_mark)
+                    dcc.Store(id="marks-shown", data=marks),
                 ],
                 className="jh-marks my-3 p-2 rounded border",
             ),
@@ -447,7 +466,7 @@ def details_view(row: dict[str, Any], lang: str) -> Any:
             html.H5(t("details.skills", lang), className="h6") if row.get("key_skills") else None,
             html.Div(
                 [
-                    dbc.Badge(s, color="light", text_color="dark", className="me-1 mb-1 border")
+                    html.Span(s, className="badge jh-skill me-1 mb-1 border")
                     for s in row.get("key_skills") or []
                 ],
                 className="mb-3",
@@ -469,9 +488,9 @@ def _found_text(block: queries.Block, lang: str) -> str:
         return no_update
     n = block.matched
     text = (
-        t("grid.found_many", lang, n=f"{grid_query.COUNT_CAP:,}".replace(",", " "))
+        t("grid.found_many", lang, n=number(grid_query.COUNT_CAP, lang))
         if n > grid_query.COUNT_CAP
-        else (t("grid.found", lang, n=("≈ " if block.estimated else "") + f"{n:,}".replace(",", " ")))
+        else (t("grid.found", lang, n=("≈ " if block.estimated else "") + number(n, lang)))
     )
     if block.corrected:
         text += " · " + ("исправлено на «{}»" if lang == "ru" else "corrected to “{}”").format(
@@ -575,29 +594,34 @@ def register(app: Dash, engine: Engine) -> None:
     @app.callback(
         Output("mark-status", "children"),
         Output("grid-refresh", "data"),
+        Output("marks-shown", "data"),
         Input({"type": "mark", "name": ALL}, "value"),
         State("details-id", "data"),
+        State("marks-shown", "data"),
         prevent_initial_call=True,
     )
-    def save_mark(values: list[Any], vacancy_id: Any) -> Any:
+    def save_mark(values: list[Any], vacancy_id: Any, shown: Any) -> Any:
+        """Write the one mark the user switched. Dash also calls this when the panel renders its
+        switches (they are new pattern-matching inputs), with the values just read: such a call
+        changes nothing and must not write, or a stale value could undo the user's next click."""
         lang = current_user.lang
         trigger = ctx.triggered_id
-        if not isinstance(trigger, dict) or not isinstance(vacancy_id, int):
+        if not isinstance(trigger, dict) or not isinstance(vacancy_id, int) or not isinstance(shown, dict):
             raise PreventUpdate
-        value = next((item["value"] for item in ctx.inputs_list[0] if item["id"] == trigger), None)
         name = trigger.get("name")
+        value = next((item["value"] for item in ctx.inputs_list[0] if item["id"] == trigger), None)
+        if name not in _MARKS or bool(value) == bool(shown.get(name)):
+            raise PreventUpdate
         try:
             with engine.begin() as conn:
-                if name in ("is_favourite", "is_banned"):
-                    queries.set_mark(conn, current_user.id, vacancy_id, **{name: bool(value)})
-                elif name == "employer":
+                if name == "employer":
                     queries.set_employer_ban(conn, current_user.id, vacancy_id, bool(value))
                 else:
-                    raise PreventUpdate
+                    queries.set_mark(conn, current_user.id, vacancy_id, **{name: bool(value)})
         except queries.NotYours:
-            return t("error.not_yours", lang), no_update
+            return t("error.not_yours", lang), no_update, no_update
         _choices_cache.pop(current_user.id, None)
-        return f"✓ {t('details.saved', lang)}", time.time()
+        return f"✓ {t('details.saved', lang)}", time.time(), {**shown, name: bool(value)}
 
     @app.callback(
         Output("grid-refresh", "data", allow_duplicate=True),

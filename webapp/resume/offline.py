@@ -21,7 +21,7 @@ from webapp.resume.model import (
     date_sort_key,
     format_period,
 )
-from webapp.resume.vocab import TermFinder, canonical
+from webapp.resume.vocab import TermFinder, canonical, default_finder
 
 NAME = "offline"
 MAX_SKILLS = 25
@@ -35,6 +35,26 @@ def quoted(name: str, lang: str) -> str:
     if any(mark in name for mark in '«»"“”'):
         return name
     return f"“{name}”" if lang == "en" else f"«{name}»"
+
+
+def _lowered(word: str) -> str:
+    """A capitalised ordinary word in lower case; a technology, name or abbreviation as it is."""
+    head = re.split(r"[-–/]", word)[0]
+    if not head[:1].isupper() or any(c.isupper() for c in head[1:]) or default_finder().find(head):
+        return word
+    return word[:1].lower() + word[1:]
+
+
+def in_sentence(text: str) -> str:
+    """``text`` to follow other words of a sentence ("должность — ведущий Python-разработчик", "as
+    senior Python developer"): the first word lower-cased unless it is a technology, a name or an
+    abbreviation ("Python-разработчик", "QA", "iOS"); a title in Title Case ("Team Lead") loses
+    its capitals word by word, by the same rule."""
+    words = text.split(" ")
+    if not words or not words[0]:
+        return text
+    title_case = len(words) > 1 and all(w[:1].isupper() for w in words if w)
+    return " ".join(_lowered(w) if i == 0 or title_case else w for i, w in enumerate(words))
 
 
 def _stems(text: str) -> set[str]:
@@ -113,14 +133,15 @@ def cover_letter(profile: Profile, vacancy: Vacancy, lang: str) -> dict[str, Any
         when = f" ({period})" if period else ""
         if en:
             verb = "Currently I work" if not job.end else "Most recently I worked"
-            text = f"{verb} at {quoted(job.employer, lang)} as {job.role}{when}."
+            text = f"{verb} at {quoted(job.employer, lang)} as {in_sentence(job.role)}{when}."
         else:
             place = "Текущее" if not job.end else "Последнее"
-            text = f"{place} место работы — {quoted(job.employer, lang)}, должность — {job.role}{when}."
+            role = in_sentence(job.role)
+            text = f"{place} место работы — {quoted(job.employer, lang)}, должность — {role}{when}."
         best = _by_score(list(job.bullets), relevance.of_text)[:1]
         if best:
             bullet = best[0].rstrip(" .;")
-            text += f" {'For example' if en else 'Например'}: {bullet[:1].lower() + bullet[1:]}."
+            text += f" {'For example' if en else 'Например'}: {in_sentence(bullet)}."
         paragraphs.append(text)
     paragraphs.append(
         "I would be glad to tell you more about my experience in an interview."

@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from webapp.resume import texts
+from webapp.resume.docx_parts import add_text, finish_package, page_numbers
 from webapp.resume.model import format_period
 
 FONT = "Arial"
@@ -132,6 +133,7 @@ def _new_document(lang: str, title: str, author: str, when: datetime | None) -> 
     properties.keywords = ""
     properties.language = "en-US" if lang == "en" else "ru-RU"
     properties.revision = 1
+    page_numbers(document, lang)
     if when is not None:
         utc = when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
         properties.created = properties.modified = utc
@@ -154,7 +156,14 @@ def _small(paragraph: Any) -> None:
         run.font.size = Pt(9.5)
 
 
+def _contacts(document: DocxDocument, person: dict[str, Any]) -> None:
+    contacts = _contacts_line(person)
+    if contacts:
+        add_text(document.add_paragraph(), contacts, size=9.5)
+
+
 def _save(document: DocxDocument) -> bytes:
+    finish_package(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -178,15 +187,13 @@ def resume_docx(output: dict[str, Any], when: datetime | None = None) -> bytes:
         run = headline.add_run(resume["headline"])
         run.bold = True
         run.font.size = Pt(12)
-    contacts = _contacts_line(person)
-    if contacts:
-        _small(document.add_paragraph(contacts))
+    _contacts(document, person)
 
     if resume.get("summary"):
         document.add_heading(texts.tr("docx.summary", lang), level=2)
         for paragraph in re.split(r"\n\s*\n", resume["summary"]):
             if paragraph.strip():
-                document.add_paragraph(" ".join(paragraph.split()))
+                add_text(document.add_paragraph(), " ".join(paragraph.split()))
 
     if resume.get("skills"):
         document.add_heading(texts.tr("docx.skills", lang), level=2)
@@ -201,7 +208,7 @@ def resume_docx(output: dict[str, Any], when: datetime | None = None) -> bytes:
                 dates = document.add_paragraph()
                 dates.add_run(period).italic = True
             for bullet in job.get("bullets", []):
-                document.add_paragraph(bullet, style="List Bullet")
+                add_text(document.add_paragraph(style="List Bullet"), bullet)
 
     if resume.get("education"):
         document.add_heading(texts.tr("docx.education", lang), level=2)
@@ -247,14 +254,12 @@ def letter_docx(output: dict[str, Any], when: datetime | None = None) -> bytes:
     if letter.get("greeting"):
         document.add_paragraph(letter["greeting"])
     for paragraph in letter.get("paragraphs", []):
-        document.add_paragraph(paragraph)
+        add_text(document.add_paragraph(), paragraph)
     signature = document.add_paragraph()
     signature.paragraph_format.space_before = Pt(12)
     signature.add_run(letter.get("closing") or "")
     if person.get("name"):
         signature.add_run().add_break(WD_BREAK.LINE)
         signature.add_run(person["name"]).bold = True
-    contacts = _contacts_line(person)
-    if contacts:
-        _small(document.add_paragraph(contacts))
+    _contacts(document, person)
     return _save(document)
