@@ -149,7 +149,9 @@ def check_known(conn: Connection, row: dict[str, object]) -> None:
         unknown = [v for v in values if allowed is not None and v not in allowed]  # type: ignore[union-attr]
         if unknown:
             raise UserInputError(
-                f"{name} {unknown[0]!r} is not known to hh.ru (see its /areas and /professional_roles)"
+                f"{name} {unknown[0]!r} is not known to hh.ru (see its /areas and /professional_roles)",
+                code=f"search_unknown_{name.replace(' ', '_')}",
+                value=unknown[0],
             )
 
 

@@ -241,3 +241,21 @@ def test_the_web_editor_path_refuses_unknown_ids_too(engine):
         update_search(conn, user_id, search_id, name="y", professional_roles=["777777"])
     with engine.begin() as conn:
         assert create_search(conn, user_id, name="Москва", areas=["1"], professional_roles=["96"]) > 0
+
+
+def test_the_saved_searches_page_says_what_a_first_run_covers(engine, settings_factory) -> None:
+    from tests.test_web_app import client_for
+    from tests.test_web_rough_edges import page, set_lang, text_of
+    from tests.web.support import add_user
+    from webapp.app import create_app
+
+    app = create_app(settings_factory(), engine)
+    anna, _ = add_user(engine, "anna")
+    client = client_for(app, "anna")
+    assert "Первая загрузка нового поиска берёт все подходящие вакансии hh.ru за последние 30 дн." in text_of(
+        page(client, "/searches")
+    )
+    set_lang(engine, anna, "en")
+    assert "first harvest takes every matching hh.ru vacancy of the last 30 days" in text_of(
+        page(client, "/searches")
+    )

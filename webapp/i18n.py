@@ -133,8 +133,10 @@ _PHRASES: dict[str, tuple[str, str]] = {
     # searches page
     "searches.title": ("Мои поиски на hh.ru", "My hh.ru searches"),
     "searches.help": (
-        "Каждый активный поиск загружается по расписанию; новые вакансии появятся в таблице.",
-        "Every active search is harvested on schedule; new vacancies appear in the table.",
+        "Каждый активный поиск загружается по расписанию; новые вакансии появятся в таблице. "
+        "Первая загрузка нового поиска берёт все подходящие вакансии hh.ru за последние {days} дн.",
+        "Every active search is harvested on schedule; new vacancies appear in the table. "
+        "A new search's first harvest takes every matching hh.ru vacancy of the last {days} days.",
     ),
     "searches.add": ("Новый поиск", "New search"),
     "searches.edit": ("Изменить", "Edit"),
@@ -258,6 +260,14 @@ _PHRASES: dict[str, tuple[str, str]] = {
         "The salary must be a positive number.",
     ),
     "error.search_taken": ("Поиск «{name}» у вас уже есть.", "You already have a search named “{name}”."),
+    "error.search_unknown_area": (
+        "Регион с кодом {value} hh.ru не знает.",
+        "hh.ru does not know an area with id {value}.",
+    ),
+    "error.search_unknown_professional_role": (
+        "Профессиональная роль с кодом {value} hh.ru не знает.",
+        "hh.ru does not know a professional role with id {value}.",
+    ),
     "error.not_yours": ("Эта вакансия не из вашего списка.", "This vacancy is not in your list."),
 }
 

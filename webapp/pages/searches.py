@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
+import flask
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
@@ -226,6 +227,11 @@ def _editor(engine: Engine, lang: str) -> dbc.Modal:
     )
 
 
+def _first_run_days() -> int:
+    """How far back a search's first harvest reaches (``JH_HH_INITIAL_LOOKBACK_DAYS``)."""
+    return flask.current_app.extensions["jobhunter"]["settings"].hh_initial_lookback_days
+
+
 def page(engine: Engine, user: Any) -> Any:
     lang = user.lang
     return html.Div(
@@ -235,7 +241,11 @@ def page(engine: Engine, user: Any) -> Any:
                     html.Div(
                         [
                             html.H1(t("searches.title", lang), className="h4 mb-1"),
-                            html.P(t("searches.help", lang), className="text-body-secondary small mb-0"),
+                            html.P(
+                                t("searches.help", lang, days=_first_run_days()),
+                                id="searches-help",
+                                className="text-body-secondary small mb-0",
+                            ),
                         ]
                     ),
                     dbc.Button("+ " + t("searches.add", lang), id="search-new", color="primary"),
