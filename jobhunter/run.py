@@ -1,13 +1,21 @@
 """``make run``: the whole product in one terminal, stopped cleanly with Ctrl-C.
 
 Starts (or joins) the database, migrates, creates the first administrator, then runs as
-child processes: Airflow standalone (API server on :8080, scheduler, DAG processor,
-triggerer) on our ``dags/``, and the web app. Airflow keeps its metadata in its own
-database (``airflow``) of the same PostgreSQL server. Child output goes to ``var/log/``.
+child processes Airflow's components on our ``dags/`` and the web app. Airflow keeps its
+metadata in its own database (``airflow``) of the same PostgreSQL server. Child output goes
+to ``var/log/``.
+
+The components are started one by one rather than with ``airflow standalone``: the API
+server first, and the scheduler only once it answers, because task processes report to the
+API server and a run queued before it listens fails its first attempts ("Connection
+refused"). Ctrl-C stops them in the reverse order, each with SIGTERM to its own process
+(a signal to the whole process group reaches gunicorn's and Airflow's workers directly and
+turns a graceful stop into a forced one after their timeouts).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,7 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +33,12 @@ from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 AIRFLOW_DB = "airflow"
+BACKFILL_MAX_ACTIVE_RUNS = 1  # README "Backfill": one run at a time, like the schedule
+STOP_SECONDS = 8.0  # Ctrl-C must end everything well within 10 s
+# Started in this order; stopped in the reverse one (the API server last: tasks report to it).
+AIRFLOW_COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
+# `make run`'s Airflow metadata database is migrated under this lock (see airflow_ready).
+_AIRFLOW_MIGRATE_LOCK = "hashtext('jobhunter.airflow-migrate'), 0"
 
 
 @dataclass
@@ -56,20 +70,39 @@ class Supervisor:
         self.children.append(child)
         return child
 
-    def stop(self, timeout: float = 30) -> None:
+    def stop(self, timeout: float = STOP_SECONDS) -> list[str]:
+        """Stop the children, newest first, each with SIGTERM to its own process; returns the
+        names of those that had to be killed after ``timeout`` (none, normally)."""
+        deadline = time.monotonic() + timeout
+        for child in reversed(self.children):
+            if child.process.poll() is None:
+                child.process.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    child.process.wait(max(0.1, deadline - time.monotonic()))
+        killed = []
         for child in self.children:
             if child.process.poll() is None:
-                os.killpg(child.process.pid, signal.SIGINT)
-        deadline = time.monotonic() + timeout
-        for child in self.children:
-            try:
-                child.process.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(child.process.pid, signal.SIGKILL)
+                killed.append(child.name)
+                _signal_group(child.process.pid, signal.SIGKILL)
                 child.process.wait()
+            else:  # whatever the component left behind in its group (a worker, a task)
+                _signal_group(child.process.pid, signal.SIGTERM)
+        return killed
 
     def failed(self) -> Child | None:
         return next((c for c in self.children if c.process.poll() is not None), None)
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, sig)
+
+
+def parallelism(cpus: int | None = None) -> int:
+    """LocalExecutor worker processes: two per CPU (at least 4, at most Airflow's 32). Each idle
+    worker keeps ~200 MB; Airflow's default of 32 kept ~6 GB on a 2-core machine, and the
+    ``hh_api`` pool lets only a few tasks call hh.ru at once anyway."""
+    return min(32, max(4, 2 * (cpus or os.cpu_count() or 1)))
 
 
 def airflow_database_url(engine: Engine, settings: Settings) -> str:
@@ -97,6 +130,8 @@ def airflow_env(settings: Settings, product_url: str, metadata_url: str) -> dict
             "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__PARALLELISM": os.environ.get("AIRFLOW__CORE__PARALLELISM", str(parallelism())),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url,
             "AIRFLOW__API__PORT": str(settings.airflow_port),
             # task processes report to the API server: it must be the one on our port
@@ -144,6 +179,30 @@ def airflow_cli(env: dict[str, str], *args: str) -> None:
         raise RuntimeError(f"`airflow {' '.join(args)}` failed: {tail[0]}")
 
 
+@contextlib.contextmanager
+def airflow_migration_lock(engine: Engine, *, shared: bool) -> Iterator[None]:
+    """Held (exclusive) while ``make run`` migrates Airflow's metadata database, and taken
+    (shared) by ``jobhunter airflow`` before it runs a command: started meanwhile, the command
+    waits instead of reporting "Database migration required"."""
+    kind = "_shared" if shared else ""
+    with engine.connect() as conn:
+        conn.execute(text(f"SELECT pg_advisory_lock{kind}({_AIRFLOW_MIGRATE_LOCK})"))
+        try:
+            yield
+        finally:
+            conn.execute(text(f"SELECT pg_advisory_unlock{kind}({_AIRFLOW_MIGRATE_LOCK})"))
+
+
+def airflow_args(args: list[str]) -> list[str]:
+    """``jobhunter airflow …`` arguments as passed to ``airflow``: a backfill runs one run at a
+    time unless ``--max-active-runs`` says otherwise (Airflow's own default is 10 at once)."""
+    if args[:2] == ["backfill", "create"] and not any(
+        a == "--max-active-runs" or a.startswith("--max-active-runs=") for a in args
+    ):
+        return [*args, "--max-active-runs", str(BACKFILL_MAX_ACTIVE_RUNS)]
+    return list(args)
+
+
 def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int:
     """Run Airflow and the web app until Ctrl-C; returns the exit code."""
     product_url = engine.url.render_as_string(hide_password=False)
@@ -151,7 +210,8 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
     home = Path(env["AIRFLOW_HOME"])
     logs = settings.var_dir.resolve() / "log"
     say("Preparing Airflow (metadata database, hh_api pool) …")
-    airflow_cli(env, "db", "migrate")
+    with airflow_migration_lock(engine, shared=False):
+        airflow_cli(env, "db", "migrate")
     airflow_cli(env, "pools", "set", "hh_api", str(settings.airflow_hh_pool_slots), "hh.ru API calls")
     supervisor = Supervisor()
     stopping = False
@@ -161,28 +221,37 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
         stopping = True
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    alive = lambda: not stopping and supervisor.failed() is None  # noqa: E731
     try:
+        airflow_url = f"http://localhost:{settings.airflow_port}/"
+        say(f"Starting Airflow on {airflow_url} (logs: {logs / 'airflow.log'}) …")
         supervisor.start(
-            "airflow", [sys.executable, "-m", "airflow", "standalone"], env, logs / "airflow.log"
+            "airflow api-server",
+            [sys.executable, "-m", "airflow", "api-server", "--port", str(settings.airflow_port)],
+            env,
+            logs / "airflow.log",
         )
+        # Tasks report to the API server: nothing may be scheduled before it answers.
+        up = wait_for(f"{airflow_url}api/v2/monitor/health", 180, alive)
+        if up:
+            for component in AIRFLOW_COMPONENTS[1:]:
+                argv = [sys.executable, "-m", "airflow", component]
+                supervisor.start(f"airflow {component}", argv, env, logs / "airflow.log")
         web_url = None
         if _web_available():
-            web_env = {**env, "PATH": env["PATH"]}
-            supervisor.start("web", [sys.executable, "-m", "jobhunter", "web"], web_env, logs / "web.log")
+            supervisor.start("web", [sys.executable, "-m", "jobhunter", "web"], env, logs / "web.log")
             web_url = f"http://{settings.web_host}:{settings.web_port}/"
         if settings.telegram_token:
             supervisor.start("bot", [sys.executable, "-m", "jobhunter", "bot"], env, logs / "bot.log")
-        airflow_url = f"http://localhost:{settings.airflow_port}/"
-        say(f"Starting Airflow on {airflow_url} (logs: {logs / 'airflow.log'}) …")
-        alive = lambda: not stopping and supervisor.failed() is None  # noqa: E731
-        if not wait_for(f"{airflow_url}api/v2/monitor/health", 180, alive):
+        if not up:
             broken = supervisor.failed()
             if broken:
                 say(f"[red]{broken.name} stopped (exit {broken.process.returncode}); see {broken.log}[/]")
                 return 1
             if stopping:
                 return 0
-            say(f"[yellow]Airflow is still starting; see {logs / 'airflow.log'}[/]")
+            say(f"[red]Airflow's API server did not answer within 3 minutes; see {logs / 'airflow.log'}[/]")
+            return 1
         password = airflow_password(home)
         say("")
         say(
@@ -195,7 +264,8 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
                 "was created (reset: `jobhunter users set-password admin`)"
             )
         say(
-            "DAGs hh_vacancies (weekdays 08:00–16:00 UTC, hourly) and hh_housekeeping are unpaused. "
+            "DAGs hh_vacancies (weekdays 08:00–16:00 UTC, hourly) and hh_housekeeping (hourly) are "
+            f"unpaused; Airflow runs up to {env['AIRFLOW__CORE__PARALLELISM']} tasks at once. "
             "Ctrl-C stops everything."
         )
         while not stopping:
@@ -207,10 +277,13 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
         return 0
     finally:
         say("Stopping …")
-        supervisor.stop()
+        killed = supervisor.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        say("Stopped.")
+        if killed:
+            say(f"[yellow]Stopped; killed after {STOP_SECONDS:.0f} s: {', '.join(killed)}[/]")
+        else:
+            say("Stopped.")
 
 
 def _web_available() -> bool:
