@@ -231,26 +231,28 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
             env,
             logs / "airflow.log",
         )
-        # Tasks report to the API server: nothing may be scheduled before it answers.
-        up = wait_for(f"{airflow_url}api/v2/monitor/health", 180, alive)
-        if up:
-            for component in AIRFLOW_COMPONENTS[1:]:
-                argv = [sys.executable, "-m", "airflow", component]
-                supervisor.start(f"airflow {component}", argv, env, logs / "airflow.log")
         web_url = None
         if _web_available():
             supervisor.start("web", [sys.executable, "-m", "jobhunter", "web"], env, logs / "web.log")
             web_url = f"http://{settings.web_host}:{settings.web_port}/"
         if settings.telegram_token:
             supervisor.start("bot", [sys.executable, "-m", "jobhunter", "bot"], env, logs / "bot.log")
-        if not up:
+        # Tasks report to the API server: nothing may be scheduled before it answers.
+        up = wait_for(f"{airflow_url}api/v2/monitor/health", 180, alive)
+        if up:
+            for component in AIRFLOW_COMPONENTS[1:]:
+                argv = [sys.executable, "-m", "airflow", component]
+                supervisor.start(f"airflow {component}", argv, env, logs / "airflow.log")
+        web_up = up and (web_url is None or wait_for(f"{web_url}login", 120, alive))
+        if not web_up:
             broken = supervisor.failed()
             if broken:
                 say(f"[red]{broken.name} stopped (exit {broken.process.returncode}); see {broken.log}[/]")
                 return 1
             if stopping:
                 return 0
-            say(f"[red]Airflow's API server did not answer within 3 minutes; see {logs / 'airflow.log'}[/]")
+            what = "Airflow's API server" if not up else "The web app"
+            say(f"[red]{what} did not answer within minutes; see the logs in {logs}[/]")
             return 1
         password = airflow_password(home)
         say("")
