@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
 from sqlalchemy import Engine, text
 
 from core.settings import Settings
@@ -34,9 +35,10 @@ from core.settings import Settings
 ROOT = Path(__file__).resolve().parents[1]
 AIRFLOW_DB = "airflow"
 BACKFILL_MAX_ACTIVE_RUNS = 1  # README "Backfill": one run at a time, like the schedule
-STOP_SECONDS = 8.0  # Ctrl-C must end everything well within 10 s
+STOP_SECONDS = 9.0  # Ctrl-C must end everything within 10 s
 # Started in this order; stopped in the reverse one (the API server last: tasks report to it).
-AIRFLOW_COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
+# No triggerer: our DAGs defer nothing, and its trigger runner sometimes held a stop for >10 s.
+AIRFLOW_COMPONENTS = ("api-server", "scheduler", "dag-processor")
 # `make run`'s Airflow metadata database is migrated under this lock (see airflow_ready).
 _AIRFLOW_MIGRATE_LOCK = "hashtext('jobhunter.airflow-migrate'), 0"
 
@@ -46,6 +48,14 @@ class Child:
     name: str
     process: subprocess.Popen[bytes]
     log: Path
+    last: bool = False  # stopped after the others (the API server: stopping tasks report to it)
+    # The signal for the process group when SIGTERM was not enough: Airflow's task processes
+    # ignore SIGTERM (it only calls the operator's on_kill), so a running harvest would hold
+    # the scheduler for minutes; SIGINT, forwarded by each task's supervisor, interrupts it.
+    again: signal.Signals = signal.SIGTERM
+
+    def running(self) -> bool:
+        return self.process.poll() is None
 
 
 @dataclass
@@ -54,7 +64,16 @@ class Supervisor:
 
     children: list[Child] = field(default_factory=list)
 
-    def start(self, name: str, argv: list[str], env: dict[str, str], log: Path) -> Child:
+    def start(
+        self,
+        name: str,
+        argv: list[str],
+        env: dict[str, str],
+        log: Path,
+        *,
+        last: bool = False,
+        again: signal.Signals = signal.SIGTERM,
+    ) -> Child:
         log.parent.mkdir(parents=True, exist_ok=True)
         handle = log.open("ab")
         process = subprocess.Popen(  # noqa: S603 - our own executables, no shell
@@ -66,31 +85,60 @@ class Supervisor:
             cwd=ROOT,
             start_new_session=True,
         )
-        child = Child(name, process, log)
+        child = Child(name, process, log, last, again)
         self.children.append(child)
         return child
 
     def stop(self, timeout: float = STOP_SECONDS) -> list[str]:
-        """Stop the children, newest first, each with SIGTERM to its own process; returns the
-        names of those that had to be killed after ``timeout`` (none, normally)."""
-        deadline = time.monotonic() + timeout
-        for child in reversed(self.children):
-            if child.process.poll() is None:
-                child.process.terminate()
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    child.process.wait(max(0.1, deadline - time.monotonic()))
+        """Stop every child within ``timeout``; returns the names of those that had to be killed.
+
+        SIGTERM goes to each child's main process first (gunicorn and Airflow then stop their
+        own workers gracefully), then, a moment later, the child's ``again`` signal to its whole
+        process group: it tells Airflow's scheduler not to wait for running tasks and reaches
+        the helpers (trigger runner, task supervisors) directly. The API server goes last.
+        """
+        started = time.monotonic()
+        first = [c for c in self.children if not c.last]
+        _terminate(first, until=started + timeout * 0.75)
+        _terminate([c for c in self.children if c.last], until=started + timeout)
         killed = []
         for child in self.children:
-            if child.process.poll() is None:
+            if child.running():
                 killed.append(child.name)
                 _signal_group(child.process.pid, signal.SIGKILL)
                 child.process.wait()
-            else:  # whatever the component left behind in its group (a worker, a task)
+            else:  # anything the component left behind in its group
                 _signal_group(child.process.pid, signal.SIGTERM)
         return killed
 
     def failed(self) -> Child | None:
         return next((c for c in self.children if c.process.poll() is not None), None)
+
+
+def _terminate(children: list[Child], *, until: float) -> None:
+    """SIGTERM to each main process, at half-time ``again`` to each group still running, then wait."""
+    for child in children:
+        if child.running():
+            child.process.terminate()
+    again = time.monotonic() + max(0.0, until - time.monotonic()) / 2
+    while any(c.running() for c in children) and time.monotonic() < until:
+        if again and time.monotonic() >= again:
+            again = 0.0
+            for child in children:
+                if child.running():
+                    _signal_tree(child.process.pid, child.again)
+        time.sleep(0.05)
+
+
+def _signal_tree(pid: int, sig: signal.Signals) -> None:
+    """``sig`` to the process group of ``pid`` and to every descendant in a group of its own
+    (Airflow runs each task in a new process group)."""
+    _signal_group(pid, sig)
+    with contextlib.suppress(psutil.Error):
+        for process in psutil.Process(pid).children(recursive=True):
+            with contextlib.suppress(psutil.Error, OSError):
+                if os.getpgid(process.pid) != pid:
+                    process.send_signal(sig)
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
@@ -230,6 +278,7 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
             [sys.executable, "-m", "airflow", "api-server", "--port", str(settings.airflow_port)],
             env,
             logs / "airflow.log",
+            last=True,
         )
         web_url = None
         if _web_available():
@@ -242,7 +291,8 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
         if up:
             for component in AIRFLOW_COMPONENTS[1:]:
                 argv = [sys.executable, "-m", "airflow", component]
-                supervisor.start(f"airflow {component}", argv, env, logs / "airflow.log")
+                log = logs / "airflow.log"
+                supervisor.start(f"airflow {component}", argv, env, log, again=signal.SIGINT)
         web_up = up and (web_url is None or wait_for(f"{web_url}login", 120, alive))
         if not web_up:
             broken = supervisor.failed()
