@@ -37,3 +37,26 @@ def test_reading_the_revision_waits_for_an_upgrade_in_progress(database_url) -> 
         with engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
         engine.dispose()
+
+
+def test_jobhunter_airflow_waits_while_make_run_migrates_airflow(database_url) -> None:
+    from jobhunter.run import airflow_migration_lock
+
+    engine = create_engine(database_url)
+    passed = threading.Event()
+
+    def command() -> None:  # `jobhunter airflow …` started meanwhile
+        with airflow_migration_lock(engine, shared=True):
+            passed.set()
+
+    try:
+        with airflow_migration_lock(engine, shared=False):  # `make run`: `airflow db migrate`
+            other = threading.Thread(target=command)
+            other.start()
+            while not _waiting_for_an_advisory_lock(engine) and other.is_alive():
+                other.join(0.05)
+            assert not passed.is_set()
+        other.join()
+        assert passed.is_set()
+    finally:
+        engine.dispose()
