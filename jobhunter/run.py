@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from core.settings import Settings
 
@@ -153,6 +154,11 @@ def parallelism(cpus: int | None = None) -> int:
     return min(32, max(4, 2 * (cpus or os.cpu_count() or 1)))
 
 
+def _database_exists(conn: Connection, name: str) -> bool:
+    query = text("SELECT 1 FROM pg_database WHERE datname = :name")
+    return conn.execute(query, {"name": name}).first() is not None
+
+
 def airflow_database_url(engine: Engine, settings: Settings) -> str:
     """Airflow's metadata database: ``AIRFLOW__DATABASE__SQL_ALCHEMY_CONN`` when set, else a
     database ``airflow`` beside ours on the same server (created once)."""
@@ -160,11 +166,12 @@ def airflow_database_url(engine: Engine, settings: Settings) -> str:
     if configured:
         return configured
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        exists = conn.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": AIRFLOW_DB}
-        ).first()
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{AIRFLOW_DB}"'))
+        if not _database_exists(conn, AIRFLOW_DB):
+            try:
+                conn.execute(text(f'CREATE DATABASE "{AIRFLOW_DB}"'))
+            except (ProgrammingError, IntegrityError):  # another process made it just now
+                if not _database_exists(conn, AIRFLOW_DB):
+                    raise
     url = engine.url.set(database=AIRFLOW_DB, drivername="postgresql+psycopg2")
     return url.render_as_string(hide_password=False)
 
