@@ -8,9 +8,13 @@ to ``var/log/``.
 The components are started one by one rather than with ``airflow standalone``: the API
 server first, and the scheduler only once it answers, because task processes report to the
 API server and a run queued before it listens fails its first attempts ("Connection
-refused"). Ctrl-C stops them in the reverse order, each with SIGTERM to its own process
-(a signal to the whole process group reaches gunicorn's and Airflow's workers directly and
-turns a graceful stop into a forced one after their timeouts).
+refused").
+
+Ctrl-C stops them within :data:`STOP_SECONDS` (see :meth:`Supervisor.stop`). What made stops
+take 33 s before: SIGINT went to every process group at once and the supervisor waited 30 s
+before SIGKILL. gunicorn's master treats SIGINT as a quick stop and kills workers still busy
+after its graceful timeout ("Worker was sent SIGKILL!"), and Airflow's LocalExecutor waits
+for running tasks, which ignore SIGTERM (it only calls the operator's ``on_kill``).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ STOP_SECONDS = 9.0  # Ctrl-C must end everything within 10 s
 # Started in this order; stopped in the reverse one (the API server last: tasks report to it).
 # No triggerer: our DAGs defer nothing, and its trigger runner sometimes held a stop for >10 s.
 AIRFLOW_COMPONENTS = ("api-server", "scheduler", "dag-processor")
-# `make run`'s Airflow metadata database is migrated under this lock (see airflow_ready).
+# `make run`'s Airflow metadata database is migrated under this lock (airflow_migration_lock).
 _AIRFLOW_MIGRATE_LOCK = "hashtext('jobhunter.airflow-migrate'), 0"
 
 
@@ -95,8 +99,9 @@ class Supervisor:
 
         SIGTERM goes to each child's main process first (gunicorn and Airflow then stop their
         own workers gracefully), then, a moment later, the child's ``again`` signal to its whole
-        process group: it tells Airflow's scheduler not to wait for running tasks and reaches
-        the helpers (trigger runner, task supervisors) directly. The API server goes last.
+        process tree: it tells Airflow's scheduler not to wait for running tasks and reaches
+        the task supervisors and tasks directly. The API server goes last: the tasks that stop
+        report their state to it.
         """
         started = time.monotonic()
         first = [c for c in self.children if not c.last]
@@ -185,7 +190,7 @@ def airflow_env(settings: Settings, product_url: str, metadata_url: str) -> dict
             "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
-            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__EXECUTOR": os.environ.get("AIRFLOW__CORE__EXECUTOR", "LocalExecutor"),
             "AIRFLOW__CORE__PARALLELISM": os.environ.get("AIRFLOW__CORE__PARALLELISM", str(parallelism())),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url,
             "AIRFLOW__API__PORT": str(settings.airflow_port),
