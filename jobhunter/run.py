@@ -58,6 +58,9 @@ class Child:
     # ignore SIGTERM (it only calls the operator's on_kill), so a running harvest would hold
     # the scheduler for minutes; SIGINT, forwarded by each task's supervisor, interrupts it.
     again: signal.Signals = signal.SIGTERM
+    # The API server may hang at interpreter exit after uvicorn has finished; a second signal
+    # to the main process ends that. (Not so the scheduler: it would leave its workers behind.)
+    again_main: bool = False
 
     def running(self) -> bool:
         return self.process.poll() is None
@@ -78,6 +81,7 @@ class Supervisor:
         *,
         last: bool = False,
         again: signal.Signals = signal.SIGTERM,
+        again_main: bool = False,
     ) -> Child:
         log.parent.mkdir(parents=True, exist_ok=True)
         handle = log.open("ab")
@@ -90,7 +94,7 @@ class Supervisor:
             cwd=ROOT,
             start_new_session=True,
         )
-        child = Child(name, process, log, last, again)
+        child = Child(name, process, log, last, again, again_main)
         self.children.append(child)
         return child
 
@@ -98,14 +102,13 @@ class Supervisor:
         """Stop every child within ``timeout``; returns the names of those that had to be killed.
 
         SIGTERM goes to each child's main process first (gunicorn and Airflow then stop their
-        own workers gracefully), then, a moment later, the child's ``again`` signal to its whole
-        process tree: it tells Airflow's scheduler not to wait for running tasks and reaches
-        the task supervisors and tasks directly. The API server goes last: the tasks that stop
-        report their state to it.
+        own workers gracefully), then, a moment later, the child's ``again`` signal to its
+        descendants: it ends the tasks Airflow's scheduler would otherwise wait for. The API
+        server goes last: the tasks that stop report their state to it.
         """
         started = time.monotonic()
         first = [c for c in self.children if not c.last]
-        _terminate(first, until=started + timeout * 0.75)
+        _terminate(first, until=started + timeout * 0.7)
         _terminate([c for c in self.children if c.last], until=started + timeout)
         killed = []
         for child in self.children:
@@ -113,8 +116,8 @@ class Supervisor:
                 killed.append(child.name)
                 _signal_group(child.process.pid, signal.SIGKILL)
                 child.process.wait()
-            else:  # anything the component left behind in its group
-                _signal_group(child.process.pid, signal.SIGTERM)
+            else:  # anything the component left behind in its group (none, normally)
+                _signal_group(child.process.pid, signal.SIGKILL)
         return killed
 
     def failed(self) -> Child | None:
@@ -122,29 +125,36 @@ class Supervisor:
 
 
 def _terminate(children: list[Child], *, until: float) -> None:
-    """SIGTERM to each main process, at half-time ``again`` to each group still running, then wait."""
+    """SIGTERM to each main process; at half-time ``again`` to the descendants of each one
+    still running, at three quarters SIGTERM to them; then wait until ``until``.
+
+    The main process itself gets one signal only: a second one makes Airflow's scheduler exit
+    at once, leaving its executor workers (which ignore SIGINT and SIGTERM) orphaned.
+    """
     for child in children:
         if child.running():
             child.process.terminate()
-    again = time.monotonic() + max(0.0, until - time.monotonic()) / 2
+    now = time.monotonic()
+    steps = [(now + (until - now) * share, sig) for share, sig in ((0.5, None), (0.75, signal.SIGTERM))]
     while any(c.running() for c in children) and time.monotonic() < until:
-        if again and time.monotonic() >= again:
-            again = 0.0
+        if steps and time.monotonic() >= steps[0][0]:
+            _, sig = steps.pop(0)
             for child in children:
                 if child.running():
-                    _signal_tree(child.process.pid, child.again)
+                    _signal_descendants(child.process.pid, sig or child.again)
+                    if child.again_main:
+                        with contextlib.suppress(ProcessLookupError):
+                            child.process.send_signal(sig or child.again)
         time.sleep(0.05)
 
 
-def _signal_tree(pid: int, sig: signal.Signals) -> None:
-    """``sig`` to the process group of ``pid`` and to every descendant in a group of its own
-    (Airflow runs each task in a new process group)."""
-    _signal_group(pid, sig)
+def _signal_descendants(pid: int, sig: signal.Signals) -> None:
+    """``sig`` to every descendant of ``pid``: task supervisors pass SIGINT on to their tasks
+    (each in a process group of its own), which die of it; Airflow's log server stops."""
     with contextlib.suppress(psutil.Error):
         for process in psutil.Process(pid).children(recursive=True):
             with contextlib.suppress(psutil.Error, OSError):
-                if os.getpgid(process.pid) != pid:
-                    process.send_signal(sig)
+                process.send_signal(sig)
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
@@ -291,6 +301,8 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
             env,
             logs / "airflow.log",
             last=True,
+            again=signal.SIGINT,
+            again_main=True,
         )
         web_url = None
         if _web_available():
