@@ -188,10 +188,12 @@ def web_process(url: str, schema: str, repeats: int) -> dict[str, Any]:
         try:
             base = f"http://127.0.0.1:{port}"
             session = requests.Session()
-            deadline = time.monotonic() + 60
+            # Generous limits, not measurements: on a loaded machine the worker may take a minute
+            # to import the app, and the first request waits for it once the socket accepts.
+            deadline = time.monotonic() + 300
             while True:
                 try:
-                    page = session.get(f"{base}/login", timeout=5)
+                    page = session.get(f"{base}/login", timeout=(5, 300))
                     break
                 except requests.ConnectionError:
                     if time.monotonic() > deadline or process.poll() is not None:
@@ -202,10 +204,10 @@ def web_process(url: str, schema: str, repeats: int) -> dict[str, Any]:
                     time.sleep(0.3)
             token = page.text.split('name="csrf" value="')[1].split('"')[0]
             session.post(
-                f"{base}/login", data={"login": LOGIN, "password": PASSWORD, "csrf": token}, timeout=30
+                f"{base}/login", data={"login": LOGIN, "password": PASSWORD, "csrf": token}, timeout=120
             )
-            session.get(f"{base}/", timeout=30)
-            outputs = session.get(f"{base}/_dash-dependencies", timeout=30).json()
+            session.get(f"{base}/", timeout=120)
+            outputs = session.get(f"{base}/_dash-dependencies", timeout=120).json()
             key = next(d["output"] for d in outputs if "grid.getRowsResponse" in d["output"])
             times: list[float] = []
             for _, view, quick in VIEWS:
@@ -231,7 +233,7 @@ def web_process(url: str, schema: str, repeats: int) -> dict[str, Any]:
                         ],
                     }
                     started = time.perf_counter()
-                    response = session.post(f"{base}/_dash-update-component", json=body, timeout=60)
+                    response = session.post(f"{base}/_dash-update-component", json=body, timeout=120)
                     times.append((time.perf_counter() - started) * 1000)
                     response.raise_for_status()
             master = psutil.Process(process.pid)

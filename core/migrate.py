@@ -1,4 +1,9 @@
-"""Versioned schema migrations (Alembic), applied by ``jobhunter db upgrade``."""
+"""Versioned schema migrations (Alembic), applied by ``jobhunter db upgrade``.
+
+An upgrade holds a PostgreSQL advisory lock for its schema until it commits, and reading the
+revision waits for that lock: a command started while ``make run`` (or another process) is
+still migrating waits a moment instead of saying the schema is out of date.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
 _HERE = Path(__file__).parent / "migrations"
 
@@ -21,15 +26,26 @@ def _config(connection: object, schema: str) -> Config:
     return config
 
 
+_LOCK = "SELECT pg_advisory_xact_lock{shared}(hashtext('jobhunter.migrate'), hashtext(:schema))"
+
+
+def _lock(connection: Connection, schema: str, *, shared: bool) -> None:
+    """Until the transaction ends: exclusive for an upgrade, shared for a reader."""
+    connection.execute(text(_LOCK.format(shared="_shared" if shared else "")), {"schema": schema})
+
+
 def upgrade(engine: Engine, schema: str, revision: str = "head") -> None:
     """Bring the database schema up to ``revision`` (idempotent)."""
     with engine.begin() as connection:
+        _lock(connection, schema, shared=False)
         command.upgrade(_config(connection, schema), revision)
 
 
 def current_revision(engine: Engine, schema: str) -> str | None:
-    """The revision the database is at, or None when it was never migrated."""
-    with engine.connect() as connection:
+    """The revision the database is at, or None when it was never migrated (after any
+    upgrade in progress has committed)."""
+    with engine.begin() as connection:
+        _lock(connection, schema, shared=True)
         context = MigrationContext.configure(connection, opts={"version_table_schema": schema})
         return context.get_current_revision()
 

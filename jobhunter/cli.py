@@ -365,7 +365,15 @@ def etl_runs(
         _print_runs(rows)
 
 
+WIDE_RUNS = 150  # the audit table's 14 columns need about this many characters
+
+
 def _print_runs(rows: list[dict[str, Any]]) -> None:
+    """The audit rows: a table on a wide terminal, else a few lines per row (piped output is
+    80 columns wide, where a 14-column table cuts every cell to a character or two)."""
+    if out.width < WIDE_RUNS:
+        _print_runs_narrow(rows)
+        return
     table = Table(
         "run",
         "search",
@@ -385,7 +393,7 @@ def _print_runs(rows: list[dict[str, Any]]) -> None:
     )
     colours = {"success": "green", "partial": "yellow", "running": "blue"}
     for r in rows:
-        window = f"{r['window_from']:%m-%d %H:%M}–{r['window_to']:%m-%d %H:%M}" if r["window_from"] else ""
+        window = _run_window(r)
         status = f"[{colours.get(r['status'], 'red')}]{r['status']}[/]"
         table.add_row(
             r["run_id"],
@@ -409,6 +417,32 @@ def _print_runs(rows: list[dict[str, Any]]) -> None:
             (r["error"] or "")[:80],
         )
     out.print(table)
+
+
+def _run_window(r: dict[str, Any]) -> str:
+    return f"{r['window_from']:%m-%d %H:%M}–{r['window_to']:%m-%d %H:%M}" if r["window_from"] else ""
+
+
+def _print_runs_narrow(rows: list[dict[str, Any]]) -> None:
+    colours = {"success": "green", "partial": "yellow", "running": "blue"}
+    out.print("[bold]Harvest audit log[/] (newest first)" if rows else "Harvest audit log: no rows")
+    for r in rows:
+        window = _run_window(r)
+        out.print(
+            f"[{colours.get(r['status'], 'red')}]{r['status']}[/]  {r['trigger']}  {r['run_id']}",
+            overflow="fold",
+        )
+        shown = f" · window {window} UTC" if window else ""
+        out.print(f"  search {r['search_id']} {r['search_name']}{shown}", overflow="fold")
+        out.print(
+            f"  found {r['found']}: {r['new']} new, {r['updated']} updated, {r['unchanged']} unchanged;"
+            f" {r['details_fetched']} full texts",
+            overflow="fold",
+        )
+        requests = f"  {r['http_requests']} requests, {r['pages']} pages, {r['retries']} retries"
+        out.print(requests, overflow="fold")
+        if r["error"]:
+            out.print(f"  error: {r['error']}", overflow="fold", highlight=False)
 
 
 def _progress_display() -> Progress:
@@ -542,9 +576,9 @@ def _load_demo(engine: Engine, count: int) -> Any:
 def _print_demo(summary: Any) -> None:
     out.print(
         f"[bold magenta]Demo data loaded[/]: {summary.vacancies} generated vacancies, "
-        f"{summary.searches} saved searches. Log in as [bold]{summary.login}[/] with password "
-        f"[bold]{summary.password}[/] (shown only now). Every demo row is labelled; "
-        "`jobhunter demo clear` removes them all."
+        f"{summary.searches} demo saved searches (shown, never sent to hh.ru). Log in as "
+        f"[bold]{summary.login}[/] with password [bold]{summary.password}[/] (shown only now). Every "
+        "demo row is labelled; `jobhunter demo clear` removes them all."
     )
 
 
@@ -570,6 +604,7 @@ def setup_product() -> Engine:
     )
     out.print(f"[bold]Job Hunter[/] · database: {where}")
     upgrade(engine, settings.db_schema)
+    fresh_demo = False
     with engine.begin() as conn:
         created = ensure_admin(conn)
         active = list_searches(conn, active_only=True)
@@ -591,14 +626,21 @@ def setup_product() -> Engine:
                 "this off) …"
             )
             _print_demo(_load_demo(engine, 3000))
-    if demo:
+            fresh_demo = True
+    if demo and settings.hh_token:
+        out.print(
+            "[magenta]Demo data is still loaded[/] beside what your hh.ru token harvests: "
+            "`jobhunter demo clear` removes it."
+        )
+    elif demo:
         out.print(
             "[magenta]Demo data is loaded[/]: log in as [bold]demo[/] (`jobhunter demo clear` removes it; "
             "`jobhunter users set-password demo` sets a new password)."
         )
     if not active:
+        aside = " (the demo's searches are never harvested)" if demo or fresh_demo else ""
         out.print(
-            "No active saved searches yet. Add one in the web app, or:\n"
+            f"No saved searches to harvest yet{aside}. Add one in the web app, or:\n"
             "  .venv/bin/jobhunter searches add --user admin --name 'Python в Москве' --text python --area 1"
         )
     return engine
@@ -614,13 +656,16 @@ def airflow_command(ctx: typer.Context) -> None:
     import subprocess
 
     from core.db import get_engine
-    from jobhunter.run import ROOT, airflow_database_url, airflow_env
+    from jobhunter.run import ROOT, airflow_args, airflow_database_url, airflow_env, airflow_migration_lock
 
     settings, engine = _settings(), get_engine()
     env = airflow_env(
         settings, engine.url.render_as_string(hide_password=False), airflow_database_url(engine, settings)
     )
-    done = subprocess.run([sys.executable, "-m", "airflow", *ctx.args], env=env, cwd=ROOT, check=False)  # noqa: S603
+    with airflow_migration_lock(engine, shared=True):  # `make run` may be migrating it right now
+        pass
+    argv = [sys.executable, "-m", "airflow", *airflow_args(ctx.args)]
+    done = subprocess.run(argv, env=env, cwd=ROOT, check=False)  # noqa: S603
     raise typer.Exit(done.returncode)
 
 

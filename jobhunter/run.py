@@ -1,13 +1,25 @@
 """``make run``: the whole product in one terminal, stopped cleanly with Ctrl-C.
 
 Starts (or joins) the database, migrates, creates the first administrator, then runs as
-child processes: Airflow standalone (API server on :8080, scheduler, DAG processor,
-triggerer) on our ``dags/``, and the web app. Airflow keeps its metadata in its own
-database (``airflow``) of the same PostgreSQL server. Child output goes to ``var/log/``.
+child processes Airflow's components on our ``dags/`` and the web app. Airflow keeps its
+metadata in its own database (``airflow``) of the same PostgreSQL server. Child output goes
+to ``var/log/``.
+
+The components are started one by one rather than with ``airflow standalone``: the API
+server first, and the scheduler only once it answers, because task processes report to the
+API server and a run queued before it listens fails its first attempts ("Connection
+refused").
+
+Ctrl-C stops them within :data:`STOP_SECONDS` (see :meth:`Supervisor.stop`). What made stops
+take 33 s before: SIGINT went to every process group at once and the supervisor waited 30 s
+before SIGKILL. gunicorn's master treats SIGINT as a quick stop and kills workers still busy
+after its graceful timeout ("Worker was sent SIGKILL!"), and Airflow's LocalExecutor waits
+for running tasks, which ignore SIGTERM (it only calls the operator's ``on_kill``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,16 +27,25 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+import psutil
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 AIRFLOW_DB = "airflow"
+BACKFILL_MAX_ACTIVE_RUNS = 1  # README "Backfill": one run at a time, like the schedule
+STOP_SECONDS = 9.0  # Ctrl-C must end everything within 10 s
+# Started in this order; stopped in the reverse one (the API server last: tasks report to it).
+# No triggerer: our DAGs defer nothing, and its trigger runner sometimes held a stop for >10 s.
+AIRFLOW_COMPONENTS = ("api-server", "scheduler", "dag-processor")
+# `make run`'s Airflow metadata database is migrated under this lock (airflow_migration_lock).
+_AIRFLOW_MIGRATE_LOCK = "hashtext('jobhunter.airflow-migrate'), 0"
 
 
 @dataclass
@@ -32,6 +53,17 @@ class Child:
     name: str
     process: subprocess.Popen[bytes]
     log: Path
+    last: bool = False  # stopped after the others (the API server: stopping tasks report to it)
+    # The signal for the process group when SIGTERM was not enough: Airflow's task processes
+    # ignore SIGTERM (it only calls the operator's on_kill), so a running harvest would hold
+    # the scheduler for minutes; SIGINT, forwarded by each task's supervisor, interrupts it.
+    again: signal.Signals = signal.SIGTERM
+    # The API server may hang at interpreter exit after uvicorn has finished; a second signal
+    # to the main process ends that. (Not so the scheduler: it would leave its workers behind.)
+    again_main: bool = False
+
+    def running(self) -> bool:
+        return self.process.poll() is None
 
 
 @dataclass
@@ -40,7 +72,17 @@ class Supervisor:
 
     children: list[Child] = field(default_factory=list)
 
-    def start(self, name: str, argv: list[str], env: dict[str, str], log: Path) -> Child:
+    def start(
+        self,
+        name: str,
+        argv: list[str],
+        env: dict[str, str],
+        log: Path,
+        *,
+        last: bool = False,
+        again: signal.Signals = signal.SIGTERM,
+        again_main: bool = False,
+    ) -> Child:
         log.parent.mkdir(parents=True, exist_ok=True)
         handle = log.open("ab")
         process = subprocess.Popen(  # noqa: S603 - our own executables, no shell
@@ -52,24 +94,84 @@ class Supervisor:
             cwd=ROOT,
             start_new_session=True,
         )
-        child = Child(name, process, log)
+        child = Child(name, process, log, last, again, again_main)
         self.children.append(child)
         return child
 
-    def stop(self, timeout: float = 30) -> None:
+    def stop(self, timeout: float = STOP_SECONDS) -> list[str]:
+        """Stop every child within ``timeout``; returns the names of those that had to be killed.
+
+        SIGTERM goes to each child's main process first (gunicorn and Airflow then stop their
+        own workers gracefully), then, a moment later, the child's ``again`` signal to its
+        descendants: it ends the tasks Airflow's scheduler would otherwise wait for. The API
+        server goes last: the tasks that stop report their state to it.
+        """
+        started = time.monotonic()
+        first = [c for c in self.children if not c.last]
+        _terminate(first, until=started + timeout * 0.7)
+        _terminate([c for c in self.children if c.last], until=started + timeout)
+        killed = []
         for child in self.children:
-            if child.process.poll() is None:
-                os.killpg(child.process.pid, signal.SIGINT)
-        deadline = time.monotonic() + timeout
-        for child in self.children:
-            try:
-                child.process.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(child.process.pid, signal.SIGKILL)
+            if child.running():
+                killed.append(child.name)
+                _signal_group(child.process.pid, signal.SIGKILL)
                 child.process.wait()
+            else:  # anything the component left behind in its group (none, normally)
+                _signal_group(child.process.pid, signal.SIGKILL)
+        return killed
 
     def failed(self) -> Child | None:
         return next((c for c in self.children if c.process.poll() is not None), None)
+
+
+def _terminate(children: list[Child], *, until: float) -> None:
+    """SIGTERM to each main process; at half-time ``again`` to the descendants of each one
+    still running, at three quarters SIGTERM to them; then wait until ``until``.
+
+    The main process itself gets one signal only: a second one makes Airflow's scheduler exit
+    at once, leaving its executor workers (which ignore SIGINT and SIGTERM) orphaned.
+    """
+    for child in children:
+        if child.running():
+            child.process.terminate()
+    now = time.monotonic()
+    steps = [(now + (until - now) * share, sig) for share, sig in ((0.5, None), (0.75, signal.SIGTERM))]
+    while any(c.running() for c in children) and time.monotonic() < until:
+        if steps and time.monotonic() >= steps[0][0]:
+            _, sig = steps.pop(0)
+            for child in children:
+                if child.running():
+                    _signal_descendants(child.process.pid, sig or child.again)
+                    if child.again_main:
+                        with contextlib.suppress(ProcessLookupError):
+                            child.process.send_signal(sig or child.again)
+        time.sleep(0.05)
+
+
+def _signal_descendants(pid: int, sig: signal.Signals) -> None:
+    """``sig`` to every descendant of ``pid``: task supervisors pass SIGINT on to their tasks
+    (each in a process group of its own), which die of it; Airflow's log server stops."""
+    with contextlib.suppress(psutil.Error):
+        for process in psutil.Process(pid).children(recursive=True):
+            with contextlib.suppress(psutil.Error, OSError):
+                process.send_signal(sig)
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, sig)
+
+
+def parallelism(cpus: int | None = None) -> int:
+    """LocalExecutor worker processes: two per CPU (at least 4, at most Airflow's 32). Each idle
+    worker keeps ~200 MB; Airflow's default of 32 kept ~6 GB on a 2-core machine, and the
+    ``hh_api`` pool lets only a few tasks call hh.ru at once anyway."""
+    return min(32, max(4, 2 * (cpus or os.cpu_count() or 1)))
+
+
+def _database_exists(conn: Connection, name: str) -> bool:
+    query = text("SELECT 1 FROM pg_database WHERE datname = :name")
+    return conn.execute(query, {"name": name}).first() is not None
 
 
 def airflow_database_url(engine: Engine, settings: Settings) -> str:
@@ -79,11 +181,12 @@ def airflow_database_url(engine: Engine, settings: Settings) -> str:
     if configured:
         return configured
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        exists = conn.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": AIRFLOW_DB}
-        ).first()
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{AIRFLOW_DB}"'))
+        if not _database_exists(conn, AIRFLOW_DB):
+            try:
+                conn.execute(text(f'CREATE DATABASE "{AIRFLOW_DB}"'))
+            except (ProgrammingError, IntegrityError):  # another process made it just now
+                if not _database_exists(conn, AIRFLOW_DB):
+                    raise
     url = engine.url.set(database=AIRFLOW_DB, drivername="postgresql+psycopg2")
     return url.render_as_string(hide_password=False)
 
@@ -97,6 +200,8 @@ def airflow_env(settings: Settings, product_url: str, metadata_url: str) -> dict
             "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            "AIRFLOW__CORE__EXECUTOR": os.environ.get("AIRFLOW__CORE__EXECUTOR", "LocalExecutor"),
+            "AIRFLOW__CORE__PARALLELISM": os.environ.get("AIRFLOW__CORE__PARALLELISM", str(parallelism())),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url,
             "AIRFLOW__API__PORT": str(settings.airflow_port),
             # task processes report to the API server: it must be the one on our port
@@ -144,6 +249,30 @@ def airflow_cli(env: dict[str, str], *args: str) -> None:
         raise RuntimeError(f"`airflow {' '.join(args)}` failed: {tail[0]}")
 
 
+@contextlib.contextmanager
+def airflow_migration_lock(engine: Engine, *, shared: bool) -> Iterator[None]:
+    """Held (exclusive) while ``make run`` migrates Airflow's metadata database, and taken
+    (shared) by ``jobhunter airflow`` before it runs a command: started meanwhile, the command
+    waits instead of reporting "Database migration required"."""
+    kind = "_shared" if shared else ""
+    with engine.connect() as conn:
+        conn.execute(text(f"SELECT pg_advisory_lock{kind}({_AIRFLOW_MIGRATE_LOCK})"))
+        try:
+            yield
+        finally:
+            conn.execute(text(f"SELECT pg_advisory_unlock{kind}({_AIRFLOW_MIGRATE_LOCK})"))
+
+
+def airflow_args(args: list[str]) -> list[str]:
+    """``jobhunter airflow …`` arguments as passed to ``airflow``: a backfill runs one run at a
+    time unless ``--max-active-runs`` says otherwise (Airflow's own default is 10 at once)."""
+    if args[:2] == ["backfill", "create"] and not any(
+        a == "--max-active-runs" or a.startswith("--max-active-runs=") for a in args
+    ):
+        return [*args, "--max-active-runs", str(BACKFILL_MAX_ACTIVE_RUNS)]
+    return list(args)
+
+
 def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int:
     """Run Airflow and the web app until Ctrl-C; returns the exit code."""
     product_url = engine.url.render_as_string(hide_password=False)
@@ -151,7 +280,8 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
     home = Path(env["AIRFLOW_HOME"])
     logs = settings.var_dir.resolve() / "log"
     say("Preparing Airflow (metadata database, hh_api pool) …")
-    airflow_cli(env, "db", "migrate")
+    with airflow_migration_lock(engine, shared=False):
+        airflow_cli(env, "db", "migrate")
     airflow_cli(env, "pools", "set", "hh_api", str(settings.airflow_hh_pool_slots), "hh.ru API calls")
     supervisor = Supervisor()
     stopping = False
@@ -161,28 +291,43 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
         stopping = True
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    alive = lambda: not stopping and supervisor.failed() is None  # noqa: E731
     try:
+        airflow_url = f"http://localhost:{settings.airflow_port}/"
+        say(f"Starting Airflow on {airflow_url} (logs: {logs / 'airflow.log'}) …")
         supervisor.start(
-            "airflow", [sys.executable, "-m", "airflow", "standalone"], env, logs / "airflow.log"
+            "airflow api-server",
+            [sys.executable, "-m", "airflow", "api-server", "--port", str(settings.airflow_port)],
+            env,
+            logs / "airflow.log",
+            last=True,
+            again=signal.SIGINT,
+            again_main=True,
         )
         web_url = None
         if _web_available():
-            web_env = {**env, "PATH": env["PATH"]}
-            supervisor.start("web", [sys.executable, "-m", "jobhunter", "web"], web_env, logs / "web.log")
+            supervisor.start("web", [sys.executable, "-m", "jobhunter", "web"], env, logs / "web.log")
             web_url = f"http://{settings.web_host}:{settings.web_port}/"
         if settings.telegram_token:
             supervisor.start("bot", [sys.executable, "-m", "jobhunter", "bot"], env, logs / "bot.log")
-        airflow_url = f"http://localhost:{settings.airflow_port}/"
-        say(f"Starting Airflow on {airflow_url} (logs: {logs / 'airflow.log'}) …")
-        alive = lambda: not stopping and supervisor.failed() is None  # noqa: E731
-        if not wait_for(f"{airflow_url}api/v2/monitor/health", 180, alive):
+        # Tasks report to the API server: nothing may be scheduled before it answers.
+        up = wait_for(f"{airflow_url}api/v2/monitor/health", 180, alive)
+        if up:
+            for component in AIRFLOW_COMPONENTS[1:]:
+                argv = [sys.executable, "-m", "airflow", component]
+                log = logs / "airflow.log"
+                supervisor.start(f"airflow {component}", argv, env, log, again=signal.SIGINT)
+        web_up = up and (web_url is None or wait_for(f"{web_url}login", 120, alive))
+        if not web_up:
             broken = supervisor.failed()
             if broken:
                 say(f"[red]{broken.name} stopped (exit {broken.process.returncode}); see {broken.log}[/]")
                 return 1
             if stopping:
                 return 0
-            say(f"[yellow]Airflow is still starting; see {logs / 'airflow.log'}[/]")
+            what = "Airflow's API server" if not up else "The web app"
+            say(f"[red]{what} did not answer within minutes; see the logs in {logs}[/]")
+            return 1
         password = airflow_password(home)
         say("")
         say(
@@ -195,7 +340,8 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
                 "was created (reset: `jobhunter users set-password admin`)"
             )
         say(
-            "DAGs hh_vacancies (weekdays 08:00–16:00 UTC, hourly) and hh_housekeeping are unpaused. "
+            "DAGs hh_vacancies (weekdays 08:00–16:00 UTC, hourly) and hh_housekeeping (hourly) are "
+            f"unpaused; Airflow runs up to {env['AIRFLOW__CORE__PARALLELISM']} tasks at once. "
             "Ctrl-C stops everything."
         )
         while not stopping:
@@ -207,10 +353,13 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
         return 0
     finally:
         say("Stopping …")
-        supervisor.stop()
+        killed = supervisor.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        say("Stopped.")
+        if killed:
+            say(f"[yellow]Stopped; killed after {STOP_SECONDS:.0f} s: {', '.join(killed)}[/]")
+        else:
+            say("Stopped.")
 
 
 def _web_available() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -9,8 +10,10 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -92,6 +95,8 @@ def test_make_run_starts_everything_prints_logins_and_stops_cleanly(tmp_path: Pa
         "JH_AIRFLOW_PORT": str(airflow_port),
         "JH_WEB_PORT": str(web_port),
         "JH_DEMO_ON_FIRST_RUN": "false",
+        "JH_HH_BASE_URL": "http://127.0.0.1:9",  # never the real hh.ru from a test
+        "JH_HH_MAX_RETRIES": "0",  # the harvest's plan fails at once instead of retrying for a minute
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "jobhunter", "run"],
@@ -120,15 +125,59 @@ def test_make_run_starts_everything_prints_logins_and_stops_cleanly(tmp_path: Pa
         assert status == 200 and "Job Hunter" in page
         status, health = _get(f"http://127.0.0.1:{airflow_port}/api/v2/monitor/health")
         assert status == 200 and "healthy" in health
+        password = re.search(r"login admin, password (\S+)", printed.split("Airflow", 2)[-1]).group(1)
+        # The first hh_housekeeping run is queued at once: its tasks succeed at the first attempt
+        # (no "Connection refused" from an API server that is not listening yet).
+        tasks = _first_run_tasks(f"http://localhost:{airflow_port}", password, "hh_housekeeping")
+        assert tasks and {t["state"] for t in tasks} <= {"success", "skipped"}, tasks
+        assert {t["try_number"] for t in tasks if t["state"] == "success"} == {1}, tasks
     finally:
         process.send_signal(signal.SIGINT)
         rest, _ = process.communicate(timeout=120)
     assert process.returncode == 0, rest[-2000:]
-    assert "Stopped." in rest
-    leftovers = [
-        p for p in psutil.process_iter(["cmdline"]) if str(tmp_path) in " ".join(p.info["cmdline"] or [])
-    ]
-    assert leftovers == []
+    assert "Stopped." in rest and "killed" not in rest  # every component stopped on SIGTERM
+    web_log = (tmp_path / "var" / "log" / "web.log").read_text(encoding="utf-8", errors="replace")
+    assert "SIGKILL" not in web_log
+    assert [p for p in psutil.process_iter() if _started_for(p, tmp_path)] == []
+
+
+def _started_for(process: psutil.Process, tmp_path: Path) -> bool:
+    """Whether ``process`` belongs to the `make run` under ``tmp_path`` (by its command line or
+    its environment: Airflow's executor workers name neither)."""
+    try:
+        cmdline = " ".join(process.cmdline())
+        return str(tmp_path) in cmdline or process.environ().get("JH_VAR_DIR", "").startswith(str(tmp_path))
+    except psutil.Error:
+        return False
+
+
+def _first_run_tasks(airflow: str, password: str, dag_id: str) -> list[dict[str, Any]]:
+    """The task instances of the DAG's first run, once that run has ended (waits up to 5 min)."""
+    request = urllib.request.Request(
+        f"{airflow}/auth/token",
+        data=json.dumps({"username": "admin", "password": password}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        token = json.loads(response.read())["access_token"]
+
+    def get(path: str) -> Any:
+        call = urllib.request.Request(f"{airflow}/api/v2{path}", headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(call, timeout=30) as response:
+            return json.loads(response.read())
+
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            runs = get(f"/dags/{dag_id}/dagRuns?order_by=run_after&limit=1")["dag_runs"]
+        except urllib.error.HTTPError as error:  # 404 until the DAG processor has parsed it
+            if error.code != 404:
+                raise
+            runs = []
+        if runs and runs[0]["state"] in ("success", "failed"):
+            return get(f"/dags/{dag_id}/dagRuns/{runs[0]['dag_run_id']}/taskInstances")["task_instances"]
+        time.sleep(2)
+    return []
 
 
 def test_airflow_children_report_to_our_own_api_server(settings_factory) -> None:
