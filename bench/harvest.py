@@ -7,16 +7,17 @@ throw-away embedded server. Everything happens in a fresh schema that is dropped
 hh.ru is the local fake (``tests/fakes/hh.py``) with injected latency. A measurement tool: it
 prints figures and targets side by side and asserts nothing about time.
 
-1. harvest N new vacancies through ``etl.pipeline.run`` at 50 ms per request, 4 in flight, the
-   rate limit raised so that it never binds (what the code adds over the latency floor);
+1. harvest N new vacancies through ``etl.harvest.local.run`` (`jobhunter etl run`) at 50 ms per
+   request, 4 in flight, the rate limit raised so that it never binds (what the code adds over the
+   latency floor);
 2. run the same window again (nothing may be fetched or changed);
 2b. harvest again once at the default settings (rate limit, concurrency, retries as shipped):
    what a user gets. The floor is the larger of requests × latency ÷ concurrency and
    requests ÷ rate limit, so at the default 5 requests/s no code beats ~5 vacancies/s;
-3. time ``etl.load.upsert_vacancies`` alone, as the pipeline runs it (a transaction per batch
+3. time ``etl.load.upsert_vacancies`` alone, as the load step runs it (a transaction per batch
    of 1,000 on ``JH_LOAD_WORKERS`` connections): insert, unchanged, seen again, 10 % changed;
    then where the time goes (one connection, no secondary indexes, no free room on the pages);
-   and ``etl.pipeline.step_load`` end to end from the landing table.
+   and ``etl.harvest.steps.load_landed`` end to end from the landing table.
 """
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ from core.db import make_engine  # noqa: E402
 from core.schema import metadata, raw, vacancies  # noqa: E402
 from core.searches import SavedSearch, list_searches  # noqa: E402
 from core.settings import Settings, load_settings  # noqa: E402
-from etl import dictionaries, load, pipeline  # noqa: E402
+from etl import dictionaries, load  # noqa: E402
+from etl.harvest import local, steps  # noqa: E402
+from etl.harvest.plan import Job, RunRequest  # noqa: E402
 from etl.parallel import in_parallel  # noqa: E402
 from etl.synthetic import generate_vacancies, to_search_item  # noqa: E402
 from etl.transform import currency_rates, vacancy_row  # noqa: E402
@@ -74,7 +77,7 @@ LATENCY = 0.050  # seconds the fake waits before answering each request
 CONCURRENCY = 4
 RATE_LIMIT = 1000  # requests per second: high enough never to bind
 PER_PAGE = 100
-BATCH = pipeline.LOAD_BATCH  # rows per transaction, as step_load does
+BATCH = steps.LOAD_BATCH  # rows per transaction, as the load step does
 CHANGED_SHARE = 0.10
 
 TARGET_REQUEST_OVERHEAD = 0.05
@@ -212,15 +215,15 @@ class StepTimes:
 
 PIPELINE_STEPS: list[tuple[Any, str, str]] = [
     (dictionaries, "refresh", "dictionaries"),
-    (pipeline, "step_start", "start"),
-    (pipeline, "step_extract", "extract"),
-    (pipeline, "step_load", "load"),
-    (pipeline, "step_details", "details"),
-    (pipeline, "step_finish", "finish"),
+    (steps, "_open", "start"),
+    (steps, "extract", "extract"),
+    (steps, "load_landed", "load"),
+    (steps, "details", "details"),
+    (steps, "finish", "finish"),
 ]
 LOAD_PARTS: list[tuple[Any, str, str]] = [
     (load, "landed_items", "read landed items (load.landed_items)"),
-    (pipeline, "vacancy_row", "transform (vacancy_row)"),
+    (steps, "vacancy_row", "transform (vacancy_row)"),
     (load, "upsert_vacancies", "load.upsert_vacancies"),
     (load, "link_to_user", "load.link_to_user"),
 ]
@@ -244,7 +247,9 @@ def run_harvest(
 
         with times.wrapped(PIPELINE_STEPS):
             started = time.perf_counter()
-            run_id = pipeline.run(engine, settings, window=window, progress=progress)
+            now = datetime.now(UTC)
+            req = RunRequest(run_id=local.new_run_id(now), trigger="backfill", now=now, window=window)
+            run_id = local.run(engine, settings, req, progress=progress)
             wall = time.perf_counter() - started
     return run_id, wall, times
 
@@ -314,7 +319,7 @@ def harvest_scenarios(engine: Engine, settings: Settings, fake: FakeHH, n: int, 
         f"≤ {TARGET_REQUEST_OVERHEAD:.0%}",
         _met(overhead <= TARGET_REQUEST_OVERHEAD),
     )
-    first.add_row("wall time (pipeline.run)", _s(wall), "", "")
+    first.add_row("wall time (etl.harvest.local.run)", _s(wall), "", "")
     first.add_row(
         f"floor = max(minimum × {LATENCY * 1000:.0f} ms ÷ {CONCURRENCY}, minimum ÷ {RATE_LIMIT}/s)",
         _s(floor),
@@ -330,7 +335,7 @@ def harvest_scenarios(engine: Engine, settings: Settings, fake: FakeHH, n: int, 
     first.add_row("vacancies per second", f"{row['new'] / wall:,.1f}", "", "")
     ui.out.print(first)
 
-    steps = _table("1b. Where run 1's wall time goes (per pipeline step)", "step", "wall", "share", "floor")
+    steps = _table("1b. Where run 1's wall time goes (per harvest step)", "step", "wall", "share", "floor")
     step_floor = {
         "extract": row["pages"] * LATENCY / CONCURRENCY,
         "details": row["details_fetched"] * LATENCY / CONCURRENCY,
@@ -413,7 +418,7 @@ def default_settings_scenario(
     table.add_row(f"  rate floor = minimum ÷ {rate:g}/s", _s(rate_floor), "", "")
     table.add_row("floor = the larger of the two", _s(floor), "", "")
     ratio = wall / floor if floor else float("nan")
-    table.add_row("wall time (pipeline.run)", _s(wall), "", "")
+    table.add_row("wall time (etl.harvest.local.run)", _s(wall), "", "")
     table.add_row(
         "wall / floor", f"{ratio:.2f}×", f"≤ {TARGET_WALL_OVER_FLOOR}×", _met(ratio <= TARGET_WALL_OVER_FLOOR)
     )
@@ -451,7 +456,7 @@ def build_rows(
             if i % every == 0:
                 changed[i] = vacancy_row({**item, "name": item["name"] + " (обновлено)"}, rates)
         # The rows kept here would make every later garbage collection (in the transform and
-        # in the timed loads) walk them all; the pipeline keeps one batch at a time.
+        # in the timed loads) walk them all; the load step keeps one batch at a time.
         gc.freeze()
         bar.advance(task, len(items))
     bar.remove_task(task)
@@ -461,7 +466,7 @@ def build_rows(
 def timed_upsert(
     engine: Engine, rows: list[dict[str, Any]], observed_at: datetime, bar: Progress, label: str, workers: int
 ) -> tuple[float, load.LoadCounts]:
-    """Load ``rows`` as the pipeline does: a transaction per batch, on ``workers`` connections."""
+    """Load ``rows`` as the load step does: a transaction per batch, on ``workers`` connections."""
     total = load.LoadCounts()
     task = bar.add_task(label, total=len(rows))
 
@@ -543,7 +548,7 @@ def load_scenarios(engine: Engine, settings: Settings, sizes: Sizes, ui: UI) -> 
     workers = settings.load_workers
     table = _table(
         f"3. Database load: etl.load.upsert_vacancies, {BATCH:,} rows per transaction, on {workers} "
-        f"connections as the pipeline loads (JH_LOAD_WORKERS) unless said "
+        f"connections as the load step uses (JH_LOAD_WORKERS) unless said "
         f"({vacancies.name} has {len(indexes)} indexes, {gin} of them GIN)",
         "rows",
         "pass",
@@ -655,7 +660,7 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
     now = datetime.now(UTC).replace(microsecond=0)
     window = Window.aligned(now - timedelta(days=7, hours=1), now)
     table = _table(
-        f"3b. etl.pipeline.step_load end to end from the landing table, {_n(n)} vacancies, "
+        f"3b. etl.harvest.steps.load_landed end to end from the landing table, {_n(n)} vacancies, "
         f"merged on {settings.load_workers} connections (JH_LOAD_WORKERS)",
         "pass",
         "received / new / unchanged / linked",
@@ -672,14 +677,15 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
         copy = select(literal(runs[1]), *landed).where(raw.c.run_id == runs[0])
         conn.execute(insert(raw).from_select(["run_id", *(c.name for c in landed)], copy))
     for run_id in runs:
-        pipeline.step_start(engine, run_id=run_id, search=search, trigger="backfill", window=window)
+        with steps.working(engine, settings, _job(run_id, search, window), opening=True):
+            pass
     vacuum(engine, settings)
     passes = ("first run: every vacancy new", "next run, same items: every vacancy unchanged")
     for label, run_id in zip(passes, runs, strict=True):
         times = StepTimes()
         with ui.bars.status(f"step_load: {label}"), times.wrapped(LOAD_PARTS):
             started, cpu = time.perf_counter(), time.process_time()
-            stats = _step_load(engine, run_id, search, window.end, settings.load_workers)
+            stats = steps.load_landed(engine, settings, _job(run_id, search, window))
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         table.add_row(
             label,
@@ -705,10 +711,8 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
     )
 
 
-def _step_load(
-    engine: Engine, run_id: str, search: SavedSearch, observed_at: datetime, workers: int
-) -> dict[str, Any]:
-    return pipeline.step_load(engine, run_id=run_id, search=search, observed_at=observed_at, workers=workers)
+def _job(run_id: str, search: SavedSearch, window: Window) -> Job:
+    return Job(run_id, search.id, "backfill", window.start.isoformat(), window.end.isoformat())
 
 
 # -- main ------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def test_bench_harvest_quick_prints_its_tables(database_url: str) -> None:
         "2. Second run over the same window",
         "2b. Harvest of 40 new vacancies at the default settings: rate limit 5/s",
         "3. Database load: etl.load.upsert_vacancies",
-        "3b. etl.pipeline.step_load end to end",
+        "3b. etl.harvest.steps.load_landed end to end",
     ):
         assert heading in result.stdout, result.stdout
     assert "requests minimum" in result.stdout and "rows/s" in result.stdout
