@@ -14,6 +14,9 @@ from webapp import auth, queries
 from webapp.i18n import t
 from webapp.pages import admin, profile, searches, telegram, vacancies
 
+#: Every page path the router serves (any other path is a 404, see webapp.guard).
+PAGES = ("/", "/searches", profile.PATH, "/admin/users", "/admin/runs")
+
 
 def _logout_form(lang: str) -> html.Form:
     return html.Form(
