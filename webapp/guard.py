@@ -33,6 +33,7 @@ from flask_login import current_user
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from webapp import auth
+from webapp.grid_query import GridInputError
 
 #: Paths anyone may fetch: the login form and static files (no data behind either).
 PUBLIC_PATHS = frozenset({"/login", "/_favicon.ico", "/favicon.ico"})
@@ -161,10 +162,15 @@ def _hostile_request() -> str | None:
         _CONTROL.search(value) for value in flask.request.args.values()
     ):
         return "the address holds control characters"
-    if flask.request.method == "POST" and flask.request.mimetype in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ) and any("\x00" in value for value in flask.request.form.values()):
+    if (
+        flask.request.method == "POST"
+        and flask.request.mimetype
+        in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        )
+        and any("\x00" in value for value in flask.request.form.values())
+    ):
         return "the form holds a NUL character"
     return None
 
@@ -213,6 +219,12 @@ def install(app: dash.Dash, pages: Iterable[str]) -> None:
         output = body.get("output") if isinstance(body, dict) else None
         _log.warning("callback %s refused: %s", output, type(error).__name__)
         return _bad("the callback's outputs do not match the request")
+
+    @server.errorhandler(GridInputError)
+    def _grid_input(error: GridInputError) -> Any:
+        if flask.request.path.startswith("/_dash"):
+            return _bad(str(error))
+        return flask.Response(f"{error}\n", 400, mimetype="text/plain")
 
     @server.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
