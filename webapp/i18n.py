@@ -20,6 +20,14 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "nav.users": ("Пользователи", "Users"),
     "nav.runs": ("Журнал загрузок", "Harvest log"),
     "nav.logout": ("Выйти", "Log out"),
+    "sessions.title": ("Сеансы", "Sessions"),
+    "sessions.help": (
+        "Если вы входили на чужом устройстве или потеряли телефон, завершите все сеансы: "
+        "везде, включая это устройство, придётся войти заново.",
+        "If you logged in on someone else's device or lost your phone, end every session: "
+        "you will have to log in again everywhere, this device included.",
+    ),
+    "sessions.end_all": ("Выйти на всех устройствах", "Log out everywhere"),
     "nav.theme": ("Тёмная тема", "Dark theme"),
     "nav.lang": ("English", "Русский"),
     "nav.role.admin": ("администратор", "administrator"),

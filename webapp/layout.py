@@ -30,6 +30,27 @@ def _logout_form(lang: str) -> html.Form:
     )
 
 
+def sessions_card(lang: str) -> dbc.Card:
+    """The profile page's "log out everywhere": a plain form, like logout (POST with the token)."""
+    form = html.Form(
+        [
+            dcc.Input(type="hidden", name="csrf", value=auth.csrf_token()),
+            dcc.Input(type="hidden", name="everywhere", value="1"),
+            html.Button(
+                t("sessions.end_all", lang),
+                type="submit",
+                className="btn btn-outline-danger btn-sm",
+                id="logout-everywhere",
+            ),
+        ],
+        method="POST",
+        action="/logout",
+        className="m-0",
+    )
+    body = dbc.CardBody([html.P(t("sessions.help", lang), className="small text-body-secondary"), form])
+    return dbc.Card([dbc.CardHeader(t("sessions.title", lang)), body], id="sessions-card", className="mb-3")
+
+
 def navbar(pathname: str = "/") -> dbc.Navbar:
     user = current_user
     lang = user.lang
@@ -152,7 +173,8 @@ def register(app: Dash, engine: Engine) -> None:
             return searches.page(engine, current_user)
         if path == profile.PATH:
             settings = flask.current_app.extensions["jobhunter"]["settings"]
-            return profile.layout(current_user, side=[telegram.card(engine, current_user, settings)])
+            side = [telegram.card(engine, current_user, settings), sessions_card(lang)]
+            return profile.layout(current_user, side=side)
         if path.startswith("/admin"):
             if not current_user.is_admin:
                 return dbc.Alert(t("forbidden", lang), color="warning")
