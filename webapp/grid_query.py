@@ -170,7 +170,7 @@ def clean_quick(value: Any) -> str:
     """The quick-search text: a string, control characters removed, at most :data:`QUICK_MAX`."""
     if not isinstance(value, str):
         return ""
-    return re.sub(r"[\x00-\x1f\x7f]+", " ", check_text(value)).strip()[:QUICK_MAX]
+    return check_text(re.sub(r"[\x00-\x1f\x7f]+", " ", value)).strip()[:QUICK_MAX]
 
 
 def clean_sort_model(model: Any) -> tuple[tuple[str, str], ...]:
@@ -199,6 +199,7 @@ def clean_filter_model(model: Any) -> dict[str, Any]:
         target = FILTER_ALIASES.get(col_id, col_id)
         column = COLUMNS.get(target) if isinstance(target, str) else None
         if column is not None and column.filter is not None and isinstance(spec, Mapping):
+            column_condition(target, spec)  # a value no browser sends raises GridInputError now
             cleaned[target] = spec
     return cleaned
 
@@ -238,9 +239,9 @@ def _number(value: Any) -> int | float | None:
             value = float(value.replace(" ", "").replace(",", "."))
         except ValueError:
             return None
-    if not isinstance(value, int | float):
+    if not isinstance(value, int | float) or not math.isfinite(value):
         return None
-    if not math.isfinite(value) or abs(value) > NUMBER_LIMIT:
+    if abs(value) > NUMBER_LIMIT:
         raise GridInputError(f"a number filter must lie between -{NUMBER_LIMIT} and {NUMBER_LIMIT}")
     return value
 

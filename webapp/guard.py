@@ -3,7 +3,8 @@
 Order of the checks in :func:`install` (each answers with a 4xx and a plain message):
 
 1. the request itself: control characters in the query string (a CRLF in ``?next=``), a NUL in
-   a form field -> 400; bodies over ``MAX_CONTENT_LENGTH`` -> 413 (werkzeug);
+   a form field -> 400; a callback over ``MAX_CONTENT_LENGTH`` (the largest DOCX upload) or a
+   form over :data:`MAX_FORM_BYTES` -> 413 (werkzeug, before the body is parsed);
 2. a path that is neither a page of the app nor one of Flask's or Dash's routes -> 404 (Dash's
    catch-all would otherwise serve the app shell for ``/loginx``);
 3. no login: a page redirects to the login page, a callback gets 401;
@@ -43,6 +44,8 @@ CALLBACK_PATH = "/_dash-update-component"
 #: Dash's catch-all route: only the app's own pages may be served through it.
 CATCH_ALL_RULE = "/<path:path>"
 ROLES = ("user", "admin")
+#: The largest form (login, logout, export): a grid view with every filter set fits many times.
+MAX_FORM_BYTES = 64 * 1024
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _log = logging.getLogger(__name__)
@@ -146,13 +149,13 @@ def _check_callback(app: dash.Dash) -> flask.Response | None:
     for key in ("inputs", "state"):
         if not isinstance(body.get(key, []), list):
             return _bad(f"the callback body's {key} must be a list")
+    if _callback_roles(app).get(output) == "admin" and not current_user.is_admin:
+        return _bad("administrators only", 403)
     if not _outputs_match(output, body.get("outputs")):
         _log.warning("callback %s: the request's outputs do not match it", output)
         return _bad("the callback body's outputs do not match its output")
     if _has_nul(body):
         return _bad("the request holds a NUL character")
-    if _callback_roles(app).get(output) == "admin" and not current_user.is_admin:
-        return _bad("administrators only", 403)
     return None
 
 
@@ -185,6 +188,8 @@ def install(app: dash.Dash, pages: Iterable[str]) -> None:
     def _guard() -> Any:
         request = flask.request
         path = request.path
+        if path != CALLBACK_PATH:  # only a callback carries an upload; forms are small
+            request.max_content_length = MAX_FORM_BYTES
         hostile = _hostile_request()
         if hostile is not None:
             if path.startswith("/_dash"):
