@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from bench.resume_import import docx_of, lying_docx
 from core.schema import login_failures, searches, telegram_links, web_sessions
 from core.users import set_password
+from tests.web.browser import requires_chromium
 from tests.web.support import (
     PASSWORD,
     add_user,
@@ -672,3 +673,43 @@ def test_docx_upload_sizes_fit_the_request_limit() -> None:
     import base64
 
     assert len(base64.b64encode(payload)) + 10_000 < MAX_REQUEST_BYTES
+
+
+def test_the_import_bench_runs_and_refuses_the_bomb() -> None:
+    from bench.resume_import import run
+
+    outcomes = {name: outcome for name, _, _, _, outcome in run(quick=True)}
+    assert outcomes and all(o == "parsed" or o.startswith("refused") for o in outcomes.values())
+    assert next(o for n, o in outcomes.items() if "lying" in n).startswith("refused")
+
+
+@requires_chromium
+def test_the_pages_run_under_the_policy_in_a_browser(app, people) -> None:
+    """Chromium enforces the CSP: every page works and the console reports no refused script."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    from tests.web.browser import make_driver, wait
+
+    driver = make_driver()
+    try:
+        with serve(app) as url:
+            driver.get(url + "/")
+            wait(driver, ec.presence_of_element_located((By.ID, "login")))
+            driver.find_element(By.ID, "login").send_keys("alice")
+            driver.find_element(By.ID, "password").send_keys(PASSWORD)
+            driver.find_element(By.ID, "login-submit").click()
+            wait(driver, ec.presence_of_element_located((By.CSS_SELECTOR, ".ag-row .jh-title")))
+            wait(driver, lambda d: d.find_element(By.ID, "grid-status").text == "Найдено: 20")
+            driver.find_element(By.ID, "quick").send_keys("zzqxj")  # a callback and a clientside one
+            wait(driver, lambda d: d.find_element(By.ID, "grid-status").text != "Найдено: 20")
+            for path, marker in (("/searches", "searches-list"), ("/profile", "logout-everywhere")):
+                driver.get(url + path)
+                wait(driver, ec.presence_of_element_located((By.ID, marker)))
+            logs = driver.get_log("browser")
+    finally:
+        driver.quit()
+    refused = [
+        e["message"] for e in logs if "Content Security Policy" in e["message"] or "Refused" in e["message"]
+    ]
+    assert refused == []
