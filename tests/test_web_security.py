@@ -44,6 +44,15 @@ TG_TOKEN = "123456789:AAEtestTokenForTheWebCard000"
 CALLBACK = "/_dash-update-component"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_vocabulary() -> Any:
+    """The quick search caches the database's lexemes per schema: leave none of ours behind."""
+    yield
+    from webapp import queries
+
+    queries._vocabulary_cache.clear()
+
+
 @pytest.fixture
 def app(engine, settings_factory):
     settings = settings_factory(telegram_bot_token=TG_TOKEN, telegram_bot_username="JobHunterTestBot")
