@@ -16,6 +16,7 @@ from tests.web.security_support import (
     TG_TOKEN,
     auth_token,
     client_for,
+    grid_body,
     post_raw,
     search_body,
 )
@@ -184,6 +185,14 @@ def test_malformed_callback_bodies_get_a_400(app, people, body) -> None:
     response = post_raw(client_for(app, "alice"), body)
     assert response.status_code == 400
     assert response.json["error"].startswith("the callback body")
+
+
+def test_json_nested_just_under_the_parser_limit_is_no_500(app, people) -> None:
+    alice = client_for(app, "alice")
+    body = json.dumps(grid_body(alice, {}, quick="QUICK"))
+    deep = body.replace('"QUICK"', "[" * 1_000 + "]" * 1_000)
+    response = post_raw(alice, deep)
+    assert response.status_code in (200, 400)
 
 
 def test_a_crlf_in_next_is_a_400(app, people) -> None:

@@ -83,13 +83,20 @@ def check_roles(app: dash.Dash) -> None:
         raise RuntimeError(f"callbacks of admin components must be declared admin-only: {undeclared}")
 
 
-def _has_nul(value: Any, depth: int = 0) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v, depth + 1) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v, depth + 1) for v in value)
+def _has_nul(value: Any) -> bool:
+    """Whether any string (key or value) in parsed JSON holds a NUL; iterative, since orjson
+    allows nesting deeper than Python's recursion limit."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return False
 
 
