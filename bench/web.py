@@ -207,6 +207,8 @@ def web_process(url: str, schema: str, repeats: int) -> dict[str, Any]:
                 f"{base}/login", data={"login": LOGIN, "password": PASSWORD, "csrf": token}, timeout=120
             )
             session.get(f"{base}/", timeout=120)
+            # as dash-renderer does: the CSRF cookie goes back as a header on every callback
+            session.headers["X-CSRFToken"] = session.cookies.get("_csrf_token", "")
             outputs = session.get(f"{base}/_dash-dependencies", timeout=120).json()
             key = next(d["output"] for d in outputs if "grid.getRowsResponse" in d["output"])
             times: list[float] = []

@@ -504,3 +504,20 @@ Index(
     unique=True,
     postgresql_where=text("status = 'running'"),
 )
+
+
+# -- web sessions (migration 0007) ------------------------------------------------------------------
+
+web_sessions = Table(
+    "t18_jh_web_sessions",
+    metadata,
+    Column(
+        "token_hash", Text, primary_key=True, comment="sha256 of the session token; the token is not kept"
+    ),
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="CASCADE"), nullable=False),
+    _ts("created_at", nullable=False, server_default=NOW),
+    _ts("expires_at", nullable=False),
+    Column("ip", Text, comment="the address the session logged in from"),
+    Index(None, "user_id"),
+    comment="Web logins that are still valid: logout, a new password or disabling the user deletes them.",
+)

@@ -19,7 +19,10 @@ WORK_FORMATS = ("ON_SITE", "REMOTE", "HYBRID", "FIELD_WORK")
 EMPLOYMENT_FORMS = ("FULL", "PART", "PROJECT", "FLY_IN_FLY_OUT")
 SCHEDULES = ("fullDay", "shift", "flexible", "remote", "flyInFlyOut")
 SEARCH_FIELDS = ("name", "company_name", "description")
-_NUMERIC_ID = re.compile(r"\d{1,10}")
+# ASCII digits only: "\d" would also take "²" or "٣", which int() and hh.ru refuse.
+_NUMERIC_ID = re.compile(r"[0-9]{1,10}")
+#: The salary column is a PostgreSQL integer.
+MAX_SALARY = 2**31 - 1
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
@@ -84,6 +87,8 @@ def validate(
         )
     if salary is not None and salary <= 0:
         raise UserInputError("salary must be a positive number", code="salary_positive")
+    if salary is not None and salary > MAX_SALARY:
+        raise UserInputError(f"salary must be at most {MAX_SALARY}", code="salary_too_large", n=MAX_SALARY)
     if not _CURRENCY.fullmatch(currency):
         raise UserInputError(f"currency {currency!r} must be an hh.ru currency code such as RUR or USD")
     return {

@@ -83,8 +83,30 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
+#: At most this many links per user within :data:`LINK_WINDOW`: a page that asks in a loop
+#: cannot fill the table (a person needs one, maybe two).
+MAX_LINKS = 5
+LINK_WINDOW = timedelta(minutes=10)
+
+
+class TooManyLinks(Exception):
+    """The user asked for :data:`MAX_LINKS` links within :data:`LINK_WINDOW` already."""
+
+
 def create_token(conn: Connection, user_id: int, *, ttl: timedelta = DEFAULT_TTL) -> str:
-    """A new one-time token for ``user_id`` (earlier unused ones stay valid until they expire)."""
+    """A new one-time token for ``user_id`` (earlier unused ones stay valid until they expire).
+
+    Raises :class:`TooManyLinks` past the rate limit; the user's row is locked while counting,
+    so parallel requests cannot slip past it.
+    """
+    conn.execute(select(users.c.id).where(users.c.id == user_id).with_for_update())
+    recent = conn.execute(
+        select(func.count())
+        .select_from(telegram_links)
+        .where(telegram_links.c.user_id == user_id, telegram_links.c.created_at > func.now() - LINK_WINDOW)
+    ).scalar_one()
+    if recent >= MAX_LINKS:
+        raise TooManyLinks
     conn.execute(delete(telegram_links).where(telegram_links.c.expires_at < func.now()))
     token = secrets.token_urlsafe(24)  # 32 characters of A-Z a-z 0-9 _ -
     conn.execute(

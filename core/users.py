@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from core import web_sessions
 from core.errors import UserInputError
-from core.passwords import MIN_LENGTH, generate_password, hash_password
+from core.passwords import MAX_LENGTH, MIN_LENGTH, generate_password, hash_password
 from core.schema import users
 
 ROLES = ("admin", "user")
@@ -36,6 +37,17 @@ def normalise_login(login: str) -> str:
     return value
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise UserInputError(
+            f"the password must have at least {MIN_LENGTH} characters", code="password_short", n=MIN_LENGTH
+        )
+    if len(password) > MAX_LENGTH:
+        raise UserInputError(
+            f"the password must have at most {MAX_LENGTH} characters", code="password_long", n=MAX_LENGTH
+        )
+
+
 def create_user(
     conn: Connection, login: str, password: str, *, role: str = "user", display_name: str | None = None
 ) -> User:
@@ -43,10 +55,7 @@ def create_user(
     value = normalise_login(login)
     if role not in ROLES:
         raise UserInputError(f"role must be one of {', '.join(ROLES)}, not {role!r}", code="role_invalid")
-    if len(password) < MIN_LENGTH:
-        raise UserInputError(
-            f"the password must have at least {MIN_LENGTH} characters", code="password_short", n=MIN_LENGTH
-        )
+    _check_password(password)
     if get_user(conn, value) is not None:
         raise UserInputError(f"a user with login {value!r} already exists", code="login_taken", login=value)
     row = conn.execute(
@@ -74,13 +83,12 @@ def require_user(conn: Connection, login: str) -> User:
 
 
 def set_password(conn: Connection, login: str, password: str) -> None:
-    """Replace a user's password (same strength rule as at creation)."""
+    """Replace a user's password (same strength rule as at creation); every web session of the
+    user ends, so whoever knew the old password is logged out too."""
     user = require_user(conn, login)
-    if len(password) < MIN_LENGTH:
-        raise UserInputError(
-            f"the password must have at least {MIN_LENGTH} characters", code="password_short", n=MIN_LENGTH
-        )
+    _check_password(password)
     conn.execute(update(users).where(users.c.id == user.id).values(password_hash=hash_password(password)))
+    web_sessions.end_all(conn, user.id)
 
 
 def ensure_admin(conn: Connection, login: str = "admin") -> tuple[str, str] | None:

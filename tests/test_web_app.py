@@ -508,8 +508,14 @@ def test_admin_callbacks_and_pages_refuse_ordinary_users(app, people) -> None:
     alice = client_for(app, "alice")
     response = callback(
         alice,
-        [("admin-users", "rowData")],
-        [("admin-runs-status", "value", None)],
+        [("admin-runs", "rowData")],
+        [
+            ("admin-runs-status", "value", None),
+            ("admin-runs-user", "value", None),
+            ("admin-runs-text", "value", None),
+            ("admin-runs-dates", "start_date", None),
+            ("admin-runs-dates", "end_date", None),
+        ],
     )
     assert response.status_code == 403
     assert alice.get("/admin/users").status_code == 403

@@ -16,10 +16,14 @@ from sqlalchemy import Engine
 
 from core.db import make_engine
 from core.settings import Settings, get_settings
-from webapp import auth, export, layout
+from webapp import auth, export, guard, headers, layout
 from webapp.pages import admin, documents, profile, searches, telegram, vacancies
+from webapp.resume.importer import MAX_DOCX_BYTES
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
+#: The largest legitimate request: a DOCX at its size limit, base64-encoded in a callback, plus
+#: room for the rest of the callback. Anything bigger gets 413 before it is read.
+MAX_REQUEST_BYTES = MAX_DOCX_BYTES * 4 // 3 + 256 * 1024
 
 
 class JobHunterDash(dash.Dash):
@@ -54,15 +58,19 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     server = app.server
     server.extensions["jobhunter"] = {"engine": engine, "settings": settings}
+    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    guard.install(app, layout.PAGES)
     auth.init_login(server, engine, settings)
-    auth.install_guard(server)
     app.layout = layout.serve
     layout.register(app, engine)
     vacancies.register(app, engine)
     searches.register(app, engine)
-    admin.register(app, engine)
+    with guard.role(app, "admin"):
+        admin.register(app, engine)
     telegram.register(app, engine)
     profile.register(app, engine)
     documents.register(app, engine)
     export.register(server, engine)
+    guard.check_roles(app)
+    headers.install(app, settings)
     return app

@@ -1,24 +1,20 @@
-"""Logging in and out, the session, and the guard in front of every route and callback.
+"""Logging in and out, the session, and the CSRF check.
 
 * Passwords are argon2id hashes (``core.passwords``); a login that names no user costs the
-  same hash verification as a wrong password, so timing does not tell which logins exist.
-* Throttling, kept in ``t12_jh_login_failures`` so every worker process sees it: after
-  :data:`MAX_FAILURES` failed attempts for one login from one address within
-  :data:`LOCK_WINDOW`, that login is refused from that address until ``LOCK_WINDOW`` after
-  the last failure, without the password even being checked. One address is refused
-  altogether after :data:`MAX_FAILURES_PER_IP` failures (any logins) in the same window.
-* The session id is ``"<user id>:<token>"``, the token an HMAC of the password hash: changing
-  or resetting a password ends every other session of that user; a disabled user is logged
-  out at the next request.
-* :func:`install_guard` answers every request that is not the login page or a static asset:
-  without a logged-in user a page redirects to the login page and a callback gets 401 JSON;
-  an administrators-only page or callback gets 403 for everybody else.
+  same hash verification as a wrong password, so timing does not tell which logins exist. A
+  password over :data:`core.passwords.MAX_LENGTH` characters is refused before any hashing.
+* Throttling: see :mod:`webapp.throttle` (atomic, per login+address, per address, per login).
+* Sessions are server-side (:mod:`core.web_sessions`): the flask-login id is a random token
+  whose row must still exist, so logout, "log out everywhere", a new password and disabling the
+  user end the session at once, however the cookie is replayed. The session id rotates at login.
+* CSRF: Flask-WTF's ``CSRFProtect`` checks every POST (forms carry the ``csrf`` field; Dash
+  callbacks the ``X-CSRFToken`` header, which dash-renderer copies from the ``_csrf_token``
+  cookie set on every page). :mod:`webapp.guard` calls it after the login check, so a request
+  without a login still gets its 401/redirect first.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import os
 import secrets
@@ -30,25 +26,24 @@ from urllib.parse import urlsplit
 
 import flask
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf, validate_csrf
+from sqlalchemy import Engine, select, update
+from wtforms import ValidationError
 
+from core import web_sessions
+from core.passwords import MAX_LENGTH as MAX_PASSWORD_LENGTH
 from core.passwords import hash_password, verify_password
-from core.schema import login_failures, users
+from core.schema import users
 from core.settings import Settings
+from webapp import throttle
+from webapp.throttle import LOCK_WINDOW, MAX_FAILURES, MAX_FAILURES_PER_IP  # noqa: F401 - re-exported
 
-MAX_FAILURES = 5
-MAX_FAILURES_PER_IP = 20
-LOCK_WINDOW = timedelta(minutes=5)
-FAILURE_RETENTION = timedelta(days=1)
-
-#: Paths anyone may fetch: the login form and static files (no data behind either).
-PUBLIC_PREFIXES = ("/login", "/assets/", "/_favicon.ico", "/favicon.ico")
-#: Pages and callback components only administrators may use (component ids start "admin-").
-ADMIN_PAGE_PREFIX = "/admin"
-ADMIN_COMPONENT_PREFIX = "admin-"
+#: The cookie dash-renderer reads the CSRF token from (its default name); readable by scripts.
+CSRF_COOKIE = "_csrf_token"
 
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 _log = logging.getLogger(__name__)
+csrf = CSRFProtect()
 
 
 # -- the secret key ---------------------------------------------------------------------------------
@@ -98,17 +93,12 @@ class WebUser(UserMixin):
         return "dark" if self.preferences.get("theme") == "dark" else "light"
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return self.session_token
 
 
-def session_token(secret: str, password_hash: str) -> str:
-    return hmac.new(secret.encode(), password_hash.encode(), hashlib.blake2b).hexdigest()[:32]
-
-
-def load_user(engine: Engine, secret: str, session_id: str) -> WebUser | None:
-    """The user of a session id, if it is still valid (active user, unchanged password)."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+def load_user(engine: Engine, session_id: str) -> WebUser | None:
+    """The user of a session token, if the session still exists and the user is active."""
+    if not session_id or len(session_id) > 100:
         return None
     with engine.connect() as conn:
         row = conn.execute(
@@ -117,18 +107,22 @@ def load_user(engine: Engine, secret: str, session_id: str) -> WebUser | None:
                 users.c.login,
                 users.c.role,
                 users.c.display_name,
-                users.c.password_hash,
                 users.c.preferences,
                 users.c.is_demo,
-            ).where(users.c.id == int(user_id), users.c.is_active)
+            )
+            .select_from(
+                users.join(web_sessions.web_sessions, web_sessions.web_sessions.c.user_id == users.c.id)
+            )
+            .where(
+                web_sessions.web_sessions.c.token_hash == web_sessions.token_hash(session_id),
+                web_sessions.web_sessions.c.expires_at > datetime.now(UTC),
+                users.c.is_active,
+            )
         ).one_or_none()
     if row is None:
         return None
-    expected = session_token(secret, row.password_hash)
-    if not hmac.compare_digest(expected, token):
-        return None
     return WebUser(
-        row.id, row.login, row.role, row.display_name, expected, dict(row.preferences or {}), row.is_demo
+        row.id, row.login, row.role, row.display_name, session_id, dict(row.preferences or {}), row.is_demo
     )
 
 
@@ -142,36 +136,32 @@ class LoginResult:
     minutes: int = 0
 
 
-def locked_for(conn: Connection, login: str, ip: str, now: datetime) -> timedelta | None:
-    """How long this login from this address is still refused, or None."""
-    since = now - LOCK_WINDOW
-    row = conn.execute(
-        select(
-            func.count().filter(login_failures.c.login == login).label("pair"),
-            func.count().label("ip"),
-            func.max(login_failures.c.failed_at).filter(login_failures.c.login == login).label("pair_last"),
-            func.max(login_failures.c.failed_at).label("ip_last"),
-        ).where(login_failures.c.ip == ip, login_failures.c.failed_at > since)
-    ).one()
-    remaining = []
-    if row.pair >= MAX_FAILURES:
-        remaining.append(row.pair_last + LOCK_WINDOW - now)
-    if row.ip >= MAX_FAILURES_PER_IP:
-        remaining.append(row.ip_last + LOCK_WINDOW - now)
-    return max(remaining) if remaining else None
+def _minutes(wait: timedelta) -> int:
+    return max(1, -(-int(wait.total_seconds()) // 60))
 
 
 def authenticate(
-    engine: Engine, secret: str, login: str, password: str, ip: str, now: datetime | None = None
+    engine: Engine,
+    login: str,
+    password: str,
+    ip: str,
+    now: datetime | None = None,
+    *,
+    lifetime: timedelta = timedelta(days=14),
 ) -> LoginResult:
-    """Check a login form; records failures and refuses a locked login before hashing anything."""
+    """Check a login form; a successful one gets a new server-side session (``user.session_token``).
+
+    The throttle admits or refuses the attempt and records it in one transaction before anything
+    is hashed (see :mod:`webapp.throttle`).
+    """
     now = now or datetime.now(UTC)
     login = (login or "").strip().lower()[:64]
+    password = password or ""
     with engine.begin() as conn:
-        conn.execute(delete(login_failures).where(login_failures.c.failed_at < now - FAILURE_RETENTION))
-        wait = locked_for(conn, login, ip, now)
-        if wait is not None:
-            return LoginResult(None, "login.locked", max(1, -(-int(wait.total_seconds()) // 60)))
+        admission = throttle.admit(conn, login, ip, now)
+    if admission.attempt_id is None:
+        return LoginResult(None, "login.locked", _minutes(admission.wait or LOCK_WINDOW))
+    with engine.connect() as conn:
         row = conn.execute(
             select(
                 users.c.id,
@@ -181,33 +171,32 @@ def authenticate(
                 users.c.password_hash,
                 users.c.is_active,
                 users.c.preferences,
+                users.c.is_demo,
             ).where(users.c.login == login)
         ).one_or_none()
-        ok = verify_password(row.password_hash if row else _DUMMY_HASH, password or "")
-        if not (ok and row is not None):
-            conn.execute(insert(login_failures).values(login=login, ip=ip, failed_at=now))
-            wait = locked_for(conn, login, ip, now)
-            if wait is not None:
-                return LoginResult(None, "login.locked", max(1, -(-int(wait.total_seconds()) // 60)))
-            return LoginResult(None, "login.failed")
+    too_long = len(password) > MAX_PASSWORD_LENGTH
+    ok = verify_password(row.password_hash if row else _DUMMY_HASH, password) and not too_long
+    if not (ok and row is not None):
+        with engine.connect() as conn:  # the attempt is already recorded as a failure
+            wait = throttle.locked_after_failure(conn, login, ip, now)
+        if wait is not None:
+            return LoginResult(None, "login.locked", _minutes(wait))
+        return LoginResult(None, "login.failed")
+    with engine.begin() as conn:
+        throttle.succeeded(conn, login, ip)
         if not row.is_active:
             return LoginResult(None, "login.disabled")
-        conn.execute(delete(login_failures).where(login_failures.c.login == login, login_failures.c.ip == ip))
         conn.execute(update(users).where(users.c.id == row.id).values(last_login_at=now))
+        token = web_sessions.create(conn, row.id, lifetime, ip)
     user = WebUser(
-        row.id,
-        row.login,
-        row.role,
-        row.display_name,
-        session_token(secret, row.password_hash),
-        dict(row.preferences or {}),
+        row.id, row.login, row.role, row.display_name, token, dict(row.preferences or {}), row.is_demo
     )
     return LoginResult(user)
 
 
-def clear_failures(conn: Connection, login: str) -> None:
+def clear_failures(conn: Any, login: str) -> None:
     """An administrator reset the password: forget the failed attempts for that login."""
-    conn.execute(delete(login_failures).where(login_failures.c.login == login))
+    throttle.clear(conn, login)
 
 
 # -- Flask wiring -------------------------------------------------------------------------------------
@@ -219,85 +208,57 @@ def client_ip() -> str:
 
 
 def csrf_token() -> str:
-    """The session's anti-forgery token for plain HTML forms (login, logout)."""
-    token = flask.session.get("csrf")
-    if not token:
-        token = flask.session["csrf"] = secrets.token_urlsafe(24)
-    return token
+    """The session's anti-forgery token for plain HTML forms (login, logout, export)."""
+    return generate_csrf()
 
 
 def csrf_ok() -> bool:
-    sent = flask.request.form.get("csrf", "")
-    expected = flask.session.get("csrf", "")
-    return bool(expected) and hmac.compare_digest(sent, expected)
+    """Whether the form's ``csrf`` field is valid (CSRFProtect has checked it already for POSTs)."""
+    try:
+        validate_csrf(flask.request.form.get("csrf", ""))
+    except ValidationError:
+        return False
+    return True
 
 
 def safe_next(target: str | None) -> str:
-    """Only a local path may be a redirect target after login (no open redirect)."""
-    if not target:
+    """Only a local path may be a redirect target after login (no open redirect, no header splitting)."""
+    if not target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return "/"
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
         return "/"
     return target
 
 
-def _component_id(value: Any) -> str:
-    if isinstance(value, dict):  # a pattern-matching id: its "type" names it
-        return str(value.get("type", ""))
-    return str(value)
+def end_session() -> None:
+    """Log the current session out on the server (its row is deleted) and in the browser."""
+    engine = flask.current_app.extensions["jobhunter"]["engine"]
+    if current_user.is_authenticated:
+        with engine.begin() as conn:
+            web_sessions.end(conn, current_user.session_token)
+    logout_user()
+    flask.session.clear()
 
 
-def callback_components() -> list[str]:
-    """Component ids a Dash callback request names (outputs, inputs and state)."""
-    body = flask.request.get_json(silent=True)
-    body = body if isinstance(body, dict) else {}
-    ids: list[str] = []
-    for key in ("outputs", "inputs", "state"):
-        items = body.get(key) or []
-        for item in items if isinstance(items, list) else [items]:
-            for one in item if isinstance(item, list) else [item]:
-                if isinstance(one, dict):
-                    ids.append(_component_id(one.get("id", "")))
-    return ids
+def end_all_sessions() -> None:
+    """Log out everywhere: every session of the current user ends, this one included."""
+    engine = flask.current_app.extensions["jobhunter"]["engine"]
+    if current_user.is_authenticated:
+        with engine.begin() as conn:
+            web_sessions.end_all(conn, current_user.id)
+    logout_user()
+    flask.session.clear()
 
 
-def install_guard(server: flask.Flask) -> None:
-    """Refuse every non-public request without a valid login (see the module docstring)."""
-
-    @server.before_request
-    def _guard() -> Any:
-        path = flask.request.path
-        if path.startswith(PUBLIC_PREFIXES):
-            return None
-        is_callback = path.startswith("/_dash")
-        if not current_user.is_authenticated:
-            if is_callback:
-                return flask.jsonify(error="login required"), 401
-            target = flask.request.full_path.rstrip("?")
-            return flask.redirect(flask.url_for("login", next=target))
-        if not current_user.is_admin:
-            if path.startswith(ADMIN_PAGE_PREFIX):
-                return flask.abort(403)
-            if path == "/_dash-update-component" and any(
-                component.startswith(ADMIN_COMPONENT_PREFIX) for component in callback_components()
-            ):
-                return flask.jsonify(error="administrators only"), 403
-        return None
-
-    @server.after_request
-    def _headers(response: flask.Response) -> flask.Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if not flask.request.path.startswith("/assets/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+def _set_csrf_cookie(response: flask.Response, settings: Settings) -> None:
+    response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Strict", secure=settings.web_secure_cookies)
 
 
 def init_login(server: flask.Flask, engine: Engine, settings: Settings) -> LoginManager:
-    """Session cookie settings, the user loader and the login/logout routes."""
+    """Session cookie settings, the user loader, CSRF protection and the login/logout routes."""
     secret = secret_key(settings)
+    lifetime = timedelta(days=settings.web_session_days)
     server.config.update(
         SECRET_KEY=secret,
         SESSION_COOKIE_NAME="jh_session",
@@ -307,18 +268,42 @@ def init_login(server: flask.Flask, engine: Engine, settings: Settings) -> Login
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=settings.web_secure_cookies,
-        REMEMBER_COOKIE_DURATION=timedelta(days=settings.web_session_days),
-        PERMANENT_SESSION_LIFETIME=timedelta(days=settings.web_session_days),
+        REMEMBER_COOKIE_DURATION=lifetime,
+        PERMANENT_SESSION_LIFETIME=lifetime,
+        # CSRFProtect: the forms' field is "csrf"; the token lives as long as the session (a page
+        # left open for hours still works); webapp.guard calls csrf.protect() after the login check.
+        WTF_CSRF_FIELD_NAME="csrf",
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_CHECK_DEFAULT=False,
     )
+    csrf.init_app(server)
     manager = LoginManager()
     manager.init_app(server)
     manager.session_protection = "basic"
 
     @manager.user_loader
     def _load(session_id: str) -> WebUser | None:
-        return load_user(engine, secret, session_id)
+        return load_user(engine, session_id)
 
     from webapp.pages import login as login_page
+
+    @server.errorhandler(CSRFError)
+    def _csrf_failed(error: CSRFError) -> Any:
+        if flask.request.path == "/login":
+            lang = login_page.request_lang()
+            login = flask.request.form.get("login", "")
+            return login_page.render(lang=lang, csrf=csrf_token(), error="login.expired", login=login), 400
+        if flask.request.path.startswith("/_dash"):
+            return flask.jsonify(error=f"CSRF check failed: {error.description}"), 400
+        return flask.Response(f"CSRF check failed: {error.description}\n", 400, mimetype="text/plain")
+
+    @server.after_request
+    def _csrf_cookie(response: flask.Response) -> flask.Response:
+        # dash-renderer sends this cookie back as the X-CSRFToken header of every callback
+        page = flask.request.method == "GET" and response.mimetype == "text/html"
+        if page and current_user.is_authenticated:
+            _set_csrf_cookie(response, settings)
+        return response
 
     @server.route("/login", methods=["GET", "POST"], endpoint="login")
     def _login() -> Any:
@@ -328,9 +313,8 @@ def init_login(server: flask.Flask, engine: Engine, settings: Settings) -> Login
                 return flask.redirect(safe_next(flask.request.args.get("next")))
             return login_page.render(lang=lang, csrf=csrf_token(), notice=flask.request.args.get("bye"))
         login = flask.request.form.get("login", "")
-        if not csrf_ok():
-            return login_page.render(lang=lang, csrf=csrf_token(), error="login.expired", login=login), 400
-        result = authenticate(engine, secret, login, flask.request.form.get("password", ""), client_ip())
+        password = flask.request.form.get("password", "")
+        result = authenticate(engine, login, password, client_ip(), lifetime=lifetime)
         if result.user is None:
             status = 429 if result.error == "login.locked" else 401
             error = result.error or "login.failed"
@@ -342,14 +326,14 @@ def init_login(server: flask.Flask, engine: Engine, settings: Settings) -> Login
         flask.session.permanent = True
         login_user(result.user, remember=False)
         _log.info("login %s from %s", result.user.login, client_ip())
-        return flask.redirect(safe_next(flask.request.args.get("next")))
+        response = flask.redirect(safe_next(flask.request.args.get("next")))
+        _set_csrf_cookie(response, settings)
+        return response
 
     @server.route("/logout", methods=["POST"], endpoint="logout")
     def _logout() -> Any:
-        if csrf_ok():
-            logout_user()
-            flask.session.clear()
-            return flask.redirect(flask.url_for("login", bye=1))
-        return flask.redirect("/")
+        everywhere = flask.request.form.get("everywhere") == "1"
+        end_all_sessions() if everywhere else end_session()
+        return flask.redirect(flask.url_for("login", bye=1))
 
     return manager

@@ -70,6 +70,23 @@ v = vacancies.c
 uv = user_vacancies.c
 
 
+#: Numbers beyond PostgreSQL's ``integer`` and days outside these years cannot match anything:
+#: such a filter is refused with :class:`GridInputError` (a 400), not turned into a SQL error.
+NUMBER_LIMIT = 2**31 - 1
+YEARS = (1900, 2200)
+
+
+class GridInputError(Exception):
+    """A grid request (or export view) holds a value no browser sends: answered with 400."""
+
+
+def check_text(value: str) -> str:
+    """``value`` unless it holds a NUL or an unpaired surrogate (PostgreSQL can store neither)."""
+    if "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise GridInputError("the text holds a NUL character or an unpaired surrogate")
+    return value
+
+
 @dataclass(frozen=True)
 class GridColumn:
     """A column the grid may sort or filter by: its SQL expression and its filter kind."""
@@ -153,7 +170,7 @@ def clean_quick(value: Any) -> str:
     """The quick-search text: a string, control characters removed, at most :data:`QUICK_MAX`."""
     if not isinstance(value, str):
         return ""
-    return re.sub(r"[\x00-\x1f\x7f]+", " ", value).strip()[:QUICK_MAX]
+    return check_text(re.sub(r"[\x00-\x1f\x7f]+", " ", value)).strip()[:QUICK_MAX]
 
 
 def clean_sort_model(model: Any) -> tuple[tuple[str, str], ...]:
@@ -182,6 +199,7 @@ def clean_filter_model(model: Any) -> dict[str, Any]:
         target = FILTER_ALIASES.get(col_id, col_id)
         column = COLUMNS.get(target) if isinstance(target, str) else None
         if column is not None and column.filter is not None and isinstance(spec, Mapping):
+            column_condition(target, spec)  # a value no browser sends raises GridInputError now
             cleaned[target] = spec
     return cleaned
 
@@ -198,7 +216,7 @@ def _text_condition(expr: ColumnElement[Any], spec: Mapping[str, Any]) -> Column
     value = spec.get("filter")
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         return None
-    value = str(value).strip()[:TEXT_MAX]
+    value = check_text(str(value)).strip()[:TEXT_MAX]
     if not value:
         return None
     conditions: dict[str, Callable[[], ColumnElement[bool]]] = {
@@ -221,8 +239,10 @@ def _number(value: Any) -> int | float | None:
             value = float(value.replace(" ", "").replace(",", "."))
         except ValueError:
             return None
-    if not isinstance(value, int | float) or not math.isfinite(value) or abs(value) > 2**31:
+    if not isinstance(value, int | float) or not math.isfinite(value):
         return None
+    if abs(value) > NUMBER_LIMIT:
+        raise GridInputError(f"a number filter must lie between -{NUMBER_LIMIT} and {NUMBER_LIMIT}")
     return value
 
 
@@ -253,10 +273,14 @@ def _number_condition(expr: ColumnElement[Any], spec: Mapping[str, Any]) -> Colu
 def _day(value: Any) -> date | None:
     if not isinstance(value, str):
         return None
+    value = check_text(value)
     try:
-        return date.fromisoformat(value.strip()[:10])
+        day = date.fromisoformat(value.strip()[:10])
     except ValueError:
         return None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise GridInputError(f"a date filter must lie between the years {YEARS[0]} and {YEARS[1]}")
+    return day
 
 
 def day_start(day: date) -> datetime:
@@ -303,7 +327,7 @@ def _multi_values(spec: Mapping[str, Any], *, numeric: bool) -> list[Any] | None
                 continue
             cleaned.append(int(value))
         else:
-            cleaned.append(str(value)[:64])
+            cleaned.append(check_text(str(value))[:64])
     return cleaned
 
 

@@ -22,6 +22,14 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "nav.users": ("Пользователи", "Users"),
     "nav.runs": ("Журнал загрузок", "Harvest log"),
     "nav.logout": ("Выйти", "Log out"),
+    "sessions.title": ("Сеансы", "Sessions"),
+    "sessions.help": (
+        "Если вы входили на чужом устройстве или потеряли телефон, завершите все сеансы: "
+        "везде, включая это устройство, придётся войти заново.",
+        "If you logged in on someone else's device or lost your phone, end every session: "
+        "you will have to log in again everywhere, this device included.",
+    ),
+    "sessions.end_all": ("Выйти на всех устройствах", "Log out everywhere"),
     "nav.theme": ("Тёмная тема", "Dark theme"),
     "nav.lang": ("English", "Русский"),
     "nav.role.admin": ("администратор", "administrator"),
@@ -247,6 +255,10 @@ _PHRASES: dict[str, tuple[str, str]] = {
         "Пароль должен быть не короче {n} символов.",
         "The password must have at least {n} characters.",
     ),
+    "error.password_long": (
+        "Пароль должен быть не длиннее {n} символов.",
+        "The password must have at most {n} characters.",
+    ),
     "error.search_name": (
         "У поиска должно быть название длиной от 1 до 100 символов.",
         "A search needs a name of 1-100 characters.",
@@ -258,6 +270,10 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "error.salary_positive": (
         "Зарплата должна быть положительным числом.",
         "The salary must be a positive number.",
+    ),
+    "error.salary_too_large": (
+        "Зарплата не может быть больше {n}.",
+        "The salary can be at most {n}.",
     ),
     "error.search_taken": ("Поиск «{name}» у вас уже есть.", "You already have a search named “{name}”."),
     "error.search_unknown_area": (

@@ -14,6 +14,9 @@ from webapp import auth, clock, queries
 from webapp.i18n import display_name, t
 from webapp.pages import admin, profile, searches, telegram, vacancies
 
+#: Every page path the router serves (any other path is a 404, see webapp.guard).
+PAGES = ("/", "/searches", profile.PATH, "/admin/users", "/admin/runs")
+
 
 def _logout_form(lang: str) -> html.Form:
     return html.Form(
@@ -25,6 +28,27 @@ def _logout_form(lang: str) -> html.Form:
         action="/logout",
         className="m-0",
     )
+
+
+def sessions_card(lang: str) -> dbc.Card:
+    """The profile page's "log out everywhere": a plain form, like logout (POST with the token)."""
+    form = html.Form(
+        [
+            dcc.Input(type="hidden", name="csrf", value=auth.csrf_token()),
+            dcc.Input(type="hidden", name="everywhere", value="1"),
+            html.Button(
+                t("sessions.end_all", lang),
+                type="submit",
+                className="btn btn-outline-danger btn-sm",
+                id="logout-everywhere",
+            ),
+        ],
+        method="POST",
+        action="/logout",
+        className="m-0",
+    )
+    body = dbc.CardBody([html.P(t("sessions.help", lang), className="small text-body-secondary"), form])
+    return dbc.Card([dbc.CardHeader(t("sessions.title", lang)), body], id="sessions-card", className="mb-3")
 
 
 def navbar(pathname: str = "/") -> dbc.Navbar:
@@ -151,7 +175,8 @@ def register(app: Dash, engine: Engine) -> None:
             return searches.page(engine, current_user)
         if path == profile.PATH:
             settings = flask.current_app.extensions["jobhunter"]["settings"]
-            return profile.layout(current_user, side=[telegram.card(engine, current_user, settings)])
+            side = [telegram.card(engine, current_user, settings), sessions_card(lang)]
+            return profile.layout(current_user, side=side)
         if path.startswith("/admin"):
             if not current_user.is_admin:
                 return dbc.Alert(t("forbidden", lang), color="warning")

@@ -20,6 +20,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement
 
+from core import web_sessions
 from core.schema import (
     banned_employers,
     details,
@@ -74,13 +75,20 @@ def _prepare(conn: Connection) -> None:
     conn.execute(text("SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true)"))
 
 
+def web_url(value: Any) -> str | None:
+    """A link from a source only when it is http(s): ``data:``, ``javascript:`` and the like
+    never reach an ``href`` or ``src``."""
+    if isinstance(value, str) and value.strip().lower().startswith(("https://", "http://")):
+        return value.strip()
+    return None
+
+
 def grid_row(row: Any, names: dict[int, str]) -> dict[str, Any]:
     """A result row as the grid gets it (JSON-safe; dates as ISO strings, formatted in the browser)."""
     data = {key: _json_value(value) for key, value in row._mapping.items()}
     data["searches"] = [names.get(s, f"#{s}") for s in data.pop("search_ids") or []]
-    logo = data.get("employer_logo_url")
-    if not (isinstance(logo, str) and logo.startswith(("https://", "http://"))):
-        data["employer_logo_url"] = None
+    data["employer_logo_url"] = web_url(data.get("employer_logo_url"))
+    data["url"] = web_url(data.get("url"))
     data["hidden"] = bool(data["is_banned"] or data.pop("employer_banned"))
     return data
 
@@ -249,8 +257,13 @@ def grid_block(conn: Connection, user_id: int, request: GridRequest) -> Block:
     result = conn.execute(grid_query.rows_query(user_id, request)).all()
     rows = [grid_row(row, names) for row in result]
     matched: int | None = None
-    if len(rows) < request.limit:
-        row_count: int | None = request.start_row + len(rows)
+    row_count: int | None
+    if not rows and request.start_row > 0:
+        # a block past the end (a hand-made startRow): the end is the real count, not startRow
+        counted = conn.execute(grid_query.count_query(user_id, request)).scalar_one()
+        row_count = counted if counted <= grid_query.COUNT_CAP else None
+    elif len(rows) < request.limit:
+        row_count = request.start_row + len(rows)
         if request.start_row == 0:
             matched = row_count
     elif request.start_row == 0:
@@ -296,6 +309,9 @@ def vacancy_details(conn: Connection, user_id: int, vacancy_id: int) -> dict[str
     if row is None:
         return None
     data = dict(row._mapping)
+    for key in ("url", "employer_url", "employer_logo_url"):
+        if key in data:
+            data[key] = web_url(data[key])
     names = search_names(conn, user_id)
     data["searches"] = [names.get(s, f"#{s}") for s in data.pop("search_ids") or []]
     conn.execute(  # opened once: the vacancy is no longer new to this user
@@ -467,6 +483,8 @@ def set_user_fields(conn: Connection, user_id: int, **values: Any) -> None:
     allowed = {k: v for k, v in values.items() if k in ("role", "is_active", "display_name")}
     if allowed:
         conn.execute(update(users).where(users.c.id == user_id).values(**allowed))
+    if allowed.get("is_active") is False:  # a disabled user is logged out everywhere at once
+        web_sessions.end_all(conn, user_id)
 
 
 def active_admins(conn: Connection) -> int:

@@ -47,6 +47,7 @@ def make_driver(width: int = 1366, height: int = 768, *, downloads: Path | None 
         "--lang=ru-RU",
     ):
         options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # CSP reports reach the console
     if downloads is not None:
         options.add_experimental_option(
             "prefs",

@@ -77,8 +77,14 @@ def csrf_of(html: str) -> str:
 
 
 def login(client: FlaskClient, login_name: str, password: str = PASSWORD) -> Any:
+    """Log in through the form; the client then sends the CSRF header on every request, as
+    dash-renderer does (it copies the ``_csrf_token`` cookie into ``X-CSRFToken``)."""
     token = csrf_of(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"login": login_name, "password": password, "csrf": token})
+    response = client.post("/login", data={"login": login_name, "password": password, "csrf": token})
+    cookie = client.get_cookie("_csrf_token")
+    if cookie is not None:
+        client.environ_base["HTTP_X_CSRFTOKEN"] = cookie.value
+    return response
 
 
 def _name(component: Any) -> str:

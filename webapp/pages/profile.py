@@ -641,11 +641,14 @@ def register(app: Dash, engine: Engine) -> None:
                 else:
                     draft = importer.parse_docx(_upload_bytes(args[5]))
             except importer.ImportFailed as error:
-                message = (
-                    tr("profile.import_too_big", lang, mb=MAX_UPLOAD // 1024 // 1024)
-                    if error.reason == "too_big"
-                    else tr("profile.import_bad_file", lang)
-                )
+                message = {
+                    "too_big": tr("profile.import_too_big", lang, mb=MAX_UPLOAD // 1024 // 1024),
+                    "too_long": tr(
+                        "profile.import_too_long",
+                        lang,
+                        chars=f"{importer.MAX_TEXT_CHARS:,}".replace(",", "\u00a0" if lang == "ru" else ","),
+                    ),
+                }.get(error.reason) or tr("profile.import_bad_file", lang)
                 return no_update, message, "danger", True, None
             found = importer.counts(draft)
             if not any(found.values()) and not draft.get("name"):

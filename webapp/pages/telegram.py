@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from core.settings import Settings
 from core.telegram_links import (
+    TooManyLinks,
     check_time_zone,
     create_link,
     format_quiet_hours,
@@ -47,6 +48,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "pending": ("Ждут отправки: {n}", "Waiting to be sent: {n}"),
     "make_link": ("Получить ссылку для привязки", "Get a link to connect"),
+    "too_many_links": (
+        "Слишком много ссылок подряд: попробуйте через 10 минут.",
+        "Too many links in a row: try again in 10 minutes.",
+    ),
     "link_help": (
         "Откройте ссылку в Telegram и нажмите «Start». Ссылка одноразовая, действует {hours} ч.",
         "Open the link in Telegram and press Start. It works once, for {hours} h.",
@@ -157,13 +162,16 @@ def register(app: Dash, engine: Engine) -> None:
         settings = _settings()
         if not clicks or not settings.telegram_bot_username:
             return no_update
-        with engine.begin() as conn:
-            url = create_link(
-                conn,
-                current_user.id,
-                settings.telegram_bot_username,
-                ttl=timedelta(hours=settings.telegram_link_ttl_hours),
-            )
+        try:
+            with engine.begin() as conn:
+                url = create_link(
+                    conn,
+                    current_user.id,
+                    settings.telegram_bot_username,
+                    ttl=timedelta(hours=settings.telegram_link_ttl_hours),
+                )
+        except TooManyLinks:
+            return dbc.Alert(_t("too_many_links", current_user.lang), color="warning", id="tg-link-limit")
         return html.Div(
             [
                 html.A(

@@ -20,13 +20,20 @@ from typing import Any
 
 from webapp.resume.model import clean_line, parse_date
 
+#: The limits the import card states: a DOCX of at most 5 MB, at most 60,000 characters of text
+#: (pasted, or read from the DOCX). Inflated, a DOCX may hold at most 40 MB (its pictures), of
+#: which at most 10 MB in any one XML part, and at most 2,000 files.
 MAX_DOCX_BYTES = 5 * 1024 * 1024
+MAX_TEXT_CHARS = 60_000
 MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
+MAX_XML_PART_BYTES = 10 * 1024 * 1024
+MAX_PARTS = 2000
 MAX_LINES = 3000
+_CHUNK = 64 * 1024
 
 
 class ImportFailed(ValueError):
-    """The upload is not a readable DOCX (``reason``: bad_file or too_big)."""
+    """The upload is not a readable DOCX or is over a limit (``reason``: bad_file, too_big, too_long)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -50,7 +57,11 @@ _SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("contacts", ("контактная информация", "контакты", "contact information", "contacts")),
 )  # fmt: skip
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Zа-яА-Я]{2,}")
+# Every pattern here runs in time linear in the line: a run of one character class is only
+# entered at its start (a lookbehind) and taken possessively (``++``), so a line of 60,000 digits
+# costs one pass, not one pass per digit. bench/resume_import.py measures the adversarial inputs.
+# An e-mail candidate is found that way and then checked with plain string operations.
+_EMAIL_CANDIDATE = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w.-]++")
 _PHONE = re.compile(r"(?<![\w])(?:\+7|8|\+\d{1,3})[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?!\d)")
 _LINK = re.compile(
     r"(?:https?://\S+|(?:github\.com|gitlab\.com|linkedin\.com|t\.me|hh\.ru)/\S+)", re.IGNORECASE
@@ -69,6 +80,7 @@ _PRESENT_WORDS = r"(?:по\s+)?(?:настоящее\s+время|наст\.?\s*
 _RANGE = re.compile(
     rf"(?P<start>{_DATE})\s*(?:—|–|-|по|to|until|till)\s*(?P<end>{_PRESENT_WORDS}|{_DATE})", re.IGNORECASE
 )
+_EXPERIENCE_LENGTH = re.compile(r"\(?(?<!\d)\d++\s*(?:год|года|лет|месяц\w*|years?|months?)[^,;]*+\)?")
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
 _SPLIT_HEADER = re.compile(r"\s+[—–|]\s+|\s+at\s+|\s+@\s+")
 _EDU_LEVELS = {"высшее", "среднее", "среднее специальное", "неоконченное высшее", "higher", "secondary"}
@@ -141,8 +153,21 @@ def _split_sections(lines: list[str]) -> dict[str, list[str]]:
     return sections
 
 
+def _emails(line: str) -> list[str]:
+    """The e-mail addresses in a line: local@domain.tld, the top-level domain two letters or more."""
+    found = []
+    for candidate in _EMAIL_CANDIDATE.findall(line):
+        local, _, domain = candidate.partition("@")
+        domain = domain.rstrip(".-")
+        labels = domain.split(".")
+        if len(labels) >= 2 and all(labels) and len(labels[-1]) >= 2 and labels[-1].isalpha():
+            found.append(f"{local}@{domain}")
+    return found
+
+
 def _header(lines: list[str], result: dict[str, Any]) -> None:
     contacts = result["contacts"]
+    links_seen: set[str] = set(contacts["links"])
     rest = []
     parts = []
     for raw in lines:
@@ -151,14 +176,15 @@ def _header(lines: list[str], result: dict[str, Any]) -> None:
         parts.extend(pieces if len(pieces) > 1 else [line])
     for line in parts:
         found = False
-        for email in _EMAIL.findall(line):
+        for email in _emails(line):
             contacts["email"] = contacts["email"] or email
             found = True
         for phone in _PHONE.findall(line):
             contacts["phone"] = contacts["phone"] or phone.strip()
             found = True
         for link in _LINK.findall(line):
-            if "@" not in link and link not in contacts["links"]:
+            if "@" not in link and link not in links_seen:
+                links_seen.add(link)
                 contacts["links"].append(link.rstrip(".,;"))
                 found = True
         location = _LOCATION.match(line)
@@ -209,9 +235,7 @@ def _experience(lines: list[str]) -> list[dict[str, Any]]:
             current["end"] = _date_text(date.group("end"), end=True)
             current["dated"] = True
             rest = (line[: date.start()] + " " + line[date.end() :]).strip(" ,;()—–-")
-            rest = re.sub(r"\(?\d+\s*(год|года|лет|месяц\w*|years?|months?)[^,;]*\)?", "", rest).strip(
-                " ,;()"
-            )
+            rest = _EXPERIENCE_LENGTH.sub("", rest).strip(" ,;()")
             if rest:
                 current["headers"].extend(p.strip() for p in re.split(r",\s+|\s+[—–|]\s+", rest) if p.strip())
             continue
@@ -291,11 +315,13 @@ def _education(lines: list[str]) -> list[dict[str, Any]]:
 
 def _skills(lines: list[str]) -> list[str]:
     skills: list[str] = []
+    seen: set[str] = set()
     for raw in lines:
         line = _strip_bullet(_MARK.sub("", raw).strip())
         for part in re.split(r"[,;•·|]|\s{2,}", line):
             part = clean_line(part).strip(" .")
-            if part and len(part) <= 80 and part.casefold() not in {s.casefold() for s in skills}:
+            if part and len(part) <= 80 and part.casefold() not in seen:
+                seen.add(part.casefold())
                 skills.append(part)
     return skills
 
@@ -327,6 +353,8 @@ def empty() -> dict[str, Any]:
 
 def parse_text(text: str) -> dict[str, Any]:
     """A profile-shaped dict of raw strings from a resume's plain text."""
+    if len(text or "") > MAX_TEXT_CHARS:
+        raise ImportFailed("too_long")
     result = empty()
     sections = _split_sections(_lines(text or ""))
     _header(sections.get("header", []) + sections.get("contacts", []), result)
@@ -341,16 +369,34 @@ def parse_text(text: str) -> dict[str, Any]:
     return result
 
 
+def check_archive(data: bytes) -> None:
+    """Inflate every part of the zip, counting the bytes that actually come out, and stop at the
+    caps: the sizes written in the zip can lie (a 340 KB file that says its document.xml is 1 KB
+    can inflate to 300 MB). Only a chunk at a time is held, so a bomb costs no memory."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = archive.infolist()
+        if len(parts) > MAX_PARTS:
+            raise ImportFailed("too_big")
+        if "word/document.xml" not in {part.filename for part in parts}:
+            raise ImportFailed("bad_file")
+        total = 0
+        for part in parts:
+            cap = MAX_XML_PART_BYTES if part.filename.endswith((".xml", ".rels")) else MAX_UNZIPPED_BYTES
+            size = 0
+            with archive.open(part) as stream:
+                while chunk := stream.read(_CHUNK):
+                    size += len(chunk)
+                    total += len(chunk)
+                    if size > cap or total > MAX_UNZIPPED_BYTES:
+                        raise ImportFailed("too_big")
+
+
 def docx_text(data: bytes) -> str:
     """The DOCX's paragraphs (tables included) as lines: headings as ``#``, list items as ``-``."""
     if len(data) > MAX_DOCX_BYTES:
         raise ImportFailed("too_big")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(item.file_size for item in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                raise ImportFailed("too_big")
-            if "word/document.xml" not in archive.namelist():
-                raise ImportFailed("bad_file")
+        check_archive(data)
         from docx import Document
         from docx.table import Table
         from docx.text.paragraph import Paragraph
@@ -395,7 +441,10 @@ def docx_text(data: bytes) -> str:
                 return
 
     walk(document)
-    return "\n".join(line for line in lines if line.strip())
+    text = "\n".join(line for line in lines if line.strip())
+    if len(text) > MAX_TEXT_CHARS:
+        raise ImportFailed("too_long")
+    return text
 
 
 def parse_docx(data: bytes) -> dict[str, Any]:

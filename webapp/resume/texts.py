@@ -69,9 +69,10 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "profile.import": ("Импорт", "Import"),
     "profile.import_help": (
         "Вставьте текст резюме (например, скопированный с hh.ru) или загрузите DOCX — поля ниже "
-        "заполнятся, проверьте их и сохраните.",
+        "заполнятся, проверьте их и сохраните. Не больше 60 000 знаков текста или DOCX до 5 МБ.",
         "Paste the text of a resume (for example, copied from hh.ru) or upload a DOCX: the fields "
-        "below get filled in; check them and save.",
+        "below get filled in; check them and save. At most 60,000 characters of text, or a DOCX "
+        "of up to 5 MB.",
     ),
     "profile.import_placeholder": ("Текст резюме…", "Resume text…"),
     "profile.import_parse": ("Разобрать текст", "Parse the text"),
@@ -90,7 +91,14 @@ _PHRASES: dict[str, tuple[str, str]] = {
         "Этот файл не читается как DOCX. Сохраните резюме в формате .docx и загрузите снова.",
         "This file cannot be read as a DOCX. Save the resume as .docx and upload it again.",
     ),
-    "profile.import_too_big": ("Файл больше {mb} МБ.", "The file is larger than {mb} MB."),
+    "profile.import_too_big": (
+        "Файл больше {mb} МБ (или распаковывается в слишком большой).",
+        "The file is larger than {mb} MB (or unpacks to too much).",
+    ),
+    "profile.import_too_long": (
+        "В резюме больше {chars} знаков: сократите текст.",
+        "The resume holds more than {chars} characters: shorten the text.",
+    ),
     "profile.main": ("Основное", "Main"),
     "profile.skills_help": (
         "через запятую или по одному в строке",

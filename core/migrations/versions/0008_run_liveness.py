@@ -7,7 +7,7 @@ and after ``JH_ABANDONED_AFTER_MINUTES`` without a heartbeat when it was Airflow
 wait in a pool between steps).
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-02 01:00:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
