@@ -80,12 +80,12 @@ def work_formats_from_titles(*titles: str | None) -> list[str]:
     return list(dict.fromkeys(f for f in found if f))
 
 
-_NAME_NOISE = re.compile(r"^(г\.|город)\s*|\s+", re.IGNORECASE)
+_NAME_NOISE = re.compile(r"^(г\.|город\s)\s*|\s+", re.IGNORECASE)
 
 
 def area_key(name: str | None) -> str:
     """A place name compared loosely: case, ё, "г."/"город" and spaces ignored."""
-    return _NAME_NOISE.sub(" ", (name or "").casefold().replace("ё", "е")).strip().removeprefix("г. ")
+    return _NAME_NOISE.sub(" ", (name or "").casefold().replace("ё", "е")).strip()
 
 
 def area_index(tree: Iterable[dict[str, Any]] | None) -> dict[str, str]:
