@@ -58,11 +58,11 @@ def experience_from_years(years: int | None) -> str | None:
 
 
 def _first(words: tuple[tuple[str, str], ...], *titles: str | None) -> str | None:
-    for title in titles:
-        lowered = (title or "").casefold()
-        for word, value in words:
-            if word in lowered:
-                return value
+    """The value of the first keyword (in ``words``' order) found in any of ``titles``."""
+    lowered = [(title or "").casefold() for title in titles]
+    for word, value in words:
+        if any(word in title for title in lowered):
+            return value
     return None
 
 
@@ -71,7 +71,7 @@ def experience_from_title(title: str | None) -> str | None:
 
 
 def employment_from_titles(*titles: str | None) -> str | None:
-    """hh.ru's employment form for a board's employment / schedule titles (the first that says)."""
+    """hh.ru's employment form for a board's employment / schedule titles (вахта before full time)."""
     return _first(_EMPLOYMENT_WORDS, *titles)
 
 
