@@ -80,7 +80,7 @@ class SuperJobClient(JsonClient):
             + (f": {message}" if message else "")
             + (f" ({', '.join(map(str, reasons))})" if reasons else "")
         )
-        details = {"status": code, "source": self.name, "message": message}
+        details = {"status": code, "source": self.name, "reason": message}
         if code == 429 or code >= 500:
             raise Retryable(described, status=code, retry_after=retry_after_header(response))
         if code in (401, 403):
