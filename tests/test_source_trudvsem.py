@@ -70,7 +70,7 @@ def test_shallow_search_pages_by_page_index(fake) -> None:
     result, items = harvest(src, Criteria(text="python"))
     expected = {
         f"{v['company']['companycode']}/{v['id']}"
-        for v in fake._vacancies.values()
+        for v in fake.stored()
         if "python" in v["job-name"].casefold()
     }
     assert set(items) == expected and result.found == result.received == len(expected) > 0
@@ -93,10 +93,13 @@ def test_search_beyond_the_depth_is_completed_region_by_region(fake, mode, deep_
     regions = [r.path.rsplit("/", 1)[1] for r in fake.requests if "/region/" in r.path]
     assert set(REGIONS) <= set(regions)
     assert all(int(r.query["offset"][0]) < deep_from for r in fake.requests if "/region/" in r.path)
+    per_region = Counter(v["region"]["region_code"] for v in fake.stored())
+    floor = deep_from + sum(max(1, math.ceil(per_region[code] / 100)) for code in REGIONS)
+    assert src.stats.requests - src.stats.retries <= floor + src.concurrency  # pages asked in flight
     print(
-        f"\ntrudvsem {mode}: found {result.found}, received {result.received}, "
-        f"requests {src.stats.requests} (minimum {math.ceil(n / 100)} if deep pages worked), "
-        f"retries {src.stats.retries}"
+        f"\ntrudvsem {mode}: found {result.found}, received {result.received}, requests "
+        f"{src.stats.requests} of which retries {src.stats.retries}; minimum {floor} once the depth "
+        f"({deep_from} pages) is known, {math.ceil(n / 100)} were deep pages served"
     )
 
 

@@ -21,8 +21,34 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from etl.sources.http import ClientStats
+from etl.sources.errors import (
+    ERROR_KINDS,
+    AuthError,
+    CaptchaError,
+    LimitError,
+    NotFoundError,
+    SourceError,
+    UnavailableError,
+)
+from etl.sources.http import ClientStats, JsonClient
 from etl.windows import Window
+
+__all__ = [
+    "CANONICAL_KEYS",
+    "ERROR_KINDS",
+    "SOURCES",
+    "AuthError",
+    "CaptchaError",
+    "ClientSource",
+    "Criteria",
+    "LimitError",
+    "NotFoundError",
+    "Page",
+    "SearchResult",
+    "Source",
+    "SourceError",
+    "UnavailableError",
+]
 
 SOURCES = ("hh", "trudvsem", "superjob")
 
@@ -51,51 +77,6 @@ CANONICAL_KEYS = (
     "closed",  # the board says it is closed or archived
     "content_hash",  # etl.transform.content_hash of the other keys
 )
-
-
-class SourceError(Exception):
-    """A board answered with an error or could not be reached; ``kind`` says which of five."""
-
-    kind: ClassVar[str] = "unavailable"
-
-    def __init__(self, message: str, *, status: int | None = None, source: str | None = None, **details: Any):
-        super().__init__(message)
-        self.status = status
-        self.source = source
-        self.details = details
-
-
-class AuthError(SourceError):
-    """The board refuses our key or token (or wants one we do not have)."""
-
-    kind = "auth"
-
-
-class CaptchaError(SourceError):
-    """The board demands a captcha: retrying does not help."""
-
-    kind = "captcha"
-
-
-class NotFoundError(SourceError):
-    """The vacancy (or the path) is gone: a vacancy that answers this is closed."""
-
-    kind = "not_found"
-
-
-class UnavailableError(SourceError):
-    """The board kept failing (5xx, 429, network, garbled answers) after every retry."""
-
-    kind = "unavailable"
-
-
-class LimitError(SourceError):
-    """The request asks for more than the board serves (depth, page size, a rejected parameter)."""
-
-    kind = "limit"
-
-
-ERROR_KINDS = {c.kind: c for c in (AuthError, CaptchaError, NotFoundError, UnavailableError, LimitError)}
 
 
 @dataclass(frozen=True)
@@ -200,3 +181,28 @@ class Source(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class ClientSource:
+    """What the sources built on one :class:`~etl.sources.http.JsonClient` share."""
+
+    def __init__(self, client: JsonClient) -> None:
+        self.client = client
+        self.stats = client.stats
+
+    @property
+    def rate_limit(self) -> float:
+        return self.client.rate_limit
+
+    @property
+    def concurrency(self) -> int:
+        return self.client.concurrency
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> ClientSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

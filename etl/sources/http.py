@@ -22,6 +22,8 @@ from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 from tenacity.wait import wait_exponential_jitter
 
+from etl.sources.errors import UnavailableError
+
 _log = logging.getLogger(__name__)
 
 Params = Mapping[str, Any] | Sequence[tuple[str, Any]]
@@ -60,6 +62,23 @@ def rate(per_second: float) -> Rate:
     if per_second >= 1:
         return Rate(round(per_second), Duration.SECOND)
     return Rate(1, int(1000 / per_second))
+
+
+def json_or_none(response: requests.Response) -> Any:
+    """The decoded body, or None when it is not JSON (a proxy's error page, a cut answer)."""
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def retry_options(settings: Any) -> dict[str, Any]:
+    """The one retry policy (``JH_HH_MAX_RETRIES``, ``JH_HH_BACKOFF_*``) as client keyword arguments."""
+    return {
+        "max_retries": settings.hh_max_retries,
+        "backoff_base": settings.hh_backoff_base,
+        "backoff_max": settings.hh_backoff_max,
+    }
 
 
 def retry_after_header(response: requests.Response) -> float | None:
@@ -109,7 +128,11 @@ class JsonClient:
 
     def unavailable(self, path: str, error: Retryable) -> Exception:
         """The error to raise once every retry of ``path`` failed."""
-        raise NotImplementedError
+        return UnavailableError(
+            f"{self.name} kept failing for {path} after {self.max_retries + 1} attempts: {error}",
+            status=error.status,
+            source=self.name,
+        )
 
     # -- plumbing ------------------------------------------------------------------------------
 

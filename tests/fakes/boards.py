@@ -13,6 +13,7 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from random import Random
@@ -48,13 +49,47 @@ def dumps(obj: Any) -> bytes:
 class BoardFake(FakeServer):
     """A fake board over real HTTP on 127.0.0.1; subclasses implement :meth:`_answer`."""
 
-    def __init__(self, *, latency: float = 0.0) -> None:
+    prefix = ""  # the API's path on the board's host
+
+    def __init__(self, vacancies: Iterable[dict[str, Any]] = (), *, latency: float = 0.0) -> None:
         self.latency = latency
         self.requests: list[Recorded] = []
         self.errors: list[BaseException] = []
         self._faults: list[_Fault] = []
         self._lock = threading.RLock()
+        self._vacancies: dict[str, dict[str, Any]] = {}
         self._init_server()
+        self.add(vacancies)
+
+    @property
+    def base_url(self) -> str:
+        """What a client's base URL setting points at."""
+        return self.url + self.prefix
+
+    # -- data: vacancies by their id (as a string) --------------------------------------------
+
+    def add(self, vacancies: Iterable[dict[str, Any]]) -> None:
+        with self._lock:
+            for v in vacancies:
+                self._vacancies[str(v["id"])] = v
+
+    def remove(self, vacancy_id: object) -> None:
+        with self._lock:
+            del self._vacancies[str(vacancy_id)]
+
+    def update(self, vacancy_id: object, **fields: Any) -> None:
+        with self._lock:
+            self._vacancies[str(vacancy_id)] = {**self._vacancies[str(vacancy_id)], **fields}
+
+    def stored(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._vacancies.values())
+
+    def __len__(self) -> int:
+        return len(self._vacancies)
+
+    def __bool__(self) -> bool:  # an empty fake is still a fake
+        return True
 
     def _handler_class(self) -> type[FakeHandler]:
         return _Handler

@@ -19,6 +19,7 @@ Quirks reproduced (``/work/shared/reference/sources.md``):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from random import Random
 from typing import Any
@@ -97,36 +98,18 @@ class FakeSuperJob(BoardFake):
     """Knobs (change at any time): :attr:`app_key`, :attr:`slashless`, :attr:`to_inclusive`,
     :attr:`ignore_dates`, :attr:`past_depth`, :attr:`latency`."""
 
+    prefix = PREFIX
     _thread_name = "FakeSuperJob"
 
     def __init__(
-        self, vacancies: list[dict[str, Any]] = (), *, app_key: str = "v3.r.test-key", **options: Any
-    ):  # type: ignore[assignment]
-        super().__init__(**options)
+        self, vacancies: Iterable[dict[str, Any]] = (), *, app_key: str = "v3.r.test-key", **options: Any
+    ) -> None:
+        super().__init__(vacancies, **options)
         self.app_key = app_key
         self.slashless = "404"
         self.to_inclusive = False
         self.ignore_dates = False
         self.past_depth = "error"
-        self._vacancies: dict[int, dict[str, Any]] = {}
-        self.add(vacancies)
-
-    @property
-    def base_url(self) -> str:
-        return self.url + PREFIX
-
-    def add(self, vacancies: list[dict[str, Any]]) -> None:
-        with self._lock:
-            for v in vacancies:
-                self._vacancies[int(v["id"])] = v
-
-    def remove(self, vacancy_id: int) -> None:
-        with self._lock:
-            del self._vacancies[int(vacancy_id)]
-
-    def update(self, vacancy_id: int, **fields: Any) -> None:
-        with self._lock:
-            self._vacancies[int(vacancy_id)] = {**self._vacancies[int(vacancy_id)], **fields}
 
     def _answer(self, path: str, query: dict[str, list[str]], headers: dict[str, str]):
         if headers.get("X-Api-App-Id") != self.app_key:
@@ -140,7 +123,7 @@ class FakeSuperJob(BoardFake):
             return self._search(query)
         if len(parts) == 2 and parts[0] == "vacancies" and parts[1].isdigit():
             with self._lock:
-                v = self._vacancies.get(int(parts[1]))
+                v = self._vacancies.get(str(int(parts[1])))
             if v is None:
                 return 404, error_body(404, "Вакансия не найдена"), {}
             return 200, v, {}

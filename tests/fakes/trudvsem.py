@@ -17,6 +17,7 @@ Quirks reproduced (``/work/shared/reference/sources.md``):
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from random import Random
 from typing import Any
@@ -113,33 +114,16 @@ class FakeTrudvsem(BoardFake):
     """Knobs (change at any time): :attr:`deep_from`, :attr:`deep_mode`, :attr:`modified_fails`,
     :attr:`underscore_keys`, :attr:`missing_as_empty`, :attr:`latency`."""
 
+    prefix = PREFIX
     _thread_name = "FakeTrudvsem"
 
-    def __init__(self, vacancies: list[dict[str, Any]] = (), **options: Any) -> None:  # type: ignore[assignment]
-        super().__init__(**options)
+    def __init__(self, vacancies: Iterable[dict[str, Any]] = (), **options: Any) -> None:
+        super().__init__(vacancies, **options)
         self.deep_from: int | None = None
         self.deep_mode = "error"
         self.modified_fails = False
         self.underscore_keys = False
         self.missing_as_empty = False
-        self._vacancies: dict[str, dict[str, Any]] = {}
-        self.add(vacancies)
-
-    @property
-    def base_url(self) -> str:
-        return self.url + PREFIX
-
-    def add(self, vacancies: list[dict[str, Any]]) -> None:
-        with self._lock:
-            for v in vacancies:
-                self._vacancies[v["id"]] = v
-
-    def remove(self, vacancy_id: str) -> None:
-        with self._lock:
-            del self._vacancies[vacancy_id]
-
-    def __len__(self) -> int:
-        return len(self._vacancies)
 
     # -- answers -------------------------------------------------------------------------------
 

@@ -11,8 +11,8 @@ from typing import Any
 import requests
 
 from core.settings import Settings
-from etl.sources.base import AuthError, LimitError, NotFoundError, SourceError, UnavailableError
-from etl.sources.http import JsonClient, Params, Retryable, retry_after_header
+from etl.sources.base import AuthError, LimitError, NotFoundError, SourceError
+from etl.sources.http import JsonClient, Params, Retryable, json_or_none, retry_after_header, retry_options
 
 MAX_COUNT = 100
 
@@ -36,9 +36,7 @@ class SuperJobClient(JsonClient):
             timeout=settings.superjob_timeout,
             rate_limit=settings.superjob_rate_limit,
             concurrency=settings.superjob_concurrency,
-            max_retries=settings.hh_max_retries,
-            backoff_base=settings.hh_backoff_base,
-            backoff_max=settings.hh_backoff_max,
+            **retry_options(settings),
         )
 
     def get(self, path: str, params: Params | None = None) -> Any:
@@ -53,18 +51,8 @@ class SuperJobClient(JsonClient):
         """``GET /vacancies/{id}/``; :class:`NotFoundError` when it is gone."""
         return self.get(f"/vacancies/{int(vacancy_id)}/")
 
-    def unavailable(self, path: str, error: Retryable) -> Exception:
-        return UnavailableError(
-            f"SuperJob kept failing for {path} after {self.max_retries + 1} attempts: {error}",
-            status=error.status,
-            source=self.name,
-        )
-
     def decode(self, path: str, response: requests.Response) -> Any:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = json_or_none(response)
         error = body.get("error") if isinstance(body, dict) else None
         http = response.status_code
         if http == 200 and body is not None and not isinstance(error, dict):

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from core.settings import Settings
-from etl.sources.base import Criteria, Page, SearchResult
+from etl.sources.base import ClientSource, Criteria, Page, SearchResult
 from etl.sources.crawl import Crawl
 from etl.sources.superjob.client import MAX_COUNT, SuperJobClient
 from etl.sources.superjob.towns import TOWN_OF_AREA
@@ -35,7 +35,7 @@ def window_params(window: Window) -> list[tuple[str, str]]:
     ]
 
 
-class SuperJob:
+class SuperJob(ClientSource):
     """The SuperJob adapter (:class:`etl.sources.base.Source`)."""
 
     name: ClassVar[str] = "superjob"
@@ -48,8 +48,8 @@ class SuperJob:
         area_names: dict[str, str] | None = None,
         count: int = MAX_COUNT,
     ) -> None:
-        self.client = client
-        self.stats = client.stats
+        super().__init__(client)
+        self.client: SuperJobClient = client
         self.rates = rates
         self.area_names = area_names
         self.count = max(1, min(count, MAX_COUNT))
@@ -68,14 +68,6 @@ class SuperJob:
     def depth(self) -> int:
         return DEPTH
 
-    @property
-    def rate_limit(self) -> float:
-        return self.client.rate_limit
-
-    @property
-    def concurrency(self) -> int:
-        return self.client.concurrency
-
     def unsupported(self, criteria: Criteria) -> list[str]:
         names = [n for n in criteria.given() if n not in _SUPPORTED]
         if any(area not in TOWN_OF_AREA for area in criteria.areas):
@@ -87,9 +79,6 @@ class SuperJob:
 
     def transform(self, item: dict[str, Any]) -> dict[str, Any]:
         return transform(item, self.rates, self.area_names)
-
-    def close(self) -> None:
-        self.client.close()
 
     def params(self, criteria: Criteria) -> list[tuple[str, str]]:
         """SuperJob's parameters for ``criteria`` (what it cannot express is left out)."""

@@ -13,8 +13,8 @@ from typing import Any
 import requests
 
 from core.settings import Settings
-from etl.sources.base import AuthError, LimitError, NotFoundError, SourceError, UnavailableError
-from etl.sources.http import JsonClient, Params, Retryable, retry_after_header
+from etl.sources.base import AuthError, LimitError, NotFoundError, SourceError
+from etl.sources.http import JsonClient, Params, Retryable, json_or_none, retry_after_header, retry_options
 
 PARAMS = frozenset({"text", "offset", "limit", "modifiedFrom", "modifiedTo"})
 MAX_LIMIT = 100
@@ -33,9 +33,7 @@ class TrudvsemClient(JsonClient):
             timeout=settings.trudvsem_timeout,
             rate_limit=settings.trudvsem_rate_limit,
             concurrency=settings.trudvsem_concurrency,
-            max_retries=settings.hh_max_retries,
-            backoff_base=settings.hh_backoff_base,
-            backoff_max=settings.hh_backoff_max,
+            **retry_options(settings),
         )
 
     def vacancies(self, params: Params, region: str | None = None) -> dict[str, Any]:
@@ -57,18 +55,8 @@ class TrudvsemClient(JsonClient):
             )
         return found[0]
 
-    def unavailable(self, path: str, error: Retryable) -> Exception:
-        return UnavailableError(
-            f"Trudvsem kept failing for {path} after {self.max_retries + 1} attempts: {error}",
-            status=error.status,
-            source=self.name,
-        )
-
     def decode(self, path: str, response: requests.Response) -> Any:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = json_or_none(response)
         http = response.status_code
         envelope = str(body.get("status", "200")) if isinstance(body, dict) else None
         status = http if http != 200 else int(envelope) if envelope and envelope.isdigit() else http

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from core.settings import Settings
-from etl.sources.base import Criteria, Page, SearchResult, UnavailableError
+from etl.sources.base import ClientSource, Criteria, Page, SearchResult, UnavailableError
 from etl.sources.crawl import Crawl
 from etl.sources.trudvsem.client import MAX_LIMIT, TrudvsemClient, total_of, vacancies_of
 from etl.sources.trudvsem.regions import REGION_OF_AREA, REGIONS
@@ -59,7 +59,7 @@ def _day(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT00:00:00Z")
 
 
-class Trudvsem:
+class Trudvsem(ClientSource):
     """The Trudvsem adapter (:class:`etl.sources.base.Source`)."""
 
     name: ClassVar[str] = "trudvsem"
@@ -67,8 +67,8 @@ class Trudvsem:
     def __init__(
         self, client: TrudvsemClient, *, area_names: dict[str, str] | None = None, limit: int = MAX_LIMIT
     ) -> None:
-        self.client = client
-        self.stats = client.stats
+        super().__init__(client)
+        self.client: TrudvsemClient = client
         self.area_names = area_names
         self.limit = max(1, min(limit, MAX_LIMIT))
         self.reachable_pages: int | None = None  # learnt: pages one query can reach
@@ -83,14 +83,6 @@ class Trudvsem:
     def depth(self) -> int:
         return (self.reachable_pages or NOMINAL_PAGES) * self.limit
 
-    @property
-    def rate_limit(self) -> float:
-        return self.client.rate_limit
-
-    @property
-    def concurrency(self) -> int:
-        return self.client.concurrency
-
     def unsupported(self, criteria: Criteria) -> list[str]:
         names = [n for n in criteria.given() if n != "areas"]
         if any(area not in REGION_OF_AREA for area in criteria.areas):
@@ -103,9 +95,6 @@ class Trudvsem:
 
     def transform(self, item: dict[str, Any]) -> dict[str, Any]:
         return transform(item, self.area_names)
-
-    def close(self) -> None:
-        self.client.close()
 
     # -- search --------------------------------------------------------------------------------
 
@@ -122,7 +111,12 @@ class Trudvsem:
         if self.window_works:
             params += day_params(window)
         params += [("offset", str(page)), ("limit", str(self.limit))]
-        return self.client.vacancies(params, cell.region)
+        try:
+            return self.client.vacancies(params, cell.region)
+        except UnavailableError:
+            if page > 0:  # learnt here, so the pages queued behind it are not asked
+                self._learn(page)
+            raise
 
     def search(
         self, criteria: Criteria, window: Window, result: SearchResult | None = None
