@@ -4,15 +4,15 @@ A source talks to one board and returns plain data; it never touches the databas
 asks it for the pages of a search (source-neutral :class:`Criteria` in a publication
 :class:`~etl.windows.Window`), for one vacancy, and to turn a board's item into a
 :data:`canonical vacancy <CANONICAL_KEYS>`. Every failure a board can give is one of five
-kinds, so the harvest branches on kinds, never on a board's error classes:
+kinds (:mod:`etl.sources.errors`), so the harvest branches on kinds, never on a board's classes:
 
-========== =====================================================================
-auth       the key or token is missing, wrong or revoked: stop, tell the operator
-captcha    the board wants a human: stop this source, others go on
-not_found  the vacancy is gone: it is closed
-unavailable the board kept failing (5xx, 429, network) after every retry
-limit      the request asks for more than the board serves (depth, page size)
-========== =====================================================================
+* ``auth``: the key or token is missing, wrong or revoked: stop this source, tell the operator;
+* ``captcha``: the board wants a human: stop this source, the others go on;
+* ``not_found``: the vacancy is gone: it is closed;
+* ``unavailable``: the board kept failing (5xx, 429, network) after every retry;
+* ``limit``: the request asks for more than the board serves (depth, page size, a parameter).
+
+hh.ru's errors (:mod:`etl.hh_client`) are these kinds too.
 """
 
 from __future__ import annotations
