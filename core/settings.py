@@ -54,6 +54,23 @@ class Settings(BaseSettings):
         30, ge=1, le=30, description="window of a search's first run (hh.ru keeps 30 days searchable)"
     )
     hh_overlap_minutes: int = Field(60, ge=0, le=24 * 60, description="re-read before the watermark")
+    # Other vacancy sources (etl/sources/). Retries and backoff follow the JH_HH_MAX_RETRIES /
+    # JH_HH_BACKOFF_* settings: one retry policy for every board.
+    trudvsem_base_url: str = Field(
+        "https://opendata.trudvsem.ru/api/v1", description="«Работа России» open data API (no key)"
+    )
+    trudvsem_rate_limit: float = Field(2.0, gt=0, le=1000, description="Trudvsem requests per second at most")
+    trudvsem_concurrency: int = Field(
+        8, ge=1, le=32, description="Trudvsem requests in flight (it answers in about 5 s)"
+    )
+    trudvsem_timeout: float = Field(60.0, gt=0, le=600, description="seconds to wait for one Trudvsem answer")
+    superjob_base_url: str = Field("https://api.superjob.ru/2.0", description="SuperJob API 2.0")
+    superjob_app_key: SecretStr | None = Field(
+        None, description="SuperJob application Secret key (X-Api-App-Id); unset: SuperJob does not run"
+    )
+    superjob_rate_limit: float = Field(2.0, gt=0, le=1000, description="SuperJob requests per second at most")
+    superjob_concurrency: int = Field(2, ge=1, le=16, description="SuperJob requests in flight at most")
+    superjob_timeout: float = Field(15.0, gt=0, le=300, description="seconds to wait for one SuperJob answer")
     load_workers: int = Field(
         2, ge=1, le=8, description="database connections a load merges its batches on at once"
     )
@@ -245,7 +262,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a PostgreSQL URL such as postgresql://user@host:5432/dbname")
         return value.strip()
 
-    @field_validator("hh_base_url")
+    @field_validator("hh_base_url", "trudvsem_base_url", "superjob_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not re.match(r"https?://[^/\s]+", value):
@@ -259,6 +276,19 @@ class Settings(BaseSettings):
         if "/" not in value or value.lower().startswith(_LIBRARY_AGENTS):
             raise ValueError("must name your application, e.g. 'MyJobHunter/1.0 (me@example.com)'")
         return value
+
+    @field_validator("superjob_app_key", mode="before")
+    @classmethod
+    def _superjob_app_key(cls, value: object) -> object:
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+            return None
+        return raw.strip() if isinstance(raw, str) else value
+
+    @property
+    def superjob_key(self) -> str | None:
+        """The SuperJob application key, if configured. Never log it."""
+        return self.superjob_app_key.get_secret_value() if self.superjob_app_key else None
 
     @property
     def hh_token(self) -> str | None:
@@ -278,7 +308,8 @@ def _describe(error: ValidationError) -> str:
     field = str(first["loc"][0]) if first["loc"] else "settings"
     message = first["msg"].removeprefix("Value error, ")
     value = first.get("input")
-    shown = "" if "token" in field or isinstance(value, dict) else f" (got {value!r})"
+    secret = "token" in field or field.endswith("_key")
+    shown = "" if secret or isinstance(value, dict) else f" (got {value!r})"
     return f"JH_{field.upper()}: {message}{shown}"
 
 

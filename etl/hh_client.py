@@ -3,32 +3,43 @@
 Every request carries the configured User-Agent (and ``HH-User-Agent``), the optional
 application token, a timeout, passes a shared rate limiter and a concurrency cap, and is
 retried with exponential backoff and jitter on 429 (honouring ``Retry-After``), 5xx and
-connection errors. Answers hh.ru gives on purpose (400, 403, 404) are raised as typed
-errors carrying hh.ru's error type and value, and are never retried.
+connection errors (the plumbing every source shares: :mod:`etl.sources.http`). Answers hh.ru
+gives on purpose (400, 403, 404) are raised as typed errors carrying hh.ru's error type and
+value, and are never retried; each is also one of the source-neutral kinds of
+:mod:`etl.sources.base`.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import requests
-from pyrate_limiter import Duration, Limiter, Rate
-from requests.adapters import HTTPAdapter
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
-from tenacity.wait import wait_exponential_jitter
 
 from core.settings import Settings
+from etl.sources.base import (
+    AuthError,
+    CaptchaError,
+    LimitError,
+    NotFoundError,
+    SourceError,
+    UnavailableError,
+)
+from etl.sources.http import ClientStats, JsonClient, Params, Retryable, retry_after_header
 
-_log = logging.getLogger(__name__)
+__all__ = [
+    "ClientStats",
+    "HHAuthError",
+    "HHBadRequest",
+    "HHCaptchaRequired",
+    "HHClient",
+    "HHError",
+    "HHNotFound",
+    "HHUnavailable",
+    "Params",
+]
 
-Params = Mapping[str, Any] | Sequence[tuple[str, Any]]
 
-
-class HHError(Exception):
+class HHError(SourceError):
     """hh.ru answered with an error (or could not be reached)."""
 
     def __init__(
@@ -40,18 +51,18 @@ class HHError(Exception):
         value: str | None = None,
         request_id: str | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, status=status, source="hh")
         self.status = status
         self.error_type = error_type
         self.value = value
         self.request_id = request_id
 
 
-class HHBadRequest(HHError):
+class HHBadRequest(HHError, LimitError):
     """400: hh.ru rejected a parameter (``value`` names it) or the User-Agent."""
 
 
-class HHCaptchaRequired(HHError):
+class HHCaptchaRequired(HHError, CaptchaError):
     """403 captcha_required: retrying does not help; stop the search and tell the operator."""
 
     def __init__(self, message: str, *, captcha_url: str | None = None, **kwargs: Any) -> None:
@@ -59,44 +70,16 @@ class HHCaptchaRequired(HHError):
         self.captcha_url = captcha_url
 
 
-class HHAuthError(HHError):
+class HHAuthError(HHError, AuthError):
     """403 oauth / forbidden: the application token is missing, wrong or revoked."""
 
 
-class HHNotFound(HHError):
+class HHNotFound(HHError, NotFoundError):
     """404: the vacancy was removed or is hidden."""
 
 
-class HHUnavailable(HHError):
+class HHUnavailable(HHError, UnavailableError):
     """hh.ru kept failing (429, 5xx, network) after every retry."""
-
-
-class _Retryable(HHError):
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
-
-
-@dataclass
-class ClientStats:
-    """Counters for the audit log; safe to update from several threads."""
-
-    requests: int = 0
-    retries: int = 0
-
-    def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-
-    def add(self, *, requests: int = 0, retries: int = 0) -> None:
-        with self._lock:
-            self.requests += requests
-            self.retries += retries
-
-
-def _rate(per_second: float) -> Rate:
-    if per_second >= 1:
-        return Rate(round(per_second), Duration.SECOND)
-    return Rate(1, int(1000 / per_second))
 
 
 def _first_error(body: Any) -> dict[str, Any]:
@@ -106,8 +89,10 @@ def _first_error(body: Any) -> dict[str, Any]:
     return {}
 
 
-class HHClient:
+class HHClient(JsonClient):
     """A small, thread-safe hh.ru API client over one ``requests.Session``."""
+
+    name = "hh.ru"
 
     def __init__(
         self,
@@ -122,24 +107,19 @@ class HHClient:
         backoff_base: float = 0.5,
         backoff_max: float = 30.0,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
-        self.concurrency = concurrency
-        self.max_retries = max_retries
-        self.stats = ClientStats()
-        self._wait = wait_exponential_jitter(multiplier=backoff_base, max=backoff_max, jitter=backoff_base)
-        self._backoff_max = backoff_max
-        self._limiter = Limiter(_rate(rate_limit))
-        self._slots = threading.BoundedSemaphore(concurrency)
-        self.session = requests.Session()
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=concurrency, max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self.session.headers.update(
-            {"User-Agent": user_agent, "HH-User-Agent": user_agent, "Accept": "application/json"}
-        )
+        headers = {"User-Agent": user_agent, "HH-User-Agent": user_agent}
         if token:
-            self.session.headers["Authorization"] = f"Bearer {token}"
+            headers["Authorization"] = f"Bearer {token}"
+        super().__init__(
+            base_url,
+            headers=headers,
+            timeout=timeout,
+            rate_limit=rate_limit,
+            concurrency=concurrency,
+            max_retries=max_retries,
+            backoff_base=backoff_base,
+            backoff_max=backoff_max,
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HHClient:
@@ -174,47 +154,16 @@ class HHClient:
     def me(self) -> dict[str, Any]:
         return self.get("/me")
 
-    # -- plumbing --------------------------------------------------------------------------
+    # -- what hh.ru's answers mean ------------------------------------------------------------
 
-    def get(self, path: str, params: Params | None = None) -> Any:
-        """GET ``path`` with retries; returns the decoded JSON body."""
-        retrying = Retrying(
-            stop=stop_after_attempt(self.max_retries + 1),
-            wait=self._wait_for,
-            retry=retry_if_exception_type(_Retryable),
-            reraise=True,
+    def unavailable(self, path: str, error: Retryable) -> Exception:
+        return HHUnavailable(
+            f"hh.ru kept failing for {path} after {self.max_retries + 1} attempts: {error}",
+            status=error.status,
+            error_type=error.details.get("error_type"),
         )
-        try:
-            for attempt in retrying:
-                with attempt:
-                    if attempt.retry_state.attempt_number > 1:
-                        self.stats.add(retries=1)
-                    return self._once(path, params)
-        except _Retryable as error:
-            raise HHUnavailable(
-                f"hh.ru kept failing for {path} after {self.max_retries + 1} attempts: {error}",
-                status=error.status,
-                error_type=error.error_type,
-            ) from None
-        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _wait_for(self, state: RetryCallState) -> float:
-        delay = self._wait(state)
-        error = state.outcome.exception() if state.outcome else None
-        retry_after = getattr(error, "retry_after", None)
-        if retry_after:
-            delay = max(delay, min(float(retry_after), max(self._backoff_max, 1.0)))
-        _log.info("hh.ru: %s; retrying in %.1fs", error, delay)
-        return delay
-
-    def _once(self, path: str, params: Params | None) -> Any:
-        self._limiter.try_acquire("hh")
-        with self._slots:
-            self.stats.add(requests=1)
-            try:
-                response = self.session.get(self.base_url + path, params=params, timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as error:
-                raise _Retryable(f"network error: {type(error).__name__}") from None
+    def decode(self, path: str, response: requests.Response) -> Any:
         return self._decode(path, response)
 
     @staticmethod
@@ -226,7 +175,7 @@ class HHClient:
             body = None
         if status == 200:
             if body is None:
-                raise _Retryable(f"hh.ru answered 200 with a body that is not JSON for {path}", status=200)
+                raise Retryable(f"hh.ru answered 200 with a body that is not JSON for {path}", status=200)
             return body
         first = _first_error(body)
         kind, value = first.get("type"), first.get("value")
@@ -234,9 +183,7 @@ class HHClient:
         described = f"HTTP {status}" + (f" {kind}" if kind else "") + (f"/{value}" if value else "")
         details = {"status": status, "error_type": kind, "value": value, "request_id": request_id}
         if status == 429 or status >= 500:
-            header = response.headers.get("Retry-After", "")
-            retry_after = float(header) if header.replace(".", "", 1).isdigit() else None
-            raise _Retryable(described, retry_after=retry_after, **details)
+            raise Retryable(described, retry_after=retry_after_header(response), **details)
         if status == 403 and kind == "captcha_required":
             raise HHCaptchaRequired(
                 "hh.ru demands a captcha: configure an application token (JH_HH_APP_TOKEN)",
@@ -260,11 +207,5 @@ class HHClient:
             raise HHBadRequest(f"hh.ru rejected the request for {path}: {described}", **details)
         raise HHError(f"unexpected answer from hh.ru for {path}: {described}", **details)
 
-    def close(self) -> None:
-        self.session.close()
-
     def __enter__(self) -> HHClient:
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -1,0 +1,1 @@
+"""Vacancy sources: one sub-package per board behind the interface in :mod:`etl.sources.base`."""
