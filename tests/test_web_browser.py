@@ -98,7 +98,7 @@ def test_a_user_works_through_the_vacancies(site, browser) -> None:
     favourite = browser.find_element(By.CSS_SELECTOR, "input[id*='is_favourite']")
     favourite.click()
     wait(browser, lambda d: "Сохранено" in d.find_element(By.ID, "mark-status").text)
-    browser.find_element(By.CSS_SELECTOR, ".offcanvas .btn-close").click()
+    wait(browser, ec.element_to_be_clickable((By.CSS_SELECTOR, ".offcanvas .btn-close"))).click()
     browser.refresh()
     wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, ".ag-row .jh-title")))
     star = wait(
@@ -109,9 +109,9 @@ def test_a_user_works_through_the_vacancies(site, browser) -> None:
     # ban: the row leaves the grid
     wait(browser, ec.element_to_be_clickable((By.CSS_SELECTOR, first))).click()
     wait(browser, ec.visibility_of_element_located((By.ID, "details-title")))
-    browser.find_element(By.CSS_SELECTOR, "input[id*='is_banned']").click()
+    wait(browser, ec.element_to_be_clickable((By.CSS_SELECTOR, "input[id*='is_banned']"))).click()
     wait(browser, lambda d: "Сохранено" in d.find_element(By.ID, "mark-status").text)
-    browser.find_element(By.CSS_SELECTOR, ".offcanvas .btn-close").click()
+    wait(browser, ec.element_to_be_clickable((By.CSS_SELECTOR, ".offcanvas .btn-close"))).click()
     wait(browser, lambda d: str(first_id) not in row_ids(d))
     browser.refresh()
     wait(browser, lambda d: status(d) == "Найдено: 149")

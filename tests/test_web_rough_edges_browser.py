@@ -116,6 +116,12 @@ def open_row(driver, row: dict) -> None:
     wait(driver, ec.visibility_of_element_located((By.ID, "details-title")))
 
 
+def close_panel(driver) -> None:
+    """Close the details panel once its close button can take a click (it slides in first)."""
+    wait(driver, ec.element_to_be_clickable((By.CSS_SELECTOR, ".offcanvas .btn-close"))).click()
+    wait(driver, ec.invisibility_of_element_located((By.CSS_SELECTOR, ".offcanvas.show")))
+
+
 def newest(rows: list[dict], n: int) -> list[dict]:
     return sorted(rows, key=lambda r: r["published_at"], reverse=True)[:n]
 
@@ -149,17 +155,17 @@ def test_opening_a_vacancy_writes_nothing_and_a_quick_favourite_is_kept(site, br
     before = {r["id"]: marks(engine, r["id"]) for r in (first, second)}
     log_in(browser, site["url"])
     open_row(browser, first)
-    browser.find_element(By.CSS_SELECTOR, ".offcanvas .btn-close").click()
+    close_panel(browser)
     open_row(browser, second)  # the panel renders new switches: Dash calls the mark callback
-    browser.find_element(By.CSS_SELECTOR, ".offcanvas .btn-close").click()
+    close_panel(browser)
     # a favourite set the moment the panel opens
     open_row(browser, third)
-    browser.find_element(By.CSS_SELECTOR, "input[id*='is_favourite']").click()
+    wait(browser, ec.element_to_be_clickable((By.CSS_SELECTOR, "input[id*='is_favourite']"))).click()
     wait(browser, lambda d: "Сохранено" in d.find_element(By.ID, "mark-status").text)
     wait(browser, lambda d: marks(engine, third["id"])[0] is True)
     # only the user's click wrote: the two vacancies merely opened are as they were
     assert {r["id"]: marks(engine, r["id"]) for r in (first, second)} == before
-    browser.find_element(By.CSS_SELECTOR, ".offcanvas .btn-close").click()
+    close_panel(browser)
     open_row(browser, third)
     assert browser.find_element(By.ID, "mark-status").text == ""
     assert browser.find_element(By.CSS_SELECTOR, "input[id*='is_favourite']").is_selected()

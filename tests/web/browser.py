@@ -69,7 +69,8 @@ def make_driver(width: int = 1366, height: int = 768, *, downloads: Path | None 
     return driver
 
 
-def wait(driver: Any, condition: Any, timeout: float = 20) -> Any:
+def wait(driver: Any, condition: Any, timeout: float = 60) -> Any:
+    """Until ``condition`` holds (generous: a loaded machine is slow, and only a failure waits it out)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
     return WebDriverWait(driver, timeout).until(condition)
