@@ -176,3 +176,19 @@ def test_every_statement_is_scoped_to_the_user_and_hides_banned_rows_by_default(
 def test_count_is_capped() -> None:
     text, params = sql(grid_query.count_query(1, GridRequest.from_ag_grid({})))
     assert "LIMIT" in text and grid_query.COUNT_CAP + 1 in params.values()
+
+
+def test_date_filters_use_whole_days_in_the_users_zone() -> None:
+    """The grid shows dates in the user's zone, so a filter for a day means that user's day."""
+    import flask
+
+    from webapp import clock
+
+    app = flask.Flask(__name__)
+    with app.test_request_context("/"):
+        flask.g.jh_zone = clock._zone("Asia/Vladivostok")  # what current_zone() found for this user
+        _, params = sql(
+            grid_query.column_condition("published_at", {"type": "equals", "dateFrom": "2026-11-20 00:00:00"})
+        )
+    start, end = sorted(v for v in params.values())
+    assert start.isoformat() == "2026-11-20T00:00:00+10:00" and (end - start).days == 1

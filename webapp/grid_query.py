@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+import flask
 from sqlalchemy import (
     ColumnElement,
     Select,
@@ -49,7 +50,8 @@ from core.schema import (
 
 _log = logging.getLogger(__name__)
 
-#: Calendar days of date filters are days in this zone (hh.ru's own).
+#: Calendar days of date filters are the user's days (their zone, :mod:`webapp.clock`); outside a
+#: request (benchmarks, scripts) days in this zone, hh.ru's own.
 TIMEZONE = ZoneInfo("Europe/Moscow")
 #: The grid asks for blocks of this many rows; a request for more is cut to :data:`MAX_BLOCK`.
 BLOCK_SIZE = 100
@@ -284,7 +286,16 @@ def _day(value: Any) -> date | None:
 
 
 def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, TIMEZONE)
+    """Midnight starting ``day`` in the user's zone (the dates the grid shows are in that zone too)."""
+    return datetime.combine(day, time.min, _zone())
+
+
+def _zone() -> ZoneInfo:
+    if flask.has_request_context():
+        from webapp import clock
+
+        return clock.current_zone()
+    return TIMEZONE
 
 
 def _date_condition(expr: ColumnElement[Any], spec: Mapping[str, Any]) -> ColumnElement[bool] | None:
