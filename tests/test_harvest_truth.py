@@ -244,9 +244,8 @@ def test_the_web_editor_path_refuses_unknown_ids_too(engine):
 
 
 def test_the_saved_searches_page_says_what_a_first_run_covers(engine, settings_factory) -> None:
-    from tests.test_web_app import client_for
     from tests.test_web_rough_edges import page, set_lang, text_of
-    from tests.web.support import add_user
+    from tests.web.support import add_user, client_for
     from webapp.app import create_app
 
     app = create_app(settings_factory(), engine)

@@ -25,7 +25,7 @@ from tests.web.resume_support import (
     save_profile,
     wait_generation,
 )
-from tests.web.support import add_user, login
+from tests.web.support import add_user, client_for
 from webapp.app import create_app
 from webapp.pages.profile import FIXED_FIELDS, JOB_FIELDS, SCHOOL_FIELDS
 from webapp.resume import render, store
@@ -60,12 +60,6 @@ def settings(settings_factory):
 @pytest.fixture
 def app(engine, settings):
     return create_app(settings, engine)
-
-
-def client_for(app, name: str):
-    client = app.server.test_client()
-    assert login(client, name).status_code == 302
-    return client
 
 
 def response(r) -> dict[str, Any]:

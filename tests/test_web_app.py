@@ -19,7 +19,16 @@ from sqlalchemy import func, select, update
 
 from core.schema import banned_employers, login_failures, searches, user_vacancies, users
 from core.users import set_password
-from tests.web.support import PASSWORD, add_user, callback, csrf_of, grid_rows, load_vacancies, login
+from tests.web.support import (
+    PASSWORD,
+    add_user,
+    callback,
+    client_for,
+    csrf_of,
+    grid_rows,
+    load_vacancies,
+    login,
+)
 from webapp.app import create_app
 from webapp.auth import MAX_FAILURES
 
@@ -50,13 +59,6 @@ def people(engine) -> dict[str, Any]:
         "alice_rows": alice_rows,
         "bob_rows": bob_rows,
     }
-
-
-def client_for(app, name: str):
-    client = app.server.test_client()
-    response = login(client, name)
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
 
 
 def rows_of(response) -> list[dict[str, Any]]:

@@ -15,7 +15,6 @@ from tests.web.security_support import (
     CALLBACK,
     TG_TOKEN,
     auth_token,
-    client_for,
     grid_body,
     post_raw,
     search_body,
@@ -23,6 +22,7 @@ from tests.web.security_support import (
 from tests.web.support import (
     PASSWORD,
     add_user,
+    client_for,
     csrf_of,
     grid_rows,
     load_vacancies,

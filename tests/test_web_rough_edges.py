@@ -19,9 +19,9 @@ from sqlalchemy import insert, select, update
 from core.schema import etl_runs, resume_generations, resume_profiles, users
 from etl.demo import load_demo
 from tests.test_resume_web import download, generate, response
-from tests.test_web_app import client_for, components, export, rows_of
+from tests.test_web_app import components, export, rows_of
 from tests.web.resume_support import PROFILE_DOC, add_vacancy, save_profile, wait_generation
-from tests.web.support import add_user, callback, grid_rows, load_vacancies
+from tests.web.support import add_user, callback, client_for, grid_rows, load_vacancies
 from webapp import queries
 from webapp.app import create_app
 from webapp.i18n import number

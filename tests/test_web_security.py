@@ -27,13 +27,13 @@ from tests.web.security_support import (
     CALLBACK,
     TG_TOKEN,
     auth_token,
-    client_for,
     grid_body,
 )
 from tests.web.support import (
     PASSWORD,
     add_user,
     callback,
+    client_for,
     csrf_of,
     grid_rows,
     load_vacancies,

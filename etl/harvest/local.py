@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from core.settings import Settings
 from etl import audit, housekeeping, load
 from etl.harvest import steps
-from etl.harvest.plan import Job, RunRequest, plan, select_searches
+from etl.harvest.plan import Job, RunRequest, explicit_window, plan, select_searches
 from etl.harvest.steps import Progress
 from etl.hh_client import HHClient
 from etl.transform import details_row
@@ -39,8 +39,6 @@ def request(
 ) -> RunRequest:
     """A CLI run request: incremental up to ``now``, or the explicit window ``date_from``–``date_to``
     (checked: see :func:`etl.harvest.plan.explicit_window`)."""
-    from etl.harvest.plan import explicit_window
-
     now = now or datetime.now(UTC)
     window = explicit_window(date_from, date_to, now=now, names=("--from", "--to"))
     return RunRequest(

@@ -5,17 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.web.support import callback, login
+from tests.web.support import callback
 
 ALICE_FIRST = 500_000_000
 TG_TOKEN = "123456789:AAEtestTokenForTheWebCard000"
 CALLBACK = "/_dash-update-component"
-
-
-def client_for(app, name: str):
-    client = app.server.test_client()
-    assert login(client, name).status_code == 302
-    return client
 
 
 def post_raw(client, body: str):

@@ -87,6 +87,14 @@ def login(client: FlaskClient, login_name: str, password: str = PASSWORD) -> Any
     return response
 
 
+def client_for(app: Any, name: str) -> FlaskClient:
+    """A test client of ``app`` logged in as ``name`` (with the shared test password)."""
+    client = app.server.test_client()
+    response = login(client, name)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
 def _name(component: Any) -> str:
     if isinstance(component, str):
         return component
