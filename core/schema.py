@@ -94,22 +94,31 @@ searches = Table(
     Column("salary", Integer),
     Column("currency", Text, nullable=False, server_default="RUR"),
     Column("only_with_salary", Boolean, nullable=False, server_default=text("false")),
+    Column(
+        "sources",
+        ARRAY(Text),
+        nullable=False,
+        server_default=EMPTY_TEXT_ARRAY,
+        comment="the boards it runs on (domain.sources.SOURCES); empty: every enabled source",
+    ),
     Column("is_active", Boolean, nullable=False, server_default=text("true")),
-    _ts("watermark", comment="publication time harvested up to (end of the last complete window)"),
     _ts("created_at", nullable=False, server_default=NOW),
     _ts("updated_at", nullable=False, server_default=NOW),
     UniqueConstraint("user_id", "name"),
     CheckConstraint("salary IS NULL OR salary > 0", name="salary"),
-    comment="Saved hh.ru searches, each owned by one user.",
+    comment="Saved searches (hh.ru's vocabulary, mapped onto each board), each owned by one user.",
 )
 
 vacancies = Table(
     "t01_jh_vacancies",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=False, comment="hh.ru vacancy id"),
+    Column("id", BigInteger, Identity(), primary_key=True, comment="surrogate key; see source_id"),
+    Column("source", Text, nullable=False, comment="the board: hh, trudvsem or superjob"),
+    Column("source_id", Text, nullable=False, comment="the board's own id of the vacancy"),
     Column("name", Text, nullable=False),
-    Column("employer_id", Text),
+    Column("employer_id", Text, comment="the board's employer id (source-prefixed but for hh.ru)"),
     Column("employer_name", Text),
+    Column("employer_inn", Text, comment="the employer's INN where the board publishes it"),
     Column("employer_logo_url", Text),
     Column("employer_url", Text),
     Column("employer_trusted", Boolean),
@@ -140,8 +149,8 @@ vacancies = Table(
     Column("has_test", Boolean),
     Column("premium", Boolean),
     Column("archived", Boolean, nullable=False, server_default=text("false")),
-    _ts("closed_at", comment="when hh.ru reported it archived or removed"),
-    Column("url", Text, nullable=False, comment="the vacancy's page on hh.ru"),
+    _ts("closed_at", comment="when its board reported it archived, closed or removed"),
+    Column("url", Text, nullable=False, comment="the vacancy's page on its board"),
     Column("api_url", Text),
     _ts("published_at", nullable=False),
     _ts("created_at_hh"),
@@ -152,10 +161,18 @@ vacancies = Table(
     Column("first_run_id", Text, comment="the harvest run that stored it first"),
     Column("changed_run_id", Text, comment="the harvest run that last changed its content"),
     _ts("updated_at", nullable=False, server_default=NOW),
+    Column(
+        "group_id",
+        BigInteger,
+        comment="likely the same job on several boards: the id of the group's first vacancy; NULL: alone",
+    ),
+    UniqueConstraint("source", "source_id"),
+    CheckConstraint("source IN ('hh', 'trudvsem', 'superjob')", name="source"),
     Index(None, "published_at"),
     Index(None, "employer_id"),
     Index(None, "area_id"),
-    comment="One row per hh.ru vacancy, shared by every user whose searches match it.",
+    Index(None, "group_id"),
+    comment="One row per vacancy per board, shared by every user whose searches match it.",
     # Room on each page for the hourly "seen again" updates to stay heap-only (migration 0006).
     postgresql_with={"fillfactor": 70},
 )
@@ -216,6 +233,7 @@ etl_runs = Table(
     Column("run_id", Text, nullable=False, comment="Airflow run id, or cli__<timestamp>"),
     Column("search_id", BigInteger, ForeignKey(searches.c.id, ondelete="SET NULL")),
     Column("search_name", Text, nullable=False),
+    Column("source", Text, nullable=False, comment="the board this row harvested"),
     Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="SET NULL")),
     Column("trigger", Text, nullable=False),
     _ts("window_from"),
@@ -248,7 +266,7 @@ etl_runs = Table(
         comment="cli: one process runs every step; airflow: each step is a task",
     ),
     _ts("heartbeat_at", nullable=False, server_default=NOW, comment="when a step last reported progress"),
-    UniqueConstraint("run_id", "search_id"),
+    UniqueConstraint("run_id", "search_id", "source"),
     CheckConstraint("trigger IN ('scheduled', 'manual', 'backfill')", name="trigger"),
     CheckConstraint("runner IN ('cli', 'airflow')", name="runner"),
     CheckConstraint(
@@ -256,7 +274,7 @@ etl_runs = Table(
     ),
     Index(None, "started_at"),
     Index("ix_t02_jh_etl_running", "search_id", postgresql_where=text("status = 'running'")),
-    comment="Audit log: one row per harvest run per saved search.",
+    comment="Audit log: one row per harvest run per saved search per board.",
 )
 
 raw = Table(
@@ -265,14 +283,15 @@ raw = Table(
     Column("id", BigInteger, Identity(), primary_key=True),
     Column("run_id", Text, nullable=False),
     Column("search_id", BigInteger, nullable=False),
+    Column("source", Text, nullable=False, comment="the board that answered"),
     Column("kind", Text, nullable=False),
     Column("request_key", Text, nullable=False, comment="window and page, or the vacancy id"),
-    Column("payload", JSONB, nullable=False, comment="the exact JSON hh.ru answered"),
+    Column("payload", JSONB, nullable=False, comment="the exact JSON the board answered"),
     _ts("fetched_at", nullable=False, server_default=NOW),
-    UniqueConstraint("run_id", "search_id", "kind", "request_key"),
+    UniqueConstraint("run_id", "search_id", "source", "kind", "request_key"),
     CheckConstraint("kind IN ('search_page', 'vacancy')", name="kind"),
     Index(None, "fetched_at"),
-    comment="Landing zone: hh.ru answers kept verbatim so a transform can be replayed; pruned by age.",
+    comment="Landing zone: boards' answers kept verbatim so a transform can be replayed; pruned by age.",
 )
 
 dictionaries = Table(
@@ -520,4 +539,31 @@ web_sessions = Table(
     Column("ip", Text, comment="the address the session logged in from"),
     Index(None, "user_id"),
     comment="Web logins that are still valid: logout, a new password or disabling the user deletes them.",
+)
+
+
+# -- vacancy sources (migration 0009) -------------------------------------------------------------
+
+search_cursors = Table(
+    "t19_jh_search_cursors",
+    metadata,
+    Column("search_id", BigInteger, ForeignKey(searches.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("source", Text, primary_key=True),
+    _ts("watermark", nullable=False, comment="publication time harvested up to on this board"),
+    comment="How far each saved search has been harvested completely on each board.",
+)
+
+group_splits = Table(
+    "t20_jh_group_splits",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="CASCADE"), primary_key=True),
+    Column(
+        "vacancy_id",
+        BigInteger,
+        ForeignKey(vacancies.c.id, ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    _ts("split_at", nullable=False, server_default=NOW),
+    Index(None, "vacancy_id"),
+    comment="Vacancies a user took out of their duplicate group: a row of their own for that user.",
 )
