@@ -1,4 +1,9 @@
-"""Saved hh.ru searches: validation, creation and look-up."""
+"""Saved searches: validation, creation and look-up.
+
+A search speaks hh.ru's vocabulary (its ids are the canonical lists); each board's adapter maps
+it onto its own parameters. ``sources`` names the boards it runs on (empty: every enabled one),
+and each board keeps its own cursor (``watermarks``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from core.errors import UserInputError
-from core.schema import dictionaries, searches, users
+from core.schema import dictionaries, search_cursors, searches, users
+from domain.sources import check as check_sources
 
 # hh.ru dictionary ids (GET /dictionaries); searches are validated against them so a typo
 # fails here with a clear message instead of being silently ignored by hh.ru.
@@ -43,8 +49,9 @@ class SavedSearch:
     salary: int | None = None
     currency: str = "RUR"
     only_with_salary: bool = False
+    sources: list[str] = field(default_factory=list)
     is_active: bool = True
-    watermark: datetime | None = None
+    watermarks: dict[str, datetime] = field(default_factory=dict)
 
 
 def _choices(name: str, values: Sequence[str], allowed: Sequence[str]) -> list[str]:
@@ -75,6 +82,7 @@ def validate(
     salary: int | None = None,
     currency: str = "RUR",
     only_with_salary: bool = False,
+    sources: Sequence[str] = (),
 ) -> dict[str, object]:
     """Column values for a saved search, or :class:`UserInputError` naming the bad field."""
     name = name.strip()
@@ -91,6 +99,10 @@ def validate(
         raise UserInputError(f"salary must be at most {MAX_SALARY}", code="salary_too_large", n=MAX_SALARY)
     if not _CURRENCY.fullmatch(currency):
         raise UserInputError(f"currency {currency!r} must be an hh.ru currency code such as RUR or USD")
+    try:
+        chosen = check_sources(sources)
+    except ValueError as error:
+        raise UserInputError(str(error), code="search_unknown_source", value=str(error)) from None
     return {
         "name": name,
         "text": text,
@@ -104,6 +116,7 @@ def validate(
         "salary": salary,
         "currency": currency,
         "only_with_salary": only_with_salary,
+        "sources": chosen,
     }
 
 
@@ -183,9 +196,14 @@ def list_searches(
     active_only: bool = False,
     user_id: int | None = None,
 ) -> list[SavedSearch]:
-    """Saved searches with their owner's login, ordered by id."""
+    """Saved searches with their owner's login and their cursors, ordered by id."""
+    cursors = (
+        select(func.jsonb_object_agg(search_cursors.c.source, search_cursors.c.watermark))
+        .where(search_cursors.c.search_id == searches.c.id)
+        .scalar_subquery()
+    )
     query = (
-        select(searches, users.c.login.label("user_login"))
+        select(searches, users.c.login.label("user_login"), cursors.label("watermarks"))
         .join(users, users.c.id == searches.c.user_id)
         .order_by(searches.c.id)
     )
@@ -196,9 +214,14 @@ def list_searches(
     if user_id is not None:
         query = query.where(searches.c.user_id == user_id)
     names = SavedSearch.__dataclass_fields__
-    return [
-        SavedSearch(**{k: v for k, v in row._mapping.items() if k in names}) for row in conn.execute(query)
-    ]
+    found = []
+    for row in conn.execute(query):
+        values = {k: v for k, v in row._mapping.items() if k in names}
+        values["watermarks"] = {
+            source: datetime.fromisoformat(moment) for source, moment in (row.watermarks or {}).items()
+        }
+        found.append(SavedSearch(**values))
+    return found
 
 
 def update_search(conn: Connection, user_id: int, search_id: int, **values: object) -> None:

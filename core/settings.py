@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     superjob_rate_limit: float = Field(2.0, gt=0, le=1000, description="SuperJob requests per second at most")
     superjob_concurrency: int = Field(2, ge=1, le=16, description="SuperJob requests in flight at most")
     superjob_timeout: float = Field(15.0, gt=0, le=300, description="seconds to wait for one SuperJob answer")
+    sources: str | None = Field(
+        None,
+        description="boards to harvest, comma-separated (hh,trudvsem,superjob); unset: every board "
+        "that can run (Trudvsem always, hh.ru with a token, SuperJob with a key)",
+    )
     load_workers: int = Field(
         2, ge=1, le=8, description="database connections a load merges its batches on at once"
     )
@@ -84,6 +89,10 @@ class Settings(BaseSettings):
     # Airflow (make run)
     airflow_port: int = Field(8080, ge=1, le=65535, description="Airflow API server / UI port")
     airflow_hh_pool_slots: int = Field(2, ge=1, le=32, description="tasks calling hh.ru at once")
+    airflow_trudvsem_pool_slots: int = Field(
+        2, ge=1, le=32, description="tasks calling Trudvsem at once (it answers slowly: more in flight)"
+    )
+    airflow_superjob_pool_slots: int = Field(1, ge=1, le=32, description="tasks calling SuperJob at once")
 
     # First run
     demo_on_first_run: bool = Field(True, description="make run loads demo data when there is no hh.ru token")
@@ -276,6 +285,15 @@ class Settings(BaseSettings):
         if "/" not in value or value.lower().startswith(_LIBRARY_AGENTS):
             raise ValueError("must name your application, e.g. 'MyJobHunter/1.0 (me@example.com)'")
         return value
+
+    @field_validator("sources")
+    @classmethod
+    def _sources(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from domain.sources import check
+
+        return ",".join(check(name.strip() for name in value.split(",") if name.strip()))
 
     @field_validator("superjob_app_key", mode="before")
     @classmethod

@@ -20,6 +20,8 @@ from core.settings import Settings, get_settings
 
 CONNECTION_ID = "jobhunter_db"
 HH_POOL = "hh_api"
+#: One Airflow pool per board, sized to its rate limit (``jobhunter run`` creates them).
+POOLS = {"hh": HH_POOL, "trudvsem": "trudvsem_api", "superjob": "superjob_api"}
 
 
 def default_args(retry_delay: timedelta, **extra: Any) -> dict[str, Any]:

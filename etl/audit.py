@@ -1,4 +1,4 @@
-"""Audit: one ``t02_jh_etl`` row per run per saved search, kept accurate across re-runs.
+"""Audit: one ``t02_jh_etl`` row per run per saved search per board, kept accurate across re-runs.
 
 Each step stores its own figures under ``step_stats[step]``; the total columns are derived
 from them, so clearing and re-running a step replaces its figures instead of adding to them.
@@ -33,12 +33,20 @@ STATUSES = ("captcha", "auth", "failed", "partial", "success")
 
 
 def start(
-    conn: Connection, *, run_id: str, search: SavedSearch, trigger: str, window: Window, runner: str = "cli"
+    conn: Connection,
+    *,
+    run_id: str,
+    search: SavedSearch,
+    source: str,
+    trigger: str,
+    window: Window,
+    runner: str = "cli",
 ) -> int:
-    """Open (or reopen, for a re-run) the audit row of this run and search; returns its id."""
+    """Open (or reopen, for a re-run) the audit row of this run, search and board; returns its id."""
     values: dict[str, Any] = {
         "run_id": run_id,
         "search_id": search.id,
+        "source": source,
         "search_name": search.name,
         "user_id": search.user_id,
         "trigger": trigger,
@@ -56,41 +64,39 @@ def start(
     stmt = insert(etl_runs).values(**values)
     return conn.execute(
         stmt.on_conflict_do_update(
-            index_elements=["run_id", "search_id"],
-            set_={k: getattr(stmt.excluded, k) for k in values if k not in ("run_id", "search_id")},
+            index_elements=["run_id", "search_id", "source"],
+            set_={k: getattr(stmt.excluded, k) for k in values if k not in ("run_id", "search_id", "source")},
         ).returning(etl_runs.c.id)
     ).scalar_one()
 
 
-def row_id(conn: Connection, *, run_id: str, search_id: int) -> int | None:
-    return conn.execute(
-        select(etl_runs.c.id).where(etl_runs.c.run_id == run_id, etl_runs.c.search_id == search_id)
-    ).scalar()
+def _row(run_id: str, search_id: int, source: str) -> list[Any]:
+    return [etl_runs.c.run_id == run_id, etl_runs.c.search_id == search_id, etl_runs.c.source == source]
+
+
+def row_id(conn: Connection, *, run_id: str, search_id: int, source: str) -> int | None:
+    return conn.execute(select(etl_runs.c.id).where(*_row(run_id, search_id, source))).scalar()
 
 
 def record_step(
-    conn: Connection, *, run_id: str, search_id: int, step: str, stats: Mapping[str, Any]
+    conn: Connection, *, run_id: str, search_id: int, source: str, step: str, stats: Mapping[str, Any]
 ) -> None:
-    """Store one step's figures and recompute the run's totals from all steps."""
+    """Store one step's figures and recompute the row's totals from all steps."""
     current = conn.execute(
-        select(etl_runs.c.step_stats)
-        .where(etl_runs.c.run_id == run_id, etl_runs.c.search_id == search_id)
-        .with_for_update()
+        select(etl_runs.c.step_stats).where(*_row(run_id, search_id, source)).with_for_update()
     ).scalar_one()
     steps = {**current, step: dict(stats)}
     totals = {name: sum(int(s.get(name, 0) or 0) for s in steps.values()) for name in TOTALS}
     errors = [s["error"] for s in steps.values() if s.get("error")]
     conn.execute(
         update(etl_runs)
-        .where(etl_runs.c.run_id == run_id, etl_runs.c.search_id == search_id)
+        .where(*_row(run_id, search_id, source))
         .values(step_stats=steps, error="; ".join(errors) or None, heartbeat_at=func.now(), **totals)
     )
 
 
-def step_stats(conn: Connection, *, run_id: str, search_id: int) -> dict[str, dict[str, Any]]:
-    return conn.execute(
-        select(etl_runs.c.step_stats).where(etl_runs.c.run_id == run_id, etl_runs.c.search_id == search_id)
-    ).scalar_one()
+def step_stats(conn: Connection, *, run_id: str, search_id: int, source: str) -> dict[str, dict[str, Any]]:
+    return conn.execute(select(etl_runs.c.step_stats).where(*_row(run_id, search_id, source))).scalar_one()
 
 
 def overall_status(steps: Mapping[str, Mapping[str, Any]]) -> str:
@@ -99,23 +105,27 @@ def overall_status(steps: Mapping[str, Mapping[str, Any]]) -> str:
     return min(reported, key=STATUSES.index)
 
 
-def finish(conn: Connection, *, run_id: str, search_id: int, finished_at: datetime | None = None) -> str:
+def finish(
+    conn: Connection, *, run_id: str, search_id: int, source: str, finished_at: datetime | None = None
+) -> str:
     """Close the audit row with the overall status; returns it."""
-    status = overall_status(step_stats(conn, run_id=run_id, search_id=search_id))
+    status = overall_status(step_stats(conn, run_id=run_id, search_id=search_id, source=source))
     conn.execute(
         update(etl_runs)
-        .where(etl_runs.c.run_id == run_id, etl_runs.c.search_id == search_id)
+        .where(*_row(run_id, search_id, source))
         .values(status=status, finished_at=finished_at or func.now(), heartbeat_at=func.now())
     )
     return status
 
 
-def statuses(conn: Connection, run_id: str) -> dict[int, tuple[str, str | None]]:
-    """Every search of a run: its status and error."""
+def statuses(conn: Connection, run_id: str) -> dict[tuple[int, str], tuple[str, str | None]]:
+    """Every (search, board) of a run: its status and error."""
     rows = conn.execute(
-        select(etl_runs.c.search_id, etl_runs.c.status, etl_runs.c.error).where(etl_runs.c.run_id == run_id)
+        select(etl_runs.c.search_id, etl_runs.c.source, etl_runs.c.status, etl_runs.c.error).where(
+            etl_runs.c.run_id == run_id
+        )
     )
-    return {r.search_id: (r.status, r.error) for r in rows}
+    return {(r.search_id, r.source): (r.status, r.error) for r in rows}
 
 
 def runs(conn: Connection, *, run_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from core.schema import dictionaries
-from etl.hh_client import HHClient, HHError
+from etl.sources.hh.client import HHClient, HHError
 from etl.transform import currency_rates
 
 NAMES = ("dictionaries", "areas", "professional_roles")

@@ -12,7 +12,9 @@ from sqlalchemy import Connection, Engine, delete, exists, func, select
 from core.schema import raw, vacancies
 from core.settings import Settings
 from etl import load
-from etl.hh_client import HHClient, HHError, HHNotFound
+from etl.sources.base import Source, SourceError
+from etl.sources.hh.client import HHClient
+from etl.sources.registry import enabled
 
 HOUSEKEEPING_SEARCH_ID = 0  # landing rows written by housekeeping belong to no saved search
 
@@ -20,7 +22,7 @@ _log = logging.getLogger(__name__)
 
 
 def prune_raw(conn: Connection, *, retention: timedelta) -> int:
-    """Delete landed hh.ru answers older than ``retention``; returns how many went.
+    """Delete landed answers older than ``retention``; returns how many went.
 
     Replaying a transform needs the raw answers only for recent runs; the vacancies
     themselves are never deleted.
@@ -29,53 +31,66 @@ def prune_raw(conn: Connection, *, retention: timedelta) -> int:
     return result.rowcount
 
 
-def recheck_candidates(conn: Connection, *, unseen_for: timedelta, limit: int) -> list[int]:
-    """Open vacancies no harvest has seen for ``unseen_for`` and nobody looked up as long, oldest first."""
+def recheck_candidates(
+    conn: Connection, *, source: str, unseen_for: timedelta, limit: int
+) -> list[tuple[int, str]]:
+    """Open vacancies of a board no harvest has seen for ``unseen_for`` and nobody looked up as long,
+    oldest first: their ids and the board's ids."""
     recently_fetched = exists().where(
+        raw.c.source == source,
         raw.c.kind == "vacancy",
-        raw.c.request_key == func.cast(vacancies.c.id, raw.c.request_key.type),
+        raw.c.request_key == vacancies.c.source_id,
         raw.c.fetched_at > func.now() - unseen_for,
     )
     query = (
-        select(vacancies.c.id)
-        .where(vacancies.c.closed_at.is_(None), vacancies.c.last_seen_at < func.now() - unseen_for)
+        select(vacancies.c.id, vacancies.c.source_id)
+        .where(
+            vacancies.c.source == source,
+            vacancies.c.closed_at.is_(None),
+            vacancies.c.last_seen_at < func.now() - unseen_for,
+        )
         .where(~recently_fetched)
         .order_by(vacancies.c.last_seen_at)
         .limit(limit)
     )
-    return list(conn.execute(query).scalars())
+    return [(row.id, row.source_id) for row in conn.execute(query)]
 
 
-def recheck(
-    engine: Engine, client: HHClient, *, run_id: str, unseen_for: timedelta, limit: int
-) -> dict[str, Any]:
-    """Ask hh.ru about vacancies not seen lately; close the removed (404) and archived ones."""
+def recheck(engine: Engine, src: Source, *, run_id: str, unseen_for: timedelta, limit: int) -> dict[str, Any]:
+    """Ask a board about its vacancies not seen lately; close the removed (404) and closed ones."""
     with engine.connect() as conn:
-        ids = recheck_candidates(conn, unseen_for=unseen_for, limit=limit)
+        todo = recheck_candidates(conn, source=src.name, unseen_for=unseen_for, limit=limit)
     closed: list[int] = []
-    answers: list[tuple[str, dict[str, Any]]] = []
+    answers: list[tuple[str, Any]] = []
     failed = 0
-    with ThreadPoolExecutor(client.concurrency, thread_name_prefix="hh-recheck") as pool:
-        futures = {pool.submit(client.vacancy, vid): vid for vid in ids}
+    with ThreadPoolExecutor(src.concurrency, thread_name_prefix=f"{src.name}-recheck") as pool:
+        futures = {pool.submit(src.vacancy, sid): (vid, sid) for vid, sid in todo}
         for future in as_completed(futures):
-            vid = futures[future]
+            vid, sid = futures[future]
             try:
                 payload = future.result()
-            except HHNotFound:
-                closed.append(vid)
-                answers.append((str(vid), {"id": str(vid), "removed": True}))
+            except SourceError as error:
+                if error.kind == "not_found":
+                    closed.append(vid)
+                    answers.append((sid, {"id": sid, "removed": True}))
+                else:
+                    failed += 1
+                    _log.warning("could not recheck vacancy %s %s: %s", src.name, sid, error)
                 continue
-            except HHError as error:
-                failed += 1
-                _log.warning("could not recheck vacancy %s: %s", vid, error)
-                continue
-            answers.append((str(vid), payload))
-            if payload.get("archived"):
+            answers.append((sid, payload))
+            if src.rows(payload).closed:
                 closed.append(vid)
     with engine.begin() as conn:
-        load.land_raw(conn, run_id=run_id, search_id=HOUSEKEEPING_SEARCH_ID, kind="vacancy", answers=answers)
+        load.land_raw(
+            conn,
+            run_id=run_id,
+            search_id=HOUSEKEEPING_SEARCH_ID,
+            source=src.name,
+            kind="vacancy",
+            answers=answers,
+        )
         load.mark_closed(conn, closed, when=datetime.now(UTC))
-    return {"checked": len(ids), "closed": len(closed), "failed": failed}
+    return {"checked": len(todo), "closed": len(closed), "failed": failed}
 
 
 # -- entry points with settings (the housekeeping DAG) --------------------------------------------
@@ -90,18 +105,24 @@ def refresh_dictionaries(engine: Engine, settings: Settings) -> list[str]:
 
 
 def recheck_vacancies(engine: Engine, settings: Settings, *, run_id: str) -> dict[str, Any]:
-    """Close the vacancies hh.ru reports archived or removed among those not seen lately."""
-    with HHClient.from_settings(settings) as client:
-        return recheck(
-            engine,
-            client,
-            run_id=run_id,
-            unseen_for=timedelta(days=settings.recheck_after_days),
-            limit=settings.recheck_limit,
-        )
+    """Close the vacancies their boards report closed or removed among those not seen lately, on
+    every enabled board (figures per board)."""
+    from etl.harvest.steps import board
+
+    figures: dict[str, Any] = {}
+    for name in enabled(settings):
+        with board(engine, settings, name) as src:
+            figures[name] = recheck(
+                engine,
+                src,
+                run_id=run_id,
+                unseen_for=timedelta(days=settings.recheck_after_days),
+                limit=settings.recheck_limit,
+            )
+    return figures
 
 
 def prune(engine: Engine, settings: Settings) -> int:
-    """Drop landed hh.ru answers older than the retention period."""
+    """Drop landed answers older than the retention period."""
     with engine.begin() as conn:
         return prune_raw(conn, retention=timedelta(days=settings.raw_retention_days))

@@ -18,6 +18,7 @@ from sqlalchemy import (
     BigInteger,
     Connection,
     Engine,
+    Text,
     and_,
     any_,
     bindparam,
@@ -40,7 +41,11 @@ from core.schema import details, raw, user_vacancies, vacancies
 
 _SEEN = ("first_seen_at", "last_seen_at", "times_seen")
 # Columns a content change rewrites (first_run_id is written once, on insert).
-_CONTENT = [c.name for c in vacancies.columns if c.name not in ("id", *_SEEN, "updated_at", "first_run_id")]
+_CONTENT = [
+    c.name
+    for c in vacancies.columns
+    if c.name not in ("id", "source", "source_id", "group_id", *_SEEN, "updated_at", "first_run_id")
+]
 
 
 @dataclass
@@ -48,6 +53,7 @@ class LoadCounts:
     new: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     unchanged: int = 0
+    ids: dict[str, int] = field(default_factory=dict)  # source_id → the vacancy's id
 
 
 @contextmanager
@@ -69,42 +75,67 @@ _ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
 
 
 def land_raw(
-    conn: Connection, *, run_id: str, search_id: int, kind: str, answers: Sequence[tuple[str, dict[str, Any]]]
+    conn: Connection,
+    *,
+    run_id: str,
+    search_id: int,
+    source: str,
+    kind: str,
+    answers: Sequence[tuple[str, Any]],
 ) -> None:
-    """Keep hh.ru answers verbatim, keyed by ``(key, payload)``; a re-run of the same run replaces them."""
+    """Keep a board's answers verbatim, keyed by ``(key, payload)``; a re-run of the same run
+    replaces them."""
     if not answers:
         return
     stmt = insert(raw)
     stmt = stmt.on_conflict_do_update(
-        index_elements=["run_id", "search_id", "kind", "request_key"],
+        index_elements=["run_id", "search_id", "source", "kind", "request_key"],
         set_={"payload": stmt.excluded.payload, "fetched_at": func.now()},
     )
     rows = [
-        {"run_id": run_id, "search_id": search_id, "kind": kind, "request_key": key, "payload": payload}
+        {
+            "run_id": run_id,
+            "search_id": search_id,
+            "source": source,
+            "kind": kind,
+            "request_key": key,
+            "payload": payload,
+        }
         for key, payload in answers
     ]
     conn.execute(stmt, rows)
 
 
-def landed_items(conn: Connection, *, run_id: str, search_id: int) -> Iterator[dict[str, Any]]:
-    """Every search item landed for a run and search, in the order the pages were stored.
+def _landed(run_id: str, search_id: int, source: str, kind: str) -> list[Any]:
+    return [raw.c.run_id == run_id, raw.c.search_id == search_id, raw.c.source == source, raw.c.kind == kind]
 
-    A page's items arrive as one JSON text parsed by orjson: unnesting them in PostgreSQL and
-    decoding each item apart cost more than the transform itself.
+
+def landed_items(
+    conn: Connection, *, run_id: str, search_id: int, source: str, items_path: Sequence[str] = ("items",)
+) -> Iterator[dict[str, Any]]:
+    """Every search item landed for a run, search and board, in the order the pages were stored.
+
+    ``items_path`` is where a board's page keeps its items. A page's items arrive as one JSON text
+    parsed by orjson: unnesting them in PostgreSQL and decoding each item apart cost more than the
+    transform itself.
     """
     query = (
-        select(raw.c.payload["items"].astext)
-        .where(raw.c.run_id == run_id, raw.c.search_id == search_id, raw.c.kind == "search_page")
+        select(func.jsonb_extract_path_text(raw.c.payload, *items_path))
+        .where(*_landed(run_id, search_id, source, "search_page"))
         .order_by(raw.c.id)
     )
     for page in conn.execution_options(yield_per=20).execute(query).scalars():
-        yield from orjson.loads(page) if page else ()
+        items = orjson.loads(page) if page else ()
+        yield from items if isinstance(items, list) else ()
 
 
 def upsert_vacancies(
     conn: Connection, rows: Sequence[dict[str, Any]], observed_at: datetime, run_id: str | None = None
 ) -> LoadCounts:
     """Insert new vacancies, update changed ones, and note that every one was seen at ``observed_at``.
+
+    ``rows`` are of one board (``source``) and name each vacancy by its ``source_id``; the
+    vacancies' own ids (the surrogate keys) come back in :attr:`LoadCounts.ids`.
 
     New and updated are counted for ``run_id``: a re-run of the same run (a cleared Airflow task)
     counts the vacancies it stored or changed the first time again, so the audit stays exact.
@@ -118,27 +149,37 @@ def upsert_vacancies(
     counts = LoadCounts()
     if not rows:
         return counts
+    source = rows[0]["source"]
+    if any(row["source"] != source for row in rows):
+        raise ValueError("one batch of vacancies comes from one board")
     columns = tuple(name for name in _COLUMNS if name in rows[0])
     merge = _merge_statement(columns)
-    unique = {row["id"]: row for row in rows}
-    known = {r.id: r for r in _unprepared(conn, _CLASSIFY, {"ids": list(unique)})}
+    unique = {row["source_id"]: row for row in rows}
+    known = {r.source_id: r for r in _unprepared(conn, _CLASSIFY, {"source": source, "ids": list(unique)})}
     _copy_to_staging(conn, columns, unique.values())
-    for row in rows:
-        old = known.get(row["id"])
+    written = conn.execute(merge, {"observed_at": observed_at, "run_id": run_id}).all()
+    counts.ids = {r.source_id: r.id for r in known.values()} | {r.source_id: r.id for r in written}
+    if missing := [sid for sid in unique if sid not in counts.ids]:  # stored meanwhile by another job
+        counts.ids |= {r.source_id: r.id for r in conn.execute(_CLASSIFY, {"source": source, "ids": missing})}
+    for source_id in unique:
+        old, vacancy_id = known.get(source_id), counts.ids[source_id]
         if old is None or (run_id is not None and old.first_run_id == run_id):
-            counts.new.append(row["id"])
-        elif old.content_hash != row["content_hash"] or (run_id is not None and old.changed_run_id == run_id):
-            counts.updated.append(row["id"])
+            counts.new.append(vacancy_id)
+        elif old.content_hash != unique[source_id]["content_hash"] or (
+            run_id is not None and old.changed_run_id == run_id
+        ):
+            counts.updated.append(vacancy_id)
         else:
             counts.unchanged += 1
-    conn.execute(merge, {"observed_at": observed_at, "run_id": run_id})
     return counts
 
 
 # Vacancy columns a caller's rows may carry; the seen-bookkeeping ones are always set from
-# ``observed_at``, the run ones from ``run_id``.
+# ``observed_at``, the run ones from ``run_id``; the id is the database's and the duplicate group
+# is set by :mod:`domain.duplicates`.
 _RUN = ("first_run_id", "changed_run_id")
-_COLUMNS = [c.name for c in vacancies.columns if c.name not in (*_SEEN, *_RUN)]
+_OWN = ("id", "group_id")
+_COLUMNS = [c.name for c in vacancies.columns if c.name not in (*_SEEN, *_RUN, *_OWN)]
 _STAGING = "_jh_load_vacancies"
 # A temporary table lives in the session's own schema, so its name does not depend on
 # JH_DB_SCHEMA. It is emptied on every use rather than ON COMMIT DELETE ROWS, which would lose
@@ -148,6 +189,7 @@ _STAGING = "_jh_load_vacancies"
 _TYPES = {
     c.name: c.type.compile(dialect=postgresql.dialect()).lower().replace("integer", "bigint")
     for c in vacancies.columns
+    if c.name in _COLUMNS
 }
 _STAGING_DDL = (
     f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGING} ("
@@ -177,7 +219,8 @@ def _copy_to_staging(conn: Connection, columns: Sequence[str], rows: Iterable[di
                     misfit = _misfit(columns, values)
                     if misfit is None:
                         raise
-                    raise TypeError(f"vacancy {row.get('id')}: {misfit}") from error
+                    name = f"{row.get('source')} {row.get('source_id')}"
+                    raise TypeError(f"vacancy {name}: {misfit}") from error
 
 
 def _misfit(columns: Sequence[str], values: list[Any]) -> str | None:
@@ -220,8 +263,15 @@ def _unprepared(conn: Connection, statement: Any, params: dict[str, Any]) -> lis
 # The stored hash of the given ids. Not a join with the staging table: that has no statistics,
 # and the planner then hashes the whole vacancies table for each batch.
 _CLASSIFY = select(
-    vacancies.c.id, vacancies.c.content_hash, vacancies.c.first_run_id, vacancies.c.changed_run_id
-).where(vacancies.c.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
+    vacancies.c.id,
+    vacancies.c.source_id,
+    vacancies.c.content_hash,
+    vacancies.c.first_run_id,
+    vacancies.c.changed_run_id,
+).where(
+    vacancies.c.source == bindparam("source", type_=Text),
+    vacancies.c.source_id == any_(bindparam("ids", type_=ARRAY(Text))),
+)
 
 
 @lru_cache(maxsize=8)
@@ -231,12 +281,12 @@ def _merge_statement(columns: tuple[str, ...]) -> Insert:
     seen = bindparam("observed_at", type_=vacancies.c.last_seen_at.type)
     run = bindparam("run_id", type_=vacancies.c.first_run_id.type)
     source = select(*(staged.c[name] for name in columns), seen, seen, literal(1), run, run)
-    stmt = insert(vacancies).from_select([*columns, *_SEEN, *_RUN], source.order_by(staged.c.id))
+    stmt = insert(vacancies).from_select([*columns, *_SEEN, *_RUN], source.order_by(staged.c.source_id))
     new, cur = stmt.excluded, vacancies.c
     changed = cur.content_hash != new.content_hash
     later = new.last_seen_at > cur.last_seen_at
     return stmt.on_conflict_do_update(
-        index_elements=["id"],
+        index_elements=["source", "source_id"],
         set_={
             **{name: case((changed, getattr(new, name)), else_=getattr(cur, name)) for name in _CONTENT},
             "archived": literal(False),
@@ -246,7 +296,7 @@ def _merge_statement(columns: tuple[str, ...]) -> Insert:
             "times_seen": cur.times_seen + case((later, 1), else_=0),
         },
         where=or_(changed, later, cur.archived),
-    )
+    ).returning(vacancies.c.id, vacancies.c.source_id)
 
 
 def link_to_user(
@@ -293,27 +343,31 @@ def _link_statement() -> Any:
 _LINK = _link_statement()
 
 
-def landed_ids(run_id: str, search_id: int) -> Any:
-    """A subquery of the vacancy ids landed by a run for a search."""
+def landed_ids(run_id: str, search_id: int, source: str) -> Any:
+    """A subquery of the board's ids of the vacancies a run landed for a search (pages whose
+    ``items`` carry an ``id``, as hh.ru's do)."""
     # A function in FROM may refer to the tables before it (it is implicitly LATERAL).
     elements = func.jsonb_array_elements(raw.c.payload["items"])
     item = elements.table_valued(column("value", JSONB)).alias("item")
     return (
-        select(item.c.value["id"].astext.cast(BigInteger))
+        select(item.c.value["id"].astext)
         .select_from(raw.join(item, true()))
-        .where(raw.c.run_id == run_id, raw.c.search_id == search_id, raw.c.kind == "search_page")
+        .where(*_landed(run_id, search_id, source, "search_page"))
     )
 
 
 def pending_details(
-    conn: Connection, *, run_id: str, search_id: int, include_fresh: bool = False
-) -> list[tuple[int, str]]:
+    conn: Connection, *, run_id: str, search_id: int, source: str, include_fresh: bool = False
+) -> list[tuple[int, str, str]]:
     """Vacancies of this run whose full text is missing or older than their search item
-    (every vacancy of the run with ``include_fresh``), with their content hash."""
+    (every vacancy of the run with ``include_fresh``): their id, board id and content hash."""
     query = (
-        select(vacancies.c.id, vacancies.c.content_hash)
+        select(vacancies.c.id, vacancies.c.source_id, vacancies.c.content_hash)
         .outerjoin(details, details.c.vacancy_id == vacancies.c.id)
-        .where(vacancies.c.id.in_(landed_ids(run_id, search_id)))
+        .where(
+            vacancies.c.source == source,
+            vacancies.c.source_id.in_(landed_ids(run_id, search_id, source)),
+        )
         .order_by(vacancies.c.id)
     )
     if not include_fresh:
@@ -321,16 +375,14 @@ def pending_details(
             vacancies.c.closed_at.is_(None),
             or_(details.c.vacancy_id.is_(None), details.c.source_hash != vacancies.c.content_hash),
         )
-    return [(row.id, row.content_hash) for row in conn.execute(query)]
+    return [(row.id, row.source_id, row.content_hash) for row in conn.execute(query)]
 
 
-def landed_payloads(conn: Connection, *, run_id: str, search_id: int, kind: str) -> list[dict[str, Any]]:
+def landed_payloads(
+    conn: Connection, *, run_id: str, search_id: int, source: str, kind: str
+) -> list[dict[str, Any]]:
     """The answers a run landed, oldest first."""
-    query = (
-        select(raw.c.payload)
-        .where(raw.c.run_id == run_id, raw.c.search_id == search_id, raw.c.kind == kind)
-        .order_by(raw.c.id)
-    )
+    query = select(raw.c.payload).where(*_landed(run_id, search_id, source, kind)).order_by(raw.c.id)
     return list(conn.execute(query).scalars())
 
 
@@ -370,16 +422,22 @@ def upsert_details(
     conn.execute(stmt, list(rows))
 
 
-def fetched_count(conn: Connection, *, run_id: str, search_id: int) -> int:
-    """How many full vacancies a run fetched for a search (exact across re-runs of the step)."""
-    query = select(func.count()).where(
-        details.c.fetched_run_id == run_id, details.c.fetched_search_id == search_id
+def fetched_count(conn: Connection, *, run_id: str, search_id: int, source: str) -> int:
+    """How many full vacancies a run fetched for a search on a board (exact across re-runs)."""
+    query = (
+        select(func.count())
+        .select_from(details.join(vacancies, vacancies.c.id == details.c.vacancy_id))
+        .where(
+            details.c.fetched_run_id == run_id,
+            details.c.fetched_search_id == search_id,
+            vacancies.c.source == source,
+        )
     )
     return conn.execute(query).scalar_one()
 
 
 def mark_closed(conn: Connection, vacancy_ids: Sequence[int], *, when: datetime) -> int:
-    """hh.ru reports these vacancies archived or removed: close them (once)."""
+    """Their board reports these vacancies archived, closed or removed: close them (once)."""
     if not vacancy_ids:
         return 0
     result = conn.execute(

@@ -31,8 +31,9 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="The database: migrations and status.", no_args_is_help=True)
 users_app = typer.Typer(help="People who log in.", no_args_is_help=True)
-searches_app = typer.Typer(help="Saved hh.ru searches.", no_args_is_help=True)
-etl_app = typer.Typer(help="Harvests from hh.ru and their audit log.", no_args_is_help=True)
+searches_app = typer.Typer(help="Saved searches (run on every enabled board).", no_args_is_help=True)
+etl_app = typer.Typer(help="Harvests from the boards and their audit log.", no_args_is_help=True)
+sources_app = typer.Typer(help="Vacancy boards: hh.ru, Trudvsem, SuperJob.", no_args_is_help=True)
 hh_app = typer.Typer(help="hh.ru application token: obtain and check.", no_args_is_help=True)
 demo_app = typer.Typer(
     help="Demo data: a labelled generated dataset to look around with.", no_args_is_help=True
@@ -41,6 +42,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(searches_app, name="searches")
 app.add_typer(etl_app, name="etl")
+app.add_typer(sources_app, name="sources")
 app.add_typer(hh_app, name="hh")
 app.add_typer(demo_app, name="demo")
 
@@ -220,13 +222,22 @@ def searches_add(
     salary: Annotated[int | None, typer.Option("--salary", help="Expected salary.")] = None,
     currency: Annotated[str, typer.Option("--currency", help="Currency of --salary.")] = "RUR",
     only_with_salary: Annotated[bool, typer.Option("--only-with-salary")] = False,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="hh, trudvsem or superjob; repeatable. Default: every enabled board."),
+    ] = None,
 ) -> None:
-    """Save an hh.ru search for a user; it is harvested from the next run on.
+    """Save a search for a user; it is harvested on its boards from the next run on.
 
-    Area and role ids are checked against hh.ru's dictionaries (fetched first when not cached).
+    The criteria speak hh.ru's vocabulary, mapped onto each board; a criterion a board cannot
+    filter by is named (the search runs there without it). Area and role ids are checked against
+    hh.ru's dictionaries (fetched first when not cached).
     """
-    from core.searches import create_search, known_ids
+    from core.searches import create_search, known_ids, list_searches
     from core.users import require_user
+    from domain import sources as domain_sources
+    from etl.sources.base import Criteria
+    from etl.sources.registry import sources_of
 
     engine = _engine()
     if area or role:
@@ -252,8 +263,18 @@ def searches_add(
             salary=salary,
             currency=currency,
             only_with_salary=only_with_salary,
+            sources=source or [],
         )
+        [saved] = list_searches(conn, ids=[search_id])
     out.print(f"saved search {search_id} {name!r} for {owner.login}")
+    settings = _settings()
+    boards = sources_of(saved.sources, settings)
+    if not boards:
+        err.print("[yellow]none of its boards runs now: see `jobhunter sources status`[/]")
+    criteria = Criteria.of(saved)
+    for board in boards:
+        if unfiltered := domain_sources.unsupported(board, criteria.given()):
+            out.print(f"{domain_sources.label(board, 'en')} does not filter by: {', '.join(unfiltered)}")
 
 
 def _refresh_dictionaries(engine: Any) -> bool:
@@ -262,7 +283,7 @@ def _refresh_dictionaries(engine: Any) -> bool:
 
     from core.searches import known_ids
     from etl import dictionaries
-    from etl.hh_client import HHClient
+    from etl.sources.hh.client import HHClient
 
     settings = _settings()
     with HHClient.from_settings(settings) as client:
@@ -273,12 +294,12 @@ def _refresh_dictionaries(engine: Any) -> bool:
 
 @searches_app.command("list")
 def searches_list() -> None:
-    """Every saved search with its owner and watermark."""
+    """Every saved search with its owner, boards and how far each board is harvested."""
     from core.searches import list_searches
 
     with _engine().connect() as conn:
         rows = list_searches(conn)
-    table = Table("id", "user", "name", "text", "filters", "active", "harvested up to")
+    table = Table("id", "user", "name", "text", "filters", "boards", "active", "harvested up to")
     for s in rows:
         filters = (
             ", ".join(
@@ -300,9 +321,24 @@ def searches_list() -> None:
             s.name,
             s.text,
             filters,
+            ", ".join(s.sources) or "all enabled",
             "yes" if s.is_active else "paused",
-            _when(s.watermark),
+            "\n".join(f"{board}: {_when(moment)}" for board, moment in sorted(s.watermarks.items())),
         )
+    out.print(table)
+
+
+# -- sources --------------------------------------------------------------------------------------
+
+
+@sources_app.command("status")
+def sources_status() -> None:
+    """Which boards run, and why (not)."""
+    from etl.sources.registry import statuses
+
+    table = Table("board", "runs", "why")
+    for status in statuses(_settings()):
+        table.add_row(status.name, "yes" if status.runs else "no", status.reason)
     out.print(table)
 
 
@@ -500,7 +536,7 @@ def hh_login(
     ] = False,
 ) -> None:
     """Obtain the hh.ru application token (client-credentials grant) and store it encrypted under var/."""
-    from etl.hh_auth import TokenError, check_token, obtain_token
+    from etl.sources.hh.auth import TokenError, check_token, obtain_token
 
     if any(arg == "--client-secret" or arg.startswith("--client-secret=") for arg in sys.argv):
         err.print(
@@ -529,7 +565,7 @@ def hh_login(
 @hh_app.command("status")
 def hh_status() -> None:
     """Check the hh.ru token against GET /me and say what it is."""
-    from etl.hh_auth import check_token
+    from etl.sources.hh.auth import check_token
 
     status = check_token(_settings())
     out.print(f"token source: {status.source}")

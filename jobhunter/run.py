@@ -279,10 +279,15 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
     env = airflow_env(settings, product_url, airflow_database_url(engine, settings))
     home = Path(env["AIRFLOW_HOME"])
     logs = settings.var_dir.resolve() / "log"
-    say("Preparing Airflow (metadata database, hh_api pool) …")
+    say("Preparing Airflow (metadata database, one pool per board) …")
     with airflow_migration_lock(engine, shared=False):
         airflow_cli(env, "db", "migrate")
-    airflow_cli(env, "pools", "set", "hh_api", str(settings.airflow_hh_pool_slots), "hh.ru API calls")
+    for pool, slots, what in (
+        ("hh_api", settings.airflow_hh_pool_slots, "hh.ru API calls"),
+        ("trudvsem_api", settings.airflow_trudvsem_pool_slots, "Trudvsem API calls"),
+        ("superjob_api", settings.airflow_superjob_pool_slots, "SuperJob API calls"),
+    ):
+        airflow_cli(env, "pools", "set", pool, str(slots), what)
     supervisor = Supervisor()
     stopping = False
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from core.settings import Settings
 from etl.harvest import local, steps
 from etl.harvest.plan import Job, RunRequest, plan
-from etl.hh_client import HHClient
+from etl.sources.hh.client import HHClient
 from etl.windows import Window
 
 

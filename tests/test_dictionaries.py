@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, update
 
 from etl import dictionaries
-from etl.hh_client import HHClient
+from etl.sources.hh.client import HHClient
 from tests.helpers import count
 
 DAY = timedelta(hours=24)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.settings import HH_TOKEN_FILE
-from etl.hh_auth import check_token
+from etl.sources.hh.auth import check_token
 from tests.conftest import run_cli
 from tests.harvesting import harvest as run
 from tests.helpers import add_user_and_search, audit

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tenacity import RetryCallState
 
-from etl.hh_client import (
+from etl.sources.hh.client import (
     HHAuthError,
     HHBadRequest,
     HHCaptchaRequired,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.searches import SavedSearch
-from etl.hh_client import HHAuthError, HHBadRequest, HHCaptchaRequired, HHNotFound, HHUnavailable
 from etl.sources.base import ERROR_KINDS, Criteria, SourceError
+from etl.sources.hh.client import HHAuthError, HHBadRequest, HHCaptchaRequired, HHNotFound, HHUnavailable
 from etl.sources.vocab import area_index, area_key, employment_from_titles, experience_from_years
 
 

@@ -89,8 +89,9 @@ def close_abandoned(
     return closed
 
 
-def adopt(conn: Connection, *, search_id: int, user_id: int, run_id: str) -> dict[str, int]:
-    """Let ``run_id`` take over what abandoned runs of this search stored (see the module doc)."""
+def adopt(conn: Connection, *, search_id: int, source: str, user_id: int, run_id: str) -> dict[str, int]:
+    """Let ``run_id`` take over what abandoned runs of this search on this board stored (see the
+    module doc)."""
     r = etl_runs.c
     dead = [
         row.run_id
@@ -98,6 +99,7 @@ def adopt(conn: Connection, *, search_id: int, user_id: int, run_id: str) -> dic
             select(r.run_id)
             .where(
                 r.search_id == search_id,
+                r.source == source,
                 r.run_id != run_id,
                 r.step_stats.has_key("abandoned"),
                 ~r.step_stats["abandoned"].has_key("adopted_by"),
@@ -109,32 +111,52 @@ def adopt(conn: Connection, *, search_id: int, user_id: int, run_id: str) -> dic
     if not dead:
         return taken
     uv, v = user_vacancies.c, vacancies.c
-    matched = select(uv.vacancy_id).where(
-        uv.user_id == user_id, uv.run_id.in_(dead), literal(search_id) == uv.search_ids.any_()
+    board = vacancies.alias("board")  # not the vacancies an UPDATE below correlates with
+    matched = (
+        select(uv.vacancy_id)
+        .join(board, board.c.id == uv.vacancy_id)
+        .where(
+            uv.user_id == user_id,
+            uv.run_id.in_(dead),
+            literal(search_id) == uv.search_ids.any_(),
+            board.c.source == source,
+        )
     )
     for column in (v.first_run_id, v.changed_run_id):
         result = conn.execute(
             update(vacancies).where(column.in_(dead), v.id.in_(matched)).values({column.name: run_id})
         )
         taken["vacancies"] += result.rowcount
+    of_board = select(board.c.id).where(board.c.source == source)
     taken["details"] = conn.execute(
         update(details)
-        .where(details.c.fetched_run_id.in_(dead), details.c.fetched_search_id == search_id)
+        .where(
+            details.c.fetched_run_id.in_(dead),
+            details.c.fetched_search_id == search_id,
+            details.c.vacancy_id.in_(of_board),
+        )
         .values(fetched_run_id=run_id)
     ).rowcount
     taken["matches"] = conn.execute(
         update(user_vacancies)
-        .where(and_(uv.user_id == user_id, uv.run_id.in_(dead), literal(search_id) == uv.search_ids.any_()))
+        .where(and_(uv.user_id == user_id, uv.run_id.in_(dead), uv.vacancy_id.in_(matched)))
         .values(run_id=run_id)
     ).rowcount
     conn.execute(
         update(etl_runs)
-        .where(r.search_id == search_id, r.run_id.in_(dead))
+        .where(r.search_id == search_id, r.source == source, r.run_id.in_(dead))
         .values(
             step_stats=func.jsonb_set(
                 r.step_stats, text("'{abandoned,adopted_by}'"), func.to_jsonb(literal(run_id))
             )
         )
     )
-    _log.info("run %s took over %s from abandoned runs %s of search %s", run_id, taken, dead, search_id)
+    _log.info(
+        "run %s took over %s from abandoned runs %s of search %s on %s",
+        run_id,
+        taken,
+        dead,
+        search_id,
+        source,
+    )
     return taken

@@ -1,13 +1,14 @@
 """The harvest in one process (``jobhunter etl run``, the demo, tests): plan, then every job's steps.
 
 The same plan and steps as the Airflow DAG, in the same order, one job after another, sharing one
-hh.ru client (so one rate limit). The process holds each job's liveness lock while it works, so a
+adapter per board (so one rate limit each). The process holds each job's liveness lock while it works, so a
 killed run is recognised as abandoned at once (:mod:`etl.harvest.liveness`).
 """
 
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,9 +18,9 @@ from core.settings import Settings
 from etl import audit, housekeeping, load
 from etl.harvest import steps
 from etl.harvest.plan import Job, RunRequest, explicit_window, plan, select_searches
-from etl.harvest.steps import Progress
-from etl.hh_client import HHClient
-from etl.transform import details_row
+from etl.harvest.steps import Board, Progress
+from etl.sources.base import Source
+from etl.sources.hh.client import HHClient
 
 _log = logging.getLogger(__name__)
 
@@ -52,7 +53,11 @@ def request(
 
 
 def run_job(
-    engine: Engine, settings: Settings, job: Job, client: HHClient, progress: Progress | None = None
+    engine: Engine,
+    settings: Settings,
+    job: Job,
+    client: Board | None = None,
+    progress: Progress | None = None,
 ) -> str:
     """Every step of one job; returns its status. An unexpected error is recorded, then the next goes on."""
     with steps.working(engine, settings, job, opening=True):
@@ -62,7 +67,7 @@ def run_job(
             steps.details(engine, settings, job, client=client, progress=progress)
             steps.notify(engine, settings, job)
         except Exception:  # each step has recorded its failure with its figures
-            _log.exception("harvest of search %s failed", job.search_id)
+            _log.exception("harvest of search %s on %s failed", job.search_id, job.source)
         return steps.finish(engine, settings, job)
 
 
@@ -74,24 +79,28 @@ def run(
     progress: Progress | None = None,
     client: HHClient | None = None,
 ) -> str:
-    """Harvest the request's searches one after another, then deliver Telegram; returns the run id."""
-    own_client = client is None
-    client = client or HHClient.from_settings(settings)
-    try:
-        jobs = plan(engine, settings, req, client)
+    """Harvest the request's jobs one after another, then deliver Telegram; returns the run id.
+
+    ``client`` is the hh.ru client to use (tests, benches); every other board is opened from the
+    settings, once for the run.
+    """
+    with ExitStack() as stack:
+        hh = client or stack.enter_context(HHClient.from_settings(settings))
+        jobs = plan(engine, settings, req, hh)
         with engine.begin() as conn:
             housekeeping.prune_raw(conn, retention=timedelta(days=settings.raw_retention_days))
+        boards: dict[str, Source] = {}
         for job in jobs:
-            run_job(engine, settings, job, client, progress)
+            if job.source not in boards:
+                given = hh if job.source == "hh" else None
+                boards[job.source] = stack.enter_context(steps.board(engine, settings, job.source, given))
+            run_job(engine, settings, job, boards[job.source], progress)
         steps.deliver(engine, settings)
-    finally:
-        if own_client:
-            client.close()
     return req.run_id
 
 
 def replay(engine: Engine, settings: Settings, run_id: str) -> list[dict[str, Any]]:
-    """Transform and load a run again from its landed answers, without asking hh.ru anything.
+    """Transform and load a run again from its landed answers, without asking any board anything.
 
     Useful after a fix to the transform: vacancies whose stored columns change are updated,
     and the full texts are rebuilt from the landed full vacancies.
@@ -104,22 +113,30 @@ def replay(engine: Engine, settings: Settings, run_id: str) -> list[dict[str, An
         job = Job(
             run_id=run_id,
             search_id=search.id,
+            source=row["source"],
             trigger=row["trigger"],
             window_from=row["window_from"].isoformat(),
             window_to=row["window_to"].isoformat(),
             runner=row.get("runner", "cli"),
         )
         steps.load_landed(engine, settings, job)
-        with engine.begin() as conn:
-            hashes = dict(load.pending_details(conn, run_id=run_id, search_id=search.id, include_fresh=True))
-            landed = load.landed_payloads(conn, run_id=run_id, search_id=search.id, kind="vacancy")
-            load.upsert_details(
-                conn,
-                [details_row(p, hashes[int(p["id"])]) for p in landed if int(p["id"]) in hashes],
-                run_id=run_id,
-                search_id=search.id,
-                force=True,
+        with steps.board(engine, settings, job.source) as src, engine.begin() as conn:
+            if src.details_in_items:
+                continue
+            pending = load.pending_details(
+                conn, run_id=run_id, search_id=search.id, source=job.source, include_fresh=True
             )
+            known = {sid: (vid, source_hash) for vid, sid, source_hash in pending}
+            landed = load.landed_payloads(
+                conn, run_id=run_id, search_id=search.id, source=job.source, kind="vacancy"
+            )
+            texts = []
+            for payload in landed:
+                sid = src.rows(payload).vacancy["source_id"]
+                if sid in known:
+                    vid, source_hash = known[sid]
+                    texts.append(src.detail_row(payload, source_hash) | {"vacancy_id": vid})
+            load.upsert_details(conn, texts, run_id=run_id, search_id=search.id, force=True)
     return audit_rows(engine, run_id)
 
 

@@ -1,4 +1,5 @@
-"""The one window policy: a run request becomes jobs, one per saved search, each with its window.
+"""The one window policy: a run request becomes jobs, one per saved search and board, each with
+its window.
 
 Airflow (``dags/hh_vacancies.py``) builds a :class:`RunRequest` from the task context and the CLI
 (:mod:`etl.harvest.local`) from its arguments; both then call :func:`plan` and run the same
@@ -7,10 +8,10 @@ steps (:mod:`etl.harvest.steps`). How far a run reaches is decided here and nowh
 * an explicit window (a backfill, or a trigger form's ``date_from``/``date_to``) is harvested
   exactly;
 * an Airflow backfill run harvests its data interval;
-* every other run (scheduled, manual, CLI) is incremental: each search from its watermark minus
-  the overlap (a first run: ``JH_HH_INITIAL_LOOKBACK_DAYS``, default all 30 days hh.ru keeps
-  searchable) up to the request's ``now`` — the trigger time for a manual run, the end of the
-  data interval for a scheduled one.
+* every other run (scheduled, manual, CLI) is incremental: each search on each board from that
+  board's cursor (``t19_jh_search_cursors``) minus the overlap (a first run:
+  ``JH_HH_INITIAL_LOOKBACK_DAYS``, default all 30 days hh.ru keeps searchable) up to the
+  request's ``now`` — the trigger time for a manual run, the end of the data interval for a scheduled one.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from core.errors import UserInputError
 from core.searches import SavedSearch, list_searches
 from core.settings import Settings
 from etl import dictionaries
-from etl.extract import search_params
-from etl.hh_client import HHClient, HHError
+from etl.sources.base import Criteria, SearchResult, SourceError
+from etl.sources.hh.client import HHClient
+from etl.sources.registry import open_source, sources_of
 from etl.windows import STEP, Window, floor_step, incremental_window, utc
 
 _log = logging.getLogger(__name__)
@@ -107,10 +109,11 @@ class RunRequest:
 
 @dataclass(frozen=True)
 class Job:
-    """One saved search in one run: small and JSON-able, so it can travel as an Airflow XCom."""
+    """One saved search on one board in one run: small and JSON-able, so it can travel as an XCom."""
 
     run_id: str
     search_id: int
+    source: str
     trigger: str
     window_from: str
     window_to: str
@@ -181,12 +184,12 @@ def explicit_window(
     return Window.aligned(start, end)
 
 
-def window_for(search: SavedSearch, request: RunRequest, settings: Settings) -> Window:
-    """The publication window this request harvests for ``search``."""
+def window_for(search: SavedSearch, source: str, request: RunRequest, settings: Settings) -> Window:
+    """The publication window this request harvests for ``search`` on board ``source``."""
     if request.window is not None:
         return request.window
     return incremental_window(
-        search.watermark,
+        search.watermarks.get(source),
         request.now,
         overlap=timedelta(minutes=settings.hh_overlap_minutes),
         lookback=timedelta(days=settings.hh_initial_lookback_days),
@@ -218,49 +221,50 @@ def hh_client(settings: Settings, client: HHClient | None = None) -> Iterator[HH
 def plan(
     engine: Engine, settings: Settings, request: RunRequest, client: HHClient | None = None
 ) -> list[Job]:
-    """The jobs of one run, one per selected saved search (refreshing stale dictionaries first).
+    """The jobs of one run: each selected saved search on each of its boards (refreshing stale
+    hh.ru dictionaries first, the one vocabulary every board maps onto).
 
-    A dry run logs each search's window and how many vacancies hh.ru finds there, and plans nothing.
+    A dry run logs each job's window and how many vacancies its board finds there, and plans
+    nothing.
     """
     chosen = select_searches(engine, request.search_ids)
-    with hh_client(settings, client) as hh:
-        return _jobs(engine, settings, request, chosen, hh)
-
-
-def _jobs(
-    engine: Engine, settings: Settings, request: RunRequest, chosen: list[SavedSearch], client: HHClient
-) -> list[Job]:
     if not request.dry_run:
-        dictionaries.refresh(engine, client, max_age=timedelta(hours=settings.dictionaries_max_age_hours))
+        with hh_client(settings, client) as hh:
+            dictionaries.refresh(engine, hh, max_age=timedelta(hours=settings.dictionaries_max_age_hours))
     jobs = []
     for search in chosen:
-        window = window_for(search, request, settings)
-        if request.dry_run:
-            _log.info(
-                "dry run: search %s %r, window %s: hh.ru finds %s",
-                search.id,
-                search.name,
-                window,
-                _found(client, search, window),
+        for source in sources_of(search.sources, settings):
+            window = window_for(search, source, request, settings)
+            if request.dry_run:
+                _log.info(
+                    "dry run: search %s %r on %s, window %s: it finds %s",
+                    search.id,
+                    search.name,
+                    source,
+                    window,
+                    _found(settings, source, search, window),
+                )
+                continue
+            jobs.append(
+                Job(
+                    run_id=request.run_id,
+                    search_id=search.id,
+                    source=source,
+                    trigger=request.trigger,
+                    window_from=window.start.isoformat(),
+                    window_to=window.end.isoformat(),
+                    runner=request.runner,
+                    now=request.now.isoformat(),
+                )
             )
-            continue
-        jobs.append(
-            Job(
-                run_id=request.run_id,
-                search_id=search.id,
-                trigger=request.trigger,
-                window_from=window.start.isoformat(),
-                window_to=window.end.isoformat(),
-                runner=request.runner,
-                now=request.now.isoformat(),
-            )
-        )
     return jobs
 
 
-def _found(client: HHClient, search: SavedSearch, window: Window) -> int | str:
+def _found(settings: Settings, source: str, search: SavedSearch, window: Window) -> int | str:
+    result = SearchResult()
     try:
-        page = client.search([*search_params(search), *window.params(), ("page", "0")])
-    except HHError as error:
+        with open_source(source, settings) as board:  # type: ignore[attr-defined]
+            next(iter(board.search(Criteria.of(search), window, result)), None)
+    except SourceError as error:
         return f"unknown ({error})"
-    return int(page.get("found") or 0)
+    return result.found

@@ -12,7 +12,7 @@ kinds (:mod:`etl.sources.errors`), so the harvest branches on kinds, never on a 
 * ``unavailable``: the board kept failing (5xx, 429, network) after every retry;
 * ``limit``: the request asks for more than the board serves (depth, page size, a parameter).
 
-hh.ru's errors (:mod:`etl.hh_client`) are these kinds too.
+hh.ru's errors (:mod:`etl.sources.hh.client`) are these kinds too.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ __all__ = [
     "Source",
     "SourceError",
     "UnavailableError",
+    "VacancyRows",
 ]
 
 SOURCES = ("hh", "trudvsem", "superjob")
@@ -57,6 +58,7 @@ CANONICAL_KEYS = (
     "source",  # "hh" | "trudvsem" | "superjob"
     "source_id",  # the board's own id, as a string
     "title",
+    "employer_id",  # the board's id of the employer, None where it has none
     "employer_name",
     "employer_inn",  # None where the board does not publish it
     "area_id",  # an hh.ru area id (the canonical area vocabulary), None when unmapped
@@ -71,6 +73,7 @@ CANONICAL_KEYS = (
     "work_format_ids",  # core.searches.WORK_FORMATS
     "published_at",  # aware datetime
     "url",  # the vacancy on its own board
+    "description_html",  # as the board wrote it (never rendered)
     "description_safe",  # sanitised HTML (etl.transform.sanitize_html)
     "description_text",
     "skills",
@@ -91,6 +94,9 @@ class Criteria:
     work_formats: tuple[str, ...] = ()  # core.searches.WORK_FORMATS
     salary: int | None = None  # monthly roubles
     only_with_salary: bool = False
+    search_fields: tuple[str, ...] = ()  # core.searches.SEARCH_FIELDS (hh.ru only)
+    schedules: tuple[str, ...] = ()  # core.searches.SCHEDULES (hh.ru only)
+    currency: str = "RUR"  # of ``salary``
 
     @classmethod
     def of(cls, search: Any) -> Criteria:
@@ -104,11 +110,18 @@ class Criteria:
             work_formats=tuple(search.work_formats),
             salary=search.salary,
             only_with_salary=bool(search.only_with_salary),
+            search_fields=tuple(getattr(search, "search_fields", ()) or ()),
+            schedules=tuple(getattr(search, "schedules", ()) or ()),
+            currency=getattr(search, "currency", None) or "RUR",
         )
 
     def given(self) -> list[str]:
         """Names of the criteria that are set (what a source must express or admit it cannot)."""
-        return [name for name in self.__dataclass_fields__ if name != "text" and getattr(self, name)]
+        return [
+            name
+            for name in self.__dataclass_fields__
+            if name not in ("text", "currency") and getattr(self, name)
+        ]
 
 
 @dataclass(frozen=True)
@@ -140,11 +153,24 @@ class SearchResult:
         return not self.truncated and self.received >= self.found
 
 
+@dataclass(frozen=True)
+class VacancyRows:
+    """What the harvest stores of one item: its ``t01_jh_vacancies`` values (named by ``source`` and
+    ``source_id``), its ``t06_jh_details`` values when the item carries the full text (without
+    ``vacancy_id``), and whether the board says it is closed."""
+
+    vacancy: dict[str, Any]
+    details: dict[str, Any] | None
+    closed: bool
+
+
 @runtime_checkable
 class Source(Protocol):
     """A vacancy board. Implementations live in ``etl/sources/<name>/``."""
 
     name: ClassVar[str]
+    items_path: ClassVar[tuple[str, ...]]  # where a landed page keeps its items
+    details_in_items: ClassVar[bool]  # False: each vacancy is fetched for its full text
     stats: ClientStats
 
     @property
@@ -180,11 +206,22 @@ class Source(Protocol):
         """A board's item (search item or full vacancy) as a canonical vacancy."""
         ...
 
+    def rows(self, item: dict[str, Any]) -> VacancyRows:
+        """What the harvest stores of a search item."""
+        ...
+
+    def detail_row(self, vacancy: dict[str, Any], source_hash: str) -> dict[str, Any]:
+        """``t06_jh_details`` values (without ``vacancy_id``) of a full vacancy."""
+        ...
+
     def close(self) -> None: ...
 
 
 class ClientSource:
-    """What the sources built on one :class:`~etl.sources.http.JsonClient` share."""
+    """What the sources built on one :class:`~etl.sources.http.JsonClient` share; a board whose
+    items are :data:`canonical <CANONICAL_KEYS>` stores them through :mod:`etl.sources.rows`."""
+
+    details_in_items: ClassVar[bool] = True
 
     def __init__(self, client: JsonClient) -> None:
         self.client = client
@@ -200,6 +237,16 @@ class ClientSource:
 
     def close(self) -> None:
         self.client.close()
+
+    def rows(self, item: dict[str, Any]) -> VacancyRows:
+        from etl.sources.rows import canonical_rows
+
+        return canonical_rows(self.transform(item))  # type: ignore[attr-defined]
+
+    def detail_row(self, vacancy: dict[str, Any], source_hash: str) -> dict[str, Any]:
+        details = self.rows(vacancy).details
+        assert details is not None
+        return details | {"source_hash": source_hash}
 
     def __enter__(self) -> ClientSource:
         return self

@@ -119,6 +119,7 @@ def roubles(amount: int | None, rate: float | None) -> int | None:
 
 def finish(row: dict[str, Any], description_html: str | None) -> dict[str, Any]:
     """Add the sanitised description and the content hash to a canonical row."""
+    row["description_html"] = description_html or ""
     row["description_safe"] = sanitize_html(description_html)
     row["description_text"] = html_to_text(description_html)
     row["content_hash"] = content_hash(row)

@@ -180,8 +180,8 @@ def open_jobs(
             etl_runs.c.run_id.in_(runs),
             etl_runs.c.user_id == user_id,
             etl_runs.c.finished_at.is_(None),
+            # the calling job has recorded its notify entry already; its other boards' jobs count
             ~etl_runs.c.step_stats.has_key("notify"),
-            *([etl_runs.c.search_id != exclude_search_id] if exclude_search_id is not None else []),
         )
     ).scalar_one()
     starts = (

@@ -329,17 +329,19 @@ def notify_job(
     *,
     run_id: str,
     search_id: int,
+    source: str,
     now: datetime | None = None,
     bot: Bot | None = None,
 ) -> dict[str, Any]:
-    """The notify step of one (run, saved search): queue, then deliver if the owner's run is done.
+    """The notify step of one (run, saved search, board): queue, then deliver if the owner's run is
+    done.
 
     Figures for the audit row: ``enqueued``, ``sent`` (messages), ``vacancies_sent``, ``documents``,
     ``pending``, and a ``note`` / ``telegram_error`` when nothing went out.
     """
     if not settings.telegram_token:
         return {"sent": 0, "note": NOT_CONFIGURED}
-    user_id, queued = _enqueue(engine, settings, run_id=run_id, search_id=search_id)
+    user_id, queued = _enqueue(engine, settings, run_id=run_id, search_id=search_id, source=source)
     if queued is None:
         return {"sent": 0, "enqueued": 0, "note": NOT_LINKED}
     try:
@@ -357,18 +359,22 @@ def notify_job(
     return {"enqueued": queued, **result}
 
 
-def enqueue_job(engine: Engine, settings: Settings, *, run_id: str, search_id: int) -> dict[str, Any]:
+def enqueue_job(
+    engine: Engine, settings: Settings, *, run_id: str, search_id: int, source: str
+) -> dict[str, Any]:
     """Only queue what one (run, saved search) found new for its owner — for a caller that delivers
     once at the end with :func:`deliver_pending` (e.g. a command-line harvest of several searches)."""
     if not settings.telegram_token:
         return {"sent": 0, "note": NOT_CONFIGURED}
-    _, queued = _enqueue(engine, settings, run_id=run_id, search_id=search_id)
+    _, queued = _enqueue(engine, settings, run_id=run_id, search_id=search_id, source=source)
     if queued is None:
         return {"sent": 0, "enqueued": 0, "note": NOT_LINKED}
     return {"sent": 0, "enqueued": queued}
 
 
-def _enqueue(engine: Engine, settings: Settings, *, run_id: str, search_id: int) -> tuple[int, int | None]:
+def _enqueue(
+    engine: Engine, settings: Settings, *, run_id: str, search_id: int, source: str
+) -> tuple[int, int | None]:
     """Queue (when the owner has a chat) and record a preliminary ``notify`` entry in the audit row, in
     one transaction: that entry is what tells the owner's other notify steps this search is done.
     Returns the owner and how many were queued (None: no linked chat)."""
@@ -381,6 +387,7 @@ def _enqueue(engine: Engine, settings: Settings, *, run_id: str, search_id: int)
             conn,
             run_id=run_id,
             search_id=search_id,
+            source=source,
             step="notify",
             stats={"enqueued": queued or 0, "sent": 0},
         )

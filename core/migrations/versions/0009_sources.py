@@ -17,6 +17,7 @@ Revises: 0008
 Create Date: 2026-12-02 07:00:00
 """
 
+# ruff: noqa: S608 - the only interpolated name is the schema, a validated identifier (core.settings)
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -61,7 +62,8 @@ def upgrade() -> None:
         COMMENT ON COLUMN {v}.url IS 'the vacancy''s page on its board';
         COMMENT ON COLUMN {v}.group_id IS
             'likely the same job on several boards: the id of the group''s first vacancy; NULL: alone';
-        COMMENT ON TABLE {v} IS 'One row per vacancy per board, shared by every user whose searches match it.';
+        COMMENT ON TABLE {v} IS
+            'One row per vacancy per board, shared by every user whose searches match it.';
         """
     )
     runs = f'"{s}".t02_jh_etl'

@@ -1,7 +1,7 @@
 """SuperJob as a source: the publication window split until every slice fits the depth cap.
 
 Results are reported reachable only to depth 500 (``page × count``; unverified). Like hh.ru's
-2,000 (:mod:`etl.extract`), a slice that finds more is split into publication-time slices sized
+2,000 (:mod:`etl.sources.hh.source`), a slice that finds more is split into publication-time slices sized
 from ``total`` and each is paged separately; only a 5-minute slice beyond the cap is truncated,
 and reported. ``date_published_from`` / ``date_published_to`` are Unix seconds (unverified
 whether ``to`` is inclusive: a vacancy on a boundary may come in two slices and is counted once).
@@ -39,6 +39,7 @@ class SuperJob(ClientSource):
     """The SuperJob adapter (:class:`etl.sources.base.Source`)."""
 
     name: ClassVar[str] = "superjob"
+    items_path: ClassVar[tuple[str, ...]] = ("objects",)
 
     def __init__(
         self,

@@ -72,6 +72,7 @@ def transform(
         "source": "superjob",
         "source_id": str(item["id"]),
         "title": str(item.get("profession") or ""),
+        "employer_id": str(item.get("id_client") or client.get("id") or "") or None,
         "employer_name": item.get("firm_name") or client.get("title"),
         "employer_inn": None,  # SuperJob does not publish it
         "area_id": area_id,

@@ -63,6 +63,7 @@ class Trudvsem(ClientSource):
     """The Trudvsem adapter (:class:`etl.sources.base.Source`)."""
 
     name: ClassVar[str] = "trudvsem"
+    items_path: ClassVar[tuple[str, ...]] = ("results", "vacancies")
 
     def __init__(
         self, client: TrudvsemClient, *, area_names: dict[str, str] | None = None, limit: int = MAX_LIMIT

@@ -115,6 +115,7 @@ def transform(item: dict[str, Any], area_names: dict[str, str] | None = None) ->
         "source": "trudvsem",
         "source_id": f"{company_code}/{vacancy_id}",
         "title": str(field(item, "job-name") or ""),
+        "employer_id": company_code or None,
         "employer_name": field(company, "name"),
         "employer_inn": str(field(company, "inn")) if field(company, "inn") else None,
         "area_id": area_id,

@@ -14,7 +14,7 @@ import requests
 
 from core.secrets import store_file
 from core.settings import HH_TOKEN_FILE, Settings
-from etl.hh_client import HHAuthError, HHClient, HHError
+from etl.sources.hh.client import HHAuthError, HHClient, HHError
 
 _GRANT_ERRORS = {
     "invalid_client": "hh.ru does not know this client id and secret: copy both again from dev.hh.ru/admin",
