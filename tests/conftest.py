@@ -82,6 +82,10 @@ def settings_factory(database_url: str, test_schema: str, tmp_path: Path):
             "db_schema": test_schema,
             "var_dir": tmp_path / "var",
             "hh_base_url": "http://127.0.0.1:9",
+            # hh.ru only unless a test names its boards; the others point nowhere until a fake runs
+            "sources": "hh",
+            "trudvsem_base_url": "http://127.0.0.1:9",
+            "superjob_base_url": "http://127.0.0.1:9",
             "hh_user_agent": USER_AGENT,
             "hh_rate_limit": 50,
             "hh_concurrency": 4,
