@@ -3,8 +3,10 @@
 ``load_demo`` creates a demo user with a filled (fictional) resume profile, saved searches, a few
 thousand hh.ru-shaped vacancies (``etl.synthetic``, the generator the benchmarks use) run through
 the real transform and load, full texts, favourites and bans, and audit rows. Every row it writes
-is marked ``is_demo`` (or hangs off one that is, and goes with it); vacancy ids start at
-9,000,000,000, far from hh.ru's. ``clear_demo`` removes all of it and nothing else.
+is marked ``is_demo`` (or hangs off one that is, and goes with it). The vacancies are spread over
+the three boards the way a real harvest brings them (mostly hh.ru), and their board ids start
+with ``demo-``, so they never meet a real vacancy. ``clear_demo`` removes all of it and nothing
+else.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from core.schema import (
 )
 from core.searches import create_search
 from core.users import create_user, get_user
+from domain.sources import SOURCES
 from etl import load
 from etl.demo_profile import DEMO_PROFILE
 from etl.harvest.steps import batches
@@ -39,7 +42,7 @@ from etl.synthetic_reference import AREAS_TREE, DICTIONARIES, PROFESSIONAL_ROLES
 from etl.transform import currency_rates, details_row, vacancy_row
 
 DEMO_LOGIN = "demo"
-DEMO_FIRST_ID = 9_000_000_000
+DEMO_FIRST_ID = 9_000_000_000  # of the generator's hh.ru-shaped items; stored as "demo-<id>"
 DEMO_RUN = "demo__generated"
 BATCH = 500
 
@@ -114,12 +117,19 @@ def load_demo(
     done = 0
     linked: list[int] = []
     for batch in batches(generated, BATCH):
-        rows = [vacancy_row(to_search_item(v), rates) | {"is_demo": True} for v in batch]
+        rows = [_demo_row(v, rates) for v in batch]
         with engine.begin() as conn:
-            load.upsert_vacancies(conn, rows, now, DEMO_RUN)
+            ids: dict[str, int] = {}
+            for source in SOURCES:
+                mine = [r for r in rows if r["source"] == source]
+                ids |= load.upsert_vacancies(conn, mine, now, DEMO_RUN).ids
+            vacancy_ids = [ids[r["source_id"]] for r in rows]
             load.upsert_details(
                 conn,
-                [details_row(v, r["content_hash"]) for v, r in zip(batch, rows, strict=True)],
+                [
+                    details_row(v, r["content_hash"]) | {"vacancy_id": vid}
+                    for v, r, vid in zip(batch, rows, vacancy_ids, strict=True)
+                ],
                 run_id=DEMO_RUN,
             )
             for search_id, (_, _, matches) in zip(search_ids, _SEARCHES, strict=True):
@@ -128,9 +138,9 @@ def load_demo(
                     user_id=user.id,
                     search_id=search_id,
                     run_id=DEMO_RUN,
-                    vacancy_ids=[int(v["id"]) for v in batch if matches(v)],
+                    vacancy_ids=[vid for v, vid in zip(batch, vacancy_ids, strict=True) if matches(v)],
                 )
-        linked += [int(v["id"]) for v in batch]
+        linked += vacancy_ids
         done += len(batch)
         if progress:
             progress(done, count)
@@ -138,6 +148,24 @@ def load_demo(
         _marks(conn, user.id, linked, random.Random(seed))
         _audit(conn, user.id, search_ids, now, random.Random(seed))
     return DemoSummary(DEMO_LOGIN, password, count, len(search_ids))
+
+
+def _demo_row(vacancy: dict[str, Any], rates: dict[str, float]) -> dict[str, Any]:
+    """The stored row of a generated vacancy, on the board a harvest would have found it on."""
+    row = vacancy_row(to_search_item(vacancy), rates) | {"is_demo": True}
+    number = row.pop("id")
+    source = "trudvsem" if number % 5 == 0 else "superjob" if number % 7 == 0 else "hh"
+    row |= {"source": source, "source_id": f"demo-{number}"}
+    if source != "hh":  # their boards name employers by their own ids
+        row["employer_id"] = f"{source}:{row['employer_id']}" if row["employer_id"] else None
+        row["url"] = _DEMO_URLS[source].format(number)
+    return row
+
+
+_DEMO_URLS = {
+    "trudvsem": "https://trudvsem.ru/vacancy/card/demo/{}",
+    "superjob": "https://www.superjob.ru/vakansii/demo-{}.html",
+}
 
 
 def clear_demo(engine: Engine) -> dict[str, int]:
@@ -203,6 +231,7 @@ def _audit(conn: Connection, user_id: int, search_ids: list[int], now: datetime,
                 {
                     "run_id": f"demo__scheduled__{start:%Y-%m-%dT%H:%M}",
                     "search_id": search_id,
+                    "source": "hh",
                     "search_name": name,
                     "user_id": user_id,
                     "trigger": "scheduled" if index else "manual",

@@ -401,7 +401,7 @@ def etl_runs(
         _print_runs(rows)
 
 
-WIDE_RUNS = 150  # the audit table's 14 columns need about this many characters
+WIDE_RUNS = 165  # the audit table's 16 columns need about this many characters
 
 
 def _print_runs(rows: list[dict[str, Any]]) -> None:
@@ -413,12 +413,14 @@ def _print_runs(rows: list[dict[str, Any]]) -> None:
     table = Table(
         "run",
         "search",
+        "board",
         "trigger",
         "window (UTC)",
         "status",
         "req",
         "pages",
         "found",
+        "recv",
         "new",
         "upd",
         "same",
@@ -434,6 +436,7 @@ def _print_runs(rows: list[dict[str, Any]]) -> None:
         table.add_row(
             r["run_id"],
             f"{r['search_id']} {r['search_name']}",
+            r["source"],
             r["trigger"],
             window,
             status,
@@ -443,6 +446,7 @@ def _print_runs(rows: list[dict[str, Any]]) -> None:
                     "http_requests",
                     "pages",
                     "found",
+                    "received",
                     "new",
                     "updated",
                     "unchanged",
@@ -469,9 +473,10 @@ def _print_runs_narrow(rows: list[dict[str, Any]]) -> None:
             overflow="fold",
         )
         shown = f" · window {window} UTC" if window else ""
-        out.print(f"  search {r['search_id']} {r['search_name']}{shown}", overflow="fold")
+        out.print(f"  search {r['search_id']} {r['search_name']} on {r['source']}{shown}", overflow="fold")
         out.print(
-            f"  found {r['found']}: {r['new']} new, {r['updated']} updated, {r['unchanged']} unchanged;"
+            f"  found {r['found']}, received {r['received']}: {r['new']} new, {r['updated']} updated,"
+            f" {r['unchanged']} unchanged;"
             f" {r['details_fetched']} full texts",
             overflow="fold",
         )
@@ -650,6 +655,19 @@ def setup_product() -> Engine:
         out.print(
             f"[bold green]Administrator created[/]: login [bold]{login}[/], password [bold]{password}[/]"
             " (shown only now; change it with `jobhunter users set-password admin`)"
+        )
+    from etl.sources.registry import statuses
+
+    boards = statuses(settings)
+    out.print(
+        "Boards: "
+        + "; ".join(f"{b.name} {'runs' if b.runs else 'off'} ({b.reason})" for b in boards)
+        + " — `jobhunter sources status`"
+    )
+    if any(b.name == "trudvsem" and b.runs for b in boards) and not settings.hh_token:
+        out.print(
+            "[green]«Работа России» (Trudvsem) works without any key[/]: a saved search harvests its real "
+            "vacancies on the next run."
         )
     if not settings.hh_token:
         out.print(
