@@ -166,6 +166,7 @@ def cli_env(
         "JH_DB_SCHEMA": test_schema,
         "JH_VAR_DIR": str(tmp_path / "var"),
         "JH_HH_BASE_URL": fake_hh.url,
+        "JH_SOURCES": "hh",
         "JH_HH_USER_AGENT": USER_AGENT,
         "JH_HH_RATE_LIMIT": "50",
         "JH_HH_BACKOFF_BASE": "0.01",

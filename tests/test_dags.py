@@ -42,26 +42,28 @@ def test_hh_vacancies_contract(dagbag) -> None:
     assert dag.doc_md and "CronDataIntervalTimetable" in dag.doc_md
     assert set(dag.params.keys()) == {"search_ids", "date_from", "date_to", "dry_run"}
     tasks = {t.task_id: t for t in dag.tasks}
+    steps = ("extract", "load", "details", "notify", "finish")
+    boards = ("hh", "trudvsem", "superjob")
     assert set(tasks) == {
         "deliver_telegram",
         "outcome",
         "plan",
-        "harvest.extract",
-        "harvest.load",
-        "harvest.details",
-        "harvest.notify",
-        "harvest.finish",
+        *(f"jobs_{board}" for board in boards),
+        *(f"harvest_{board}.{step}" for board in boards for step in steps),
     }
     for task in tasks.values():
         assert task.owner == "jobhunter"
         assert task.retries >= 3 and task.retry_exponential_backoff
         assert task.execution_timeout is not None
-    assert {t for t, task in tasks.items() if task.pool == "hh_api"} == {
-        "plan",
-        "harvest.extract",
-        "harvest.details",
-    }
-    assert tasks["harvest.finish"].trigger_rule == "all_done"
+    # each board's calls run in its own pool (sized to its rate limit by `jobhunter run`)
+    for board, pool in (("hh", "hh_api"), ("trudvsem", "trudvsem_api"), ("superjob", "superjob_api")):
+        assert {t for t, task in tasks.items() if task.pool == pool} == {
+            f"harvest_{board}.extract",
+            f"harvest_{board}.details",
+        } | ({"plan"} if board == "hh" else set())
+        assert tasks[f"harvest_{board}.finish"].trigger_rule == "all_done"
+    # a board without jobs this run is skipped; the verdict and the delivery still run
+    assert tasks["outcome"].trigger_rule == tasks["deliver_telegram"].trigger_rule == "all_done"
 
 
 def test_next_scheduled_run_is_on_a_weekday_hour(dagbag) -> None:
@@ -123,6 +125,7 @@ def airflow_env(monkeypatch, database_url, test_schema, fake_hh):
         "JH_DATABASE_URL": database_url,
         "JH_DB_SCHEMA": test_schema,
         "JH_HH_BASE_URL": fake_hh.url,
+        "JH_SOURCES": "hh",
         "JH_HH_USER_AGENT": "JobHunterTests/1.0 (tests@example.com)",
         "JH_HH_RATE_LIMIT": "100",
         "JH_HH_BACKOFF_BASE": "0.01",
@@ -185,7 +188,7 @@ def test_a_manual_run_at_22_00_harvests_up_to_its_trigger_time(
     [row] = audit(engine, dag_run.run_id)
     assert (row["status"], row["trigger"], row["new"]) == ("success", "manual", 31)
     assert row["window_to"] == at  # not the 16:00 slot its data interval ends at
-    assert count(engine, "t01_jh_vacancies", "id = 300000000") == 1  # published at 21:30
+    assert count(engine, "t01_jh_vacancies", "source_id = '300000000'") == 1  # published at 21:30
     assert str(getattr(dag_run.state, "value", dag_run.state)) == "success"
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.errors import UserInputError
 from core.schema import users
-from etl.demo import DEMO_FIRST_ID, clear_demo, load_demo
+from etl.demo import clear_demo, load_demo
 from etl.harvest.plan import select_searches
 from tests.conftest import run_cli
 from tests.harvesting import harvest as run
@@ -21,9 +21,12 @@ def test_demo_loads_a_complete_labelled_dataset(engine) -> None:
     summary = load_demo(engine, count=300)
 
     assert (summary.login, summary.vacancies, summary.searches) == ("demo", 300, 5)
+    # labelled, on every board, and named so that no real vacancy can be taken for one
     assert count(engine, "t01_jh_vacancies") == count(
-        engine, "t01_jh_vacancies", f"is_demo AND id >= {DEMO_FIRST_ID}"
+        engine, "t01_jh_vacancies", "is_demo AND source_id LIKE 'demo-%'"
     )
+    for board in ("hh", "trudvsem", "superjob"):
+        assert count(engine, "t01_jh_vacancies", f"source = '{board}'") > 0
     assert count(engine, "t01_jh_vacancies") == 300 and count(engine, "t06_jh_details") == 300
     assert count(engine, "t05_jh_users", "is_demo AND login = 'demo'") == 1
     assert count(engine, "t07_jh_hhparsers", "is_demo") == 5

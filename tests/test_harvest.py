@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from core.schema import details, raw, searches, user_vacancies, vacancies
+from core.schema import details, raw, search_cursors, user_vacancies, vacancies
 from core.searches import list_searches
 from etl.harvest.local import replay
 from etl.windows import Window
@@ -104,7 +104,8 @@ def test_a_changed_vacancy_is_updated_and_only_it_is_fetched_again(
     assert (row["new"], row["updated"], row["unchanged"], row["details_fetched"]) == (0, 1, 39, 1)
     assert [r.path for r in fake_hh.requests if r.path.startswith("/vacancies/")] == [f"/vacancies/{changed}"]
     with engine.connect() as conn:
-        name = conn.execute(select(vacancies.c.name).where(vacancies.c.id == int(changed))).scalar_one()
+        query = select(vacancies.c.name).where(vacancies.c.source_id == str(changed))
+        name = conn.execute(query).scalar_one()
     assert name == "Старший Python-разработчик (удалённо)"
 
 
@@ -177,8 +178,8 @@ def test_a_captcha_stops_that_search_only(engine, settings_factory, fake_hh, las
     assert statuses[bad_id][0] == "captcha"
     assert "captcha" in statuses[bad_id][1] and "JH_HH_APP_TOKEN" in statuses[bad_id][1]
     with engine.connect() as conn:
-        marks = dict(conn.execute(select(searches.c.id, searches.c.watermark)).all())
-    assert marks[ok_id] is not None and marks[bad_id] is None  # the captcha search will try again
+        marks = dict(conn.execute(select(search_cursors.c.search_id, search_cursors.c.watermark)).all())
+    assert marks.get(ok_id) is not None and marks.get(bad_id) is None  # the captcha search will try again
 
 
 def test_scheduled_runs_are_incremental_from_the_watermark(engine, settings_factory, fake_hh, now):
@@ -192,7 +193,7 @@ def test_scheduled_runs_are_incremental_from_the_watermark(engine, settings_fact
     second = audit(engine, run(engine, settings, trigger="scheduled"))[0]
 
     assert first["window_to"] - first["window_from"] >= timedelta(days=2)
-    assert search.watermark == first["window_to"]
+    assert search.watermarks == {"hh": first["window_to"]}
     assert second["window_from"] == first["window_to"] - timedelta(minutes=30)
     assert 0 < first["new"] < 50  # only the last two days
     assert second["new"] == 0

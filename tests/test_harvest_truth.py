@@ -199,6 +199,7 @@ def test_housekeeping_closes_only_runs_nobody_works_on(engine, settings_factory)
                 etl_runs.insert().values(
                     run_id=run_id,
                     search_id=search_id,
+                    source="hh",
                     search_name="x",
                     trigger="manual",
                     runner=runner,

@@ -85,11 +85,11 @@ def test_housekeeping_closes_removed_and_archived_vacancies(engine, settings_fac
     first = housekeeping.recheck_vacancies(engine, settings, run_id="housekeeping__1")
     second = housekeeping.recheck_vacancies(engine, settings, run_id="housekeeping__2")
 
-    assert first == {"checked": 6, "closed": 2, "failed": 0}
-    assert second["checked"] == 0  # looked at recently: not asked again
+    assert first == {"hh": {"checked": 6, "closed": 2, "failed": 0}}  # the boards that run
+    assert second["hh"]["checked"] == 0  # looked at recently: not asked again
     with engine.connect() as conn:
-        closed = dict(conn.execute(select(vacancies.c.id, vacancies.c.closed_at.is_not(None))).all())
-    assert closed == {int(v["id"]): v in batch[:2] for v in batch}
+        closed = dict(conn.execute(select(vacancies.c.source_id, vacancies.c.closed_at.is_not(None))).all())
+    assert closed == {str(v["id"]): v in batch[:2] for v in batch}
     assert count(engine, "t01_jh_vacancies", "archived") == 2
 
 

@@ -24,7 +24,9 @@ def test_etl_runs_piped_at_80_columns_shows_every_figure_whole(cli_env) -> None:
         == 3
     )
     assert re.search(
-        r"^  found \d+: \d+ new, \d+ updated, \d+ unchanged; \d+ full texts$", result.stdout, re.M
+        r"^  found \d+, received \d+: \d+ new, \d+ updated, \d+ unchanged; \d+ full texts$",
+        result.stdout,
+        re.M,
     )
     assert re.search(r"^  \d+ requests, \d+ pages, \d+ retries$", result.stdout, re.M)
 

@@ -96,6 +96,8 @@ def test_make_run_starts_everything_prints_logins_and_stops_cleanly(tmp_path: Pa
         "JH_WEB_PORT": str(web_port),
         "JH_DEMO_ON_FIRST_RUN": "false",
         "JH_HH_BASE_URL": "http://127.0.0.1:9",  # never the real hh.ru from a test
+        "JH_TRUDVSEM_BASE_URL": "http://127.0.0.1:9",
+        "JH_SUPERJOB_BASE_URL": "http://127.0.0.1:9",
         "JH_HH_MAX_RETRIES": "0",  # the harvest's plan fails at once instead of retrying for a minute
     }
     process = subprocess.Popen(

@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy import Engine, select, update
 from telebot import TeleBot, apihelper
 
-from core.schema import etl_runs, telegram_outbox, user_vacancies, users
+from core.schema import etl_runs, telegram_outbox, user_vacancies, users, vacancies
 from core.searches import create_search
 from core.settings import Settings
 from core.telegram_links import create_link, create_token, set_quiet_hours, status
@@ -223,7 +223,11 @@ def test_a_harvest_sends_one_message_and_one_csv(env, last_day) -> None:
     assert plain.startswith("🔔 12 новых вакансий\n• Python в Москве: 12\n")
     assert "1. Python <b>& Go\n" in plain and "от 150 000 ₽" in plain
     assert "…и ещё 7 вакансий — в файле ниже." in plain
-    assert [data for _, data in message.buttons][:2] == ["fav:100000000", "ban:100000000"]
+    with env.engine.connect() as conn:  # the buttons name the vacancy by its own id
+        first_id = conn.execute(
+            select(vacancies.c.id).where(vacancies.c.source_id == "100000000")
+        ).scalar_one()
+    assert [data for _, data in message.buttons][:2] == [f"fav:{first_id}", f"ban:{first_id}"]
     assert len(message.buttons) == 10
 
     assert document.filename == f"vacancies-{datetime.now(ZoneInfo('Europe/Moscow')).date()}.csv"
@@ -327,7 +331,8 @@ def test_a_harvest_outside_airflow_queues_per_search_and_delivers_once(env, last
     assert row["step_stats"]["notify"]["enqueued"] == 10
     assert len(env.tg.messages(CHAT)) == before + 1 and len(env.tg.documents(CHAT)) == 1
     # queueing again and delivering again (a re-run) sends nothing more
-    assert enqueue_job(env.engine, env.settings, run_id=run_id, search_id=first) == {"sent": 0, "enqueued": 0}
+    again = enqueue_job(env.engine, env.settings, run_id=run_id, search_id=first, source="hh")
+    assert again == {"sent": 0, "enqueued": 0}
     assert deliver_pending(env.engine, env.settings) == {
         "users": 0,
         "sent": 0,
