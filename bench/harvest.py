@@ -737,6 +737,7 @@ def main(argv: list[str] | None = None) -> int:
             db_schema=schema,
             var_dir=Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="jh-bench-"))) / "var",
             hh_base_url=fake.url,
+            sources="hh",
             hh_user_agent=USER_AGENT,
             hh_rate_limit=RATE_LIMIT,
             hh_concurrency=CONCURRENCY,
@@ -752,6 +753,7 @@ def main(argv: list[str] | None = None) -> int:
             db_schema=schema,
             var_dir=settings.var_dir,
             hh_base_url=fake.url,
+            sources="hh",
             hh_user_agent=USER_AGENT,
             _env_file=None,
         )
