@@ -103,10 +103,24 @@ def test_search_beyond_the_depth_is_completed_region_by_region(fake, mode, deep_
     )
 
 
-def test_a_region_beyond_the_depth_is_reported_truncated(fake) -> None:
+def test_a_region_beyond_the_depth_is_read_day_by_day(fake) -> None:
+    vacancies = trudvsem_vacancies(600, WINDOW.start, WINDOW.end)
+    fake.add(vacancies)
+    fake.deep_from = 2  # 200 items per query; Москва alone has about 240 in three days
+    result, items = harvest(source(fake))
+    per_region = Counter(v["region"]["region_code"] for v in vacancies)
+    assert max(per_region.values()) > 200
+    assert (result.found, result.received, len(items)) == (600, 600, 600)
+    assert result.complete and not result.truncated
+    split = {r.query["modifiedFrom"][0] for r in fake.requests if "/region/7700000000000" in r.path}
+    assert len(split) > 1  # the region was asked again for parts of the window
+
+
+def test_a_region_beyond_the_depth_is_reported_truncated_without_a_window(fake) -> None:
     vacancies = trudvsem_vacancies(600, WINDOW.start, WINDOW.end)
     fake.add(vacancies)
     fake.deep_from = 2  # 200 items per query
+    fake.modified_fails = True  # the days of a region cannot be asked apart
     result, items = harvest(source(fake))
     per_region = Counter(v["region"]["region_code"] for v in vacancies)
     assert result.found == 600

@@ -176,7 +176,7 @@ def extract(
     with board(engine, settings, job.source, client) as src:
         before = (src.stats.requests, src.stats.retries)
         try:
-            told = False
+            told, counted = False, 0
             for page in src.search(criteria, job.window, result):
                 with engine.begin() as conn:
                     load.land_raw(
@@ -187,11 +187,12 @@ def extract(
                         kind="search_page",
                         answers=[(page.key, page.payload)],
                     )
-                if progress:
+                if progress:  # distinct vacancies: a board's fallback reads some twice
                     if not told:
                         progress("items", 0, result.found)
                         told = True
-                    progress("items", len(page.items), None)
+                    progress("items", result.received - counted, None)
+                    counted = result.received
             if result.truncated:
                 stats = {
                     "status": "partial",
@@ -276,6 +277,11 @@ def load_landed(
     stats = {"received": len(seen), "new": new, "updated": updated, "unchanged": unchanged, "linked": linked}
     if closed:
         stats["closed"] = closed
+    if src.details_in_items:  # their full texts came with the items (exact across re-runs)
+        with engine.connect() as conn:
+            stats["details_fetched"] = load.fetched_count(
+                conn, run_id=job.run_id, search_id=search.id, source=job.source
+            )
     record(engine, job, "load", stats)  # a durable commit: the batches' are on disk too
     return stats
 

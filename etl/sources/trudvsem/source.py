@@ -5,7 +5,9 @@ pages fail: HTTP 500 from some page on, or 200 with no records for any ``offset 
 source learns the depth that works (the first page that fails for good, or comes back empty
 while ``total`` says there is more) and never asks past it again. A query whose ``total`` is
 beyond that depth is read again region by region (``vacancies/region/{code}``, every federal
-subject), each region paged to the same depth; a region still beyond it is reported truncated.
+subject), each region paged to the same depth; a region still beyond it is read again in halves
+of its window (whole UTC days, while ``modifiedFrom`` works), down to single days; only a day of
+one region beyond the depth is reported truncated.
 ``found`` is the board's total, ``received`` the distinct vacancies delivered.
 
 ``modifiedFrom`` / ``modifiedTo`` narrow the search to the window widened to whole UTC days (the
@@ -37,13 +39,25 @@ _SKIPPED = object()
 @dataclass(eq=False)
 class _Cell:
     region: str | None  # None: the query for the whole country
+    window: Window | None = None  # None: the search's window
     total: int = 0
     outstanding: int = 0
     short: bool = False  # some of it could not be reached
 
     @property
     def key(self) -> str:
-        return f"region/{self.region}" if self.region else "all"
+        where = f"region/{self.region}" if self.region else "all"
+        return f"{where}@{_day(self.window.start)[:10]}" if self.window else where
+
+
+def day_halves(window: Window) -> list[Window] | None:
+    """``window`` widened to whole UTC days and cut in two at a midnight; None for a single day."""
+    start = window.start.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    days = math.ceil((window.end - start) / timedelta(days=1))
+    if days < 2:
+        return None
+    middle = start + timedelta(days=days // 2)
+    return [Window(max(window.start, start), middle), Window(middle, window.end)]
 
 
 def day_params(window: Window) -> list[tuple[str, str]]:
@@ -110,7 +124,7 @@ class Trudvsem(ClientSource):
             return _SKIPPED
         params = list(base)
         if self.window_works:
-            params += day_params(window)
+            params += day_params(cell.window or window)
         params += [("offset", str(page)), ("limit", str(self.limit))]
         try:
             return self.client.vacancies(params, cell.region)
@@ -163,7 +177,7 @@ class Trudvsem(ClientSource):
                     cell.total = total_of(payload)
                     if cell in top:
                         result.found += cell.total
-                    else:
+                    elif cell.window is None:  # a region's halves are counted in the region
                         fallback_total += cell.total
                     for later in range(1, math.ceil(cell.total / self.limit)):
                         add(cell, later)
@@ -176,10 +190,14 @@ class Trudvsem(ClientSource):
                     self._learn(page)
                     cell.short = True
             if cell.outstanding == 0 and cell.short:
+                halves = day_halves(cell.window or window) if self.window_works else None
                 if cell.region is None:  # beyond reach as one query: read it region by region
                     result.notes.append(f"{cell.total} found but only {self.depth} reachable: by region")
                     for code in REGIONS:
                         add(_Cell(code), 0)
+                elif halves:  # a region beyond reach: its days apart (modifiedFrom/To work)
+                    for half in halves:
+                        add(_Cell(cell.region, half), 0)
                 else:
                     result.truncated.append(cell.key)
         if fallback_total and fallback_total < result.found:
