@@ -39,7 +39,8 @@ def test_official_airflow_3_layout_plus_our_services(compose) -> None:
     assert services["airflow-apiserver"]["ports"] == ["8080:8080"]
     assert services["jobhunter-web"]["ports"] == ["8050:8050"]
     assert "jobhunter db upgrade" in " ".join(services["airflow-init"]["command"])
-    assert "pools set hh_api" in " ".join(services["airflow-init"]["command"])
+    init = " ".join(services["airflow-init"]["command"])
+    assert all(f"pools set {pool}" in init for pool in ("hh_api", "trudvsem_api", "superjob_api"))
 
 
 def test_healthchecks_and_start_order(compose) -> None:
