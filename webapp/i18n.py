@@ -382,9 +382,20 @@ def board(source: str, lang: str) -> str:
     return sources.label(source, lang)
 
 
-def boards(names: list[str], lang: str) -> str:
-    """Several boards' names, joined."""
-    return ", ".join(board(name, lang) for name in names)
+#: A board's name after «на» (Russian declines «Работа России»: «Открыть на «Работе России»»).
+_BOARD_AFTER_NA = {"trudvsem": "«Работе России»"}
+
+
+def board_on(source: str, lang: str) -> str:
+    """A board's name in "Open on …", "Employer on …" (the prepositional case in Russian)."""
+    if lang == "ru" and source in _BOARD_AFTER_NA:
+        return _BOARD_AFTER_NA[source]
+    return board(source, lang)
+
+
+def boards(names: list[str], lang: str, *, after_na: bool = False) -> str:
+    """Several boards' names, joined (``after_na``: as :func:`board_on` names them)."""
+    return ", ".join((board_on if after_na else board)(name, lang) for name in names)
 
 
 def name_of(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:

@@ -29,6 +29,7 @@ from webapp.i18n import (
     EXPERIENCE_NAMES,
     WORK_FORMAT_NAMES,
     board,
+    board_on,
     boards,
     experience_text,
     name_of,
@@ -462,7 +463,7 @@ def group_view(row: dict[str, Any], members: list[dict[str, Any]], lang: str) ->
 
 def details_view(row: dict[str, Any], lang: str, members: list[dict[str, Any]] | None = None) -> Any:
     source = row.get("source") or "hh"
-    on_board = board(source, lang)
+    on_board = board_on(source, lang)
     published, roubles = salary_text(row, lang)
     facts = [
         (t("details.employer", lang), row.get("employer_name") or "—"),
@@ -581,7 +582,7 @@ def labelled(row: dict[str, Any], lang: str) -> dict[str, Any]:
     return {
         **row,
         "source_label": board(row.get("source") or "", lang),
-        "also_on_label": t("grid.also_on", lang, boards=boards(also_on, lang)) if also_on else "",
+        "also_on_label": t("grid.also_on", lang, boards=boards(also_on, lang, after_na=True)) if also_on else "",
     }
 
 
