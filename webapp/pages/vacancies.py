@@ -579,11 +579,8 @@ def details_view(row: dict[str, Any], lang: str, members: list[dict[str, Any]] |
 def labelled(row: dict[str, Any], lang: str) -> dict[str, Any]:
     """A grid row with the texts its source cell shows, in the user's language."""
     also_on = row.get("also_on") or []
-    return {
-        **row,
-        "source_label": board(row.get("source") or "", lang),
-        "also_on_label": t("grid.also_on", lang, boards=boards(also_on, lang, after_na=True)) if also_on else "",
-    }
+    also = t("grid.also_on", lang, boards=boards(also_on, lang, after_na=True)) if also_on else ""
+    return {**row, "source_label": board(row.get("source") or "", lang), "also_on_label": also}
 
 
 def _found_text(block: queries.Block, lang: str) -> str:
