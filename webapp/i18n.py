@@ -208,8 +208,8 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "searches.sources_all": ("все подключённые сайты", "every enabled board"),
     "searches.unsupported": ("{board} не фильтрует: {criteria}", "{board} cannot filter by: {criteria}"),
     "searches.unsupported_note": (
-        "На этом сайте поиск идёт без этих условий: проверьте найденное в таблице.",
-        "On that board the search runs without them: check what it finds in the table.",
+        "Там поиск идёт без этих условий — проверьте найденное в таблице.",
+        "There the search runs without them: check what it finds in the table.",
     ),
     "criterion.text": ("текст запроса", "search text"),
     "criterion.areas": ("регион", "area"),

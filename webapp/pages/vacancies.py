@@ -95,6 +95,15 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             **text_filter,
         },
         {
+            "colId": "source",
+            "field": "source",
+            "headerName": t("col.source", lang),
+            # the board's name, and "also on SuperJob" when the row stands for a duplicate group
+            "cellRenderer": "SourceCell",
+            "width": 215,
+            **multi(boards_),
+        },
+        {
             "colId": "employer_name",
             "field": "employer_name",
             "headerName": t("col.employer", lang),
@@ -102,15 +111,6 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "flex": 1.4,
             "cellRenderer": "EmployerCell",
             **text_filter,
-        },
-        {
-            "colId": "source",
-            "field": "source",
-            "headerName": t("col.source", lang),
-            # the board's name, and "also on SuperJob" when the row stands for a duplicate group
-            "cellRenderer": "SourceCell",
-            "width": 190,
-            **multi(boards_),
         },
         {
             "colId": "salary_from_rub",
