@@ -8,6 +8,8 @@ them, and forged the way an attacker would (values no filter offers, another use
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
@@ -404,3 +406,37 @@ def test_the_editor_says_what_each_board_cannot_filter_by(app, engine, board) ->
         in shown
     )
     assert "None ticked: the search runs on every enabled board (hh.ru)." in text_of(page(alice, "/searches"))
+
+
+# -- the quick search and the export see the same rows ---------------------------------------------------
+
+
+def test_the_quick_search_and_the_export_show_a_group_once(app, engine, board) -> None:
+    first, copy = board["first"], board["copy"]
+    with engine.begin() as conn:  # the same job on both boards: the same title
+        conn.execute(update(vacancies).where(vacancies.c.id == copy["id"]).values(name=first["name"]))
+    alice = client_for(app, "alice")
+    word = first["name"].split()[-1]
+    found = ids(rows_of(grid_rows(alice, {}, quick=word)))
+    assert first["id"] in found and copy["id"] not in found
+
+    view = {"filterModel": {"source": {"filterType": "multi", "values": ["superjob"]}}}
+    table = list(csv.reader(io.StringIO(export(alice, "csv", view).get_data().decode("utf-8-sig"))))
+    header, rows = table[0], table[1:]
+    assert header[-2:] == ["Источник", "Ссылка"]
+    assert sorted(r[-1] for r in rows) == sorted([first["url"], *(r["url"] for r in board["sj"][1:])])
+    assert {r[-2] for r in rows} == {"hh.ru", "SuperJob"}
+
+    set_lang(engine, board["alice"], "en")
+    view = {"filterModel": {"source": {"filterType": "multi", "values": ["trudvsem"]}}}
+    table = list(csv.reader(io.StringIO(export(alice, "csv", view).get_data().decode("utf-8-sig"))))
+    assert table[0][-2:] == ["Source", "Link"]
+    assert {r[-2] for r in table[1:]} == {"Trudvsem (Work in Russia)"} and len(table) == 1 + len(board["tv"])
+
+
+def export(client, fmt: str, view: dict[str, Any]) -> Any:
+    layout = client.get("/_dash-layout").json
+    token = next(c["props"]["value"] for c in components(layout) if c["props"].get("name") == "csrf")
+    response = client.post("/export", data={"csrf": token, "format": fmt, "view": json.dumps(view)})
+    assert response.status_code == 200
+    return response
