@@ -441,7 +441,7 @@ def register(app: Dash, engine: Engine) -> None:
     def show_unsupported(chosen: Any, *values: Any) -> Any:
         """What the chosen boards cannot filter by, as the user fills in the form (nothing is read
         or written: the answer depends on the form alone)."""
-        sources = [s for s in chosen or [] if s in SOURCES] if isinstance(chosen, list) else []
+        sources = list(dict.fromkeys(s for s in chosen if s in SOURCES)) if isinstance(chosen, list) else []
         given = dict(zip((control for control, _ in _CRITERIA), values, strict=True))
         if isinstance(given.get("text"), str):
             given["text"] = given["text"].strip()
