@@ -260,6 +260,19 @@ def test_splitting_off_the_second_member_also_gives_two_rows(app, board) -> None
     assert {board["first"]["id"], board["copy"]["id"]} <= rows
 
 
+def test_a_favourite_member_never_hides_behind_another(app, engine, board) -> None:
+    """Starred in Telegram or before the group formed: *only favourites* shows it, not the group's
+    first member; the full view still shows the group once."""
+    alice = client_for(app, "alice")
+    with engine.begin() as conn:
+        queries.set_mark(conn, board["alice"], board["copy"]["id"], is_favourite=True)
+    favourites = rows_of(grid_rows(alice, {}, only_favourites=True))
+    assert ids(favourites) == {board["copy"]["id"]}
+    assert favourites[0]["also_on"] == ["hh"] and favourites[0]["also_on_label"] == "также на hh.ru"
+    everything = ids(rows_of(grid_rows(alice, {})))
+    assert board["first"]["id"] in everything and board["copy"]["id"] not in everything
+
+
 def test_nobody_splits_a_vacancy_that_is_not_theirs(app, engine, board) -> None:
     bob = client_for(app, "bob")
     theirs = board["sj"][1]  # alice's only

@@ -469,8 +469,9 @@ def split_by(user_id: int, vacancy_id: ColumnElement[Any]) -> ColumnElement[bool
     )
 
 
-def _other_members(user_id: int, *where: Any) -> ColumnElement[bool]:
-    """Is there another member of the row's group, linked to the user and not split by them, such that…"""
+def _other_members(user_id: int, *where: Callable[[Any, Any], Any]) -> ColumnElement[bool]:
+    """Is there another member of the row's group, linked to the user and not split by them, such
+    that every ``where(member, link)`` holds?"""
     member = vacancies.alias("member")
     link = user_vacancies.alias("member_link")
     return exists(
@@ -479,19 +480,19 @@ def _other_members(user_id: int, *where: Any) -> ColumnElement[bool]:
         .where(
             link.c.user_id == user_id,
             member.c.group_id == v.group_id,
-            *(condition(member) for condition in where),
+            *(condition(member, link) for condition in where),
             not_(split_by(user_id, member.c.id)),
         )
     )
 
 
-def shown_for_group(user_id: int) -> ColumnElement[bool]:
-    """True for a row the user's grid shows: alone, split by the user, or its group's first member."""
-    return or_(
-        v.group_id.is_(None),
-        split_by(user_id, v.id),
-        not_(_other_members(user_id, lambda member: member.c.id < v.id)),
-    )
+def shown_for_group(user_id: int, *, only_favourites: bool = False) -> ColumnElement[bool]:
+    """True for a row the user's grid shows: alone, split by the user, or its group's first member
+    (with *only favourites*, its first favourite member: a favourite never hides behind another)."""
+    earlier = [lambda member, link: member.c.id < v.id]
+    if only_favourites:
+        earlier.append(lambda member, link: link.c.is_favourite.is_(True))
+    return or_(v.group_id.is_(None), split_by(user_id, v.id), not_(_other_members(user_id, *earlier)))
 
 
 def source_condition(user_id: int, values: Sequence[str]) -> ColumnElement[bool]:
@@ -503,7 +504,9 @@ def source_condition(user_id: int, values: Sequence[str]) -> ColumnElement[bool]
             v.group_id.is_not(None),
             not_(split_by(user_id, v.id)),
             _other_members(
-                user_id, lambda member: member.c.id != v.id, lambda member: member.c.source.in_(values)
+                user_id,
+                lambda member, link: member.c.id != v.id,
+                lambda member, link: member.c.source.in_(values),
             ),
         ),
     )
@@ -511,7 +514,10 @@ def source_condition(user_id: int, values: Sequence[str]) -> ColumnElement[bool]
 
 def conditions(user_id: int, request: GridRequest, *, quick: bool = True) -> list[ColumnElement[bool]]:
     """Every WHERE condition of a request: the user's scope first, then toggles, filters, search."""
-    where: list[ColumnElement[bool]] = [uv.user_id == user_id, shown_for_group(user_id)]
+    where: list[ColumnElement[bool]] = [
+        uv.user_id == user_id,
+        shown_for_group(user_id, only_favourites=request.only_favourites),
+    ]
     if not request.show_banned:
         where += [uv.is_banned.is_(False), not_(banned_employer(user_id))]
     if request.only_favourites:
