@@ -40,6 +40,20 @@ var dagcomponentfuncs = (window.dashAgGridComponentFunctions = window.dashAgGrid
     );
   };
 
+  /* The vacancy's board, and "also on SuperJob" when the row stands for a duplicate group
+     (both texts come from the server in the user's language). */
+  dagcomponentfuncs.SourceCell = function (props) {
+    const data = props.data;
+    if (!data || !data.source) return null;
+    const also = data.also_on_label || "";
+    return h(
+      "span",
+      { className: "jh-source-cell", title: also ? data.source_label + " · " + also : data.source_label },
+      h("span", { className: "badge jh-source jh-source-" + data.source }, data.source_label || data.source),
+      also ? h("span", { className: "jh-also-on jh-ellipsis" }, also) : null
+    );
+  };
+
   dagcomponentfuncs.FavouriteCell = function (props) {
     if (!props.data) return null;
     const on = !!props.value;

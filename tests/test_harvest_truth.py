@@ -252,7 +252,7 @@ def test_the_saved_searches_page_says_what_a_first_run_covers(engine, settings_f
     app = create_app(settings_factory(), engine)
     anna, _ = add_user(engine, "anna")
     client = client_for(app, "anna")
-    assert "Первая загрузка нового поиска берёт все подходящие вакансии hh.ru за последние 30 дн." in text_of(
+    assert "Первая загрузка нового поиска берёт все подходящие вакансии за последние 30 дн." in text_of(
         page(client, "/searches")
     )
     set_lang(engine, anna, "en")

@@ -236,12 +236,10 @@ def test_a_harvest_sends_one_message_and_one_csv(env, last_day) -> None:
     assert len(rows) == 13
     first = dict(zip(CSV_COLUMNS, rows[1], strict=True))
     assert first["Вакансия"] == "Python <b>& Go" and first["Зарплата от, ₽ в месяц"] == "150000"
-    assert (
-        first["Валюта в вакансии"] == "RUR" and first["Ссылка на hh.ru"] == "https://hh.ru/vacancy/100000000"
-    )
+    assert first["Валюта в вакансии"] == "RUR" and first["Ссылка"] == "https://hh.ru/vacancy/100000000"
     employers = {r[1] for r in rows[1:]}
     assert employers == {v["employer"]["name"] for v in batch}  # Cyrillic intact
-    assert {r[9] for r in rows[1:]} == {f"https://hh.ru/vacancy/{v['id']}" for v in batch}
+    assert {r[10] for r in rows[1:]} == {f"https://hh.ru/vacancy/{v['id']}" for v in batch}
 
     [audit_row] = [r for r in _audit(env.engine) if r["search_id"] == search_id]
     assert audit_row["status"] == "success" and audit_row["step_stats"]["notify"]["sent"] == 1

@@ -109,8 +109,11 @@ def test_message_never_exceeds_telegrams_limit() -> None:
 
 
 def test_only_http_links_are_trusted() -> None:
+    """An untrusted stored url gives no link at all: the vacancy id is the database's own, so a
+    board's address made from it would point at some other vacancy."""
     message = build_message([item(1, url='javascript:alert(1)" onclick="x')])
-    assert 'href="https://hh.ru/vacancy/100000001"' in message.text
+    assert "href" not in message.text and "javascript" not in message.text
+    assert "<b>Python-разработчик 1</b>" in message.text
 
 
 def test_callback_data_round_trip_and_rejects_anything_else() -> None:
@@ -140,6 +143,7 @@ def test_csv_is_utf8_with_bom_semicolons_and_every_column() -> None:
         "От 1 года до 3 лет",
         "Удалённо, Гибрид",
         "2026-11-24 10:59",  # 07:59 UTC in Moscow
+        "hh.ru",
         "https://hh.ru/vacancy/100000001",
     ]
     assert rows[2][4] == "USD" and rows[2][7] == ""
@@ -197,3 +201,32 @@ def test_telegram_settings_are_checked_and_the_token_never_echoed() -> None:
         load_settings(_env_file=None, telegram_time_zone="Mars/Olympus")
     with pytest.raises(SettingsError, match="JH_TELEGRAM_QUIET_HOURS"):
         load_settings(_env_file=None, telegram_quiet_hours="night")
+
+
+def test_each_vacancy_names_its_board_and_links_its_stored_page() -> None:
+    """A vacancy's id is the database's surrogate key: its link is the page stored with it, on
+    its own board, and the message and the CSV say which board that is."""
+    superjob = item(
+        1, vacancy_id=7, source="superjob", url="https://www.superjob.ru/vakansii/razrabotchik-5551.html"
+    )
+    trudvsem = item(2, vacancy_id=8, source="trudvsem", url="https://trudvsem.ru/vacancy/card/1027/abc-1")
+    message = build_message([superjob, trudvsem])
+    assert 'href="https://www.superjob.ru/vakansii/razrabotchik-5551.html"' in message.text
+    assert 'href="https://trudvsem.ru/vacancy/card/1027/abc-1"' in message.text
+    assert "hh.ru/vacancy/7" not in message.text and "hh.ru/vacancy/8" not in message.text
+    lines = message.text.splitlines()
+    at = next(i for i, line in enumerate(lines) if "razrabotchik-5551" in line)
+    assert lines[at + 1].rstrip().endswith("· SuperJob")
+    at = next(i for i, line in enumerate(lines) if "abc-1" in line)
+    assert lines[at + 1].rstrip().endswith("· Работа России")
+    rows = list(
+        csv.DictReader(
+            io.StringIO(build_csv([superjob, trudvsem], time_zone="Europe/Moscow").decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    assert [(r["Источник"], r["Ссылка"]) for r in rows] == [
+        ("SuperJob", "https://www.superjob.ru/vakansii/razrabotchik-5551.html"),
+        ("Работа России", "https://trudvsem.ru/vacancy/card/1027/abc-1"),
+    ]
+    assert CSV_COLUMNS[-2:] == ("Источник", "Ссылка")

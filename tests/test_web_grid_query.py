@@ -192,3 +192,27 @@ def test_date_filters_use_whole_days_in_the_users_zone() -> None:
         )
     start, end = sorted(v for v in params.values())
     assert start.isoformat() == "2026-11-20T00:00:00+10:00" and (end - start).days == 1
+
+
+def test_the_source_filter_binds_only_known_boards_and_is_scoped_to_the_user() -> None:
+    request = GridRequest.from_ag_grid(
+        {"filterModel": {"source": {"filterType": "multi", "values": ["superjob", "x' OR 1=1", "hh", 7]}}}
+    )
+    text, params = sql(grid_query.rows_query(42, request))
+    boards = [v for v in params.values() if isinstance(v, str)]
+    assert sorted(boards) == ["hh", "hh", "superjob", "superjob"]  # the row's board and its group's
+    assert "x' OR 1=1" not in text and all("OR 1=1" not in str(v) for v in params.values())
+    # the group members probed belong to the same user, as do the splits
+    assert "member_link.user_id" in text and "t20_jh_group_splits.user_id" in text
+    assert list(params.values()).count(42) == len([k for k in params if k.startswith("user_id")])
+
+
+def test_every_statement_hides_a_groups_later_members() -> None:
+    for statement in (
+        grid_query.rows_query(1, GridRequest()),
+        grid_query.count_query(1, GridRequest()),
+        grid_query.candidates_query(1, GridRequest(), 100),
+    ):
+        text, _ = sql(statement)
+        assert "member.group_id = jh.t01_jh_vacancies.group_id" in text
+        assert "member.id < jh.t01_jh_vacancies.id" in text

@@ -211,7 +211,7 @@ def test_headers_and_the_search_placeholder_fit_on_a_desktop(site, browser, engi
 
 def test_english_grid_cells_and_details(site, browser, engine) -> None:
     prefer(engine, site["user"], lang="en")
-    row = next(r for r in newest(site["rows"], 10) if int(r["id"]) % 2)
+    row = next(r for r in newest(site["rows"], 10) if int(r["source_id"]) % 2)
     log_in(browser, site["url"])
     cell = f'.ag-row[row-id="{row["id"]}"] .ag-cell[col-id="work_format"]'
     wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, cell).text == "Remote")

@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 
 from webapp import auth, clock, queries
 from webapp.grid_query import GridRequest
-from webapp.i18n import experience_text, t, work_format_text
+from webapp.i18n import board, experience_text, t, work_format_text
 
 #: (header key, row key) of the exported columns, in order.
 COLUMNS = (
@@ -40,7 +40,8 @@ COLUMNS = (
     ("col.searches", "searches"),
     ("col.favourite", "is_favourite"),
     ("col.hidden", "hidden"),
-    ("details.open_hh", "url"),
+    ("col.source", "source_label"),
+    ("col.link", "url"),
 )
 
 
@@ -84,6 +85,7 @@ def rows(engine: Engine, user_id: int, request: GridRequest, lang: str) -> Itera
                 **row,
                 "experience": experience_text(row, lang),
                 "work_format": work_format_text(row, lang),
+                "source_label": board(row.get("source") or "", lang),
             }
             yield [_cell(key, row.get(key), lang) for _, key in COLUMNS]
 
@@ -118,7 +120,7 @@ def xlsx_file(engine: Engine, user_id: int, request: GridRequest, lang: str) -> 
     money = book.add_format({"num_format": "# ##0"})
     when = book.add_format({"num_format": "dd.mm.yyyy hh:mm"})
     link = book.add_format({"font_color": "blue", "underline": 1})
-    widths = [50, 30, 12, 12, 18, 18, 22, 16, 16, 8, 24, 8, 8, 30]
+    widths = [50, 30, 12, 12, 18, 18, 22, 16, 16, 8, 24, 8, 8, 16, 30]
     for col, (header, _) in enumerate(COLUMNS):
         sheet.write_string(0, col, t(header, lang), bold)
         sheet.set_column(col, col, widths[col])

@@ -43,10 +43,12 @@ from sqlalchemy.types import BigInteger, Text
 from core.schema import (
     banned_employers,
     details,
+    group_splits,
     user_vacancies,
     vacancies,
     vacancy_search_document,
 )
+from domain.sources import SOURCES
 
 _log = logging.getLogger(__name__)
 
@@ -96,6 +98,8 @@ class GridColumn:
     expr: ColumnElement[Any]
     filter: FilterKind | None
     sortable: bool = True
+    #: The only values a multi filter may hold (others are dropped); None: any value.
+    values: frozenset[str] | None = None
 
 
 COLUMNS: dict[str, GridColumn] = {
@@ -113,6 +117,7 @@ COLUMNS: dict[str, GridColumn] = {
     "times_seen": GridColumn(v.times_seen, "number"),
     "searches": GridColumn(uv.search_ids, "multi_array", sortable=False),
     "is_favourite": GridColumn(uv.is_favourite, None),
+    "source": GridColumn(v.source, "multi", values=frozenset(SOURCES)),
 }
 #: The area column shows the name but filters by id (the filter's values are ids).
 FILTER_ALIASES = {"area": "area_id"}
@@ -325,7 +330,9 @@ def _date_condition(expr: ColumnElement[Any], spec: Mapping[str, Any]) -> Column
     return None
 
 
-def _multi_values(spec: Mapping[str, Any], *, numeric: bool) -> list[Any] | None:
+def _multi_values(
+    spec: Mapping[str, Any], *, numeric: bool, allowed: frozenset[str] | None = None
+) -> list[Any] | None:
     values = spec.get("values")
     if not isinstance(values, list):
         return None
@@ -337,8 +344,10 @@ def _multi_values(spec: Mapping[str, Any], *, numeric: bool) -> list[Any] | None
             if not str(value).isdigit() or len(str(value)) > 18:
                 continue
             cleaned.append(int(value))
-        else:
+        elif allowed is None:
             cleaned.append(check_text(str(value))[:64])
+        elif value in allowed:
+            cleaned.append(value)
     return cleaned
 
 
@@ -346,7 +355,7 @@ def _multi_condition(
     col_id: str, expr: ColumnElement[Any], kind: FilterKind, spec: Mapping[str, Any]
 ) -> ColumnElement[bool] | None:
     numeric = col_id == "searches"
-    values = _multi_values(spec, numeric=numeric)
+    values = _multi_values(spec, numeric=numeric, allowed=COLUMNS[col_id].values)
     if values is None:
         return None
     if not values:
@@ -442,14 +451,83 @@ def banned_employer(user_id: int) -> ColumnElement[bool]:
     )
 
 
+# -- duplicate groups ---------------------------------------------------------------------------------
+#
+# A group (t01.group_id: the id of its first vacancy) is likely one job on several boards. Among
+# one user's vacancies it shows as ONE row: the member with the smallest id that the user has not
+# taken out of the group (t20_jh_group_splits); a split vacancy shows as a row of its own. Every
+# probe is a lookup by an index (t01.group_id, t08's and t20's primary keys), and a vacancy
+# outside any group (most of them) stops at ``group_id IS NULL``.
+
+
+def split_by(user_id: int, vacancy_id: ColumnElement[Any]) -> ColumnElement[bool]:
+    """True when ``user_id`` took this vacancy out of its duplicate group."""
+    return exists(
+        select(literal_column("1"))
+        .select_from(group_splits)
+        .where(group_splits.c.user_id == user_id, group_splits.c.vacancy_id == vacancy_id)
+    )
+
+
+def _other_members(user_id: int, *where: Callable[[Any, Any], Any]) -> ColumnElement[bool]:
+    """Is there another member of the row's group, linked to the user and not split by them, such
+    that every ``where(member, link)`` holds?"""
+    member = vacancies.alias("member")
+    link = user_vacancies.alias("member_link")
+    return exists(
+        select(literal_column("1"))
+        .select_from(member.join(link, link.c.vacancy_id == member.c.id))
+        .where(
+            link.c.user_id == user_id,
+            member.c.group_id == v.group_id,
+            *(condition(member, link) for condition in where),
+            not_(split_by(user_id, member.c.id)),
+        )
+    )
+
+
+def shown_for_group(user_id: int, *, only_favourites: bool = False) -> ColumnElement[bool]:
+    """True for a row the user's grid shows: alone, split by the user, or its group's first member
+    (with *only favourites*, its first favourite member: a favourite never hides behind another)."""
+    earlier = [lambda member, link: member.c.id < v.id]
+    if only_favourites:
+        earlier.append(lambda member, link: link.c.is_favourite.is_(True))
+    return or_(v.group_id.is_(None), split_by(user_id, v.id), not_(_other_members(user_id, *earlier)))
+
+
+def source_condition(user_id: int, values: Sequence[str]) -> ColumnElement[bool]:
+    """The source filter: the row's own board, or a board another member of its group is on (the
+    group shows as one row, so a filter on SuperJob keeps the group whose first member is hh.ru's)."""
+    return or_(
+        v.source.in_(values),
+        and_(
+            v.group_id.is_not(None),
+            not_(split_by(user_id, v.id)),
+            _other_members(
+                user_id,
+                lambda member, link: member.c.id != v.id,
+                lambda member, link: member.c.source.in_(values),
+            ),
+        ),
+    )
+
+
 def conditions(user_id: int, request: GridRequest, *, quick: bool = True) -> list[ColumnElement[bool]]:
     """Every WHERE condition of a request: the user's scope first, then toggles, filters, search."""
-    where: list[ColumnElement[bool]] = [uv.user_id == user_id]
+    where: list[ColumnElement[bool]] = [
+        uv.user_id == user_id,
+        shown_for_group(user_id, only_favourites=request.only_favourites),
+    ]
     if not request.show_banned:
         where += [uv.is_banned.is_(False), not_(banned_employer(user_id))]
     if request.only_favourites:
         where.append(uv.is_favourite.is_(True))
     for col_id, spec in request.filter_model.items():
+        if col_id == "source":
+            values = _multi_values(spec, numeric=False, allowed=COLUMNS["source"].values)
+            if values:
+                where.append(source_condition(user_id, values))
+                continue
         condition = column_condition(col_id, spec)
         if condition is not None:
             where.append(condition)
@@ -499,6 +577,8 @@ ROW_COLUMNS = (
     v.times_seen,
     v.url,
     v.archived,
+    v.source,
+    v.group_id,
     uv.search_ids,
     uv.matched_at,
     uv.is_favourite,
@@ -515,7 +595,11 @@ def rows_query(
     if ids is not None:
         where.append(v.id == func.any(bindparam(None, list(ids), type_=ARRAY(BigInteger))))
     query = (
-        select(*ROW_COLUMNS, banned_employer(user_id).label("employer_banned"))
+        select(
+            *ROW_COLUMNS,
+            banned_employer(user_id).label("employer_banned"),
+            split_by(user_id, v.id).label("split"),
+        )
         .select_from(scoped_from())
         .where(*where)
         .order_by(*order_by(request.sort_model))

@@ -10,6 +10,8 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
+from domain import sources
+
 LANGUAGES = ("ru", "en")
 DEFAULT = "ru"
 
@@ -103,6 +105,9 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "col.searches": ("Поиск", "Search"),
     "col.favourite": ("Избранное", "Favourite"),
     "col.hidden": ("Скрыта", "Hidden"),
+    "col.source": ("Источник", "Source"),
+    "col.link": ("Ссылка", "Link"),
+    "grid.also_on": ("также на {boards}", "also on {boards}"),
     "filter.all": ("Все", "All"),
     "filter.search": ("Найти…", "Find…"),
     # details
@@ -127,24 +132,38 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "details.skills": ("Ключевые навыки", "Key skills"),
     "details.address": ("Адрес", "Address"),
     "details.employer": ("Работодатель", "Employer"),
-    "details.open_hh": ("Открыть на hh.ru", "Open on hh.ru"),
-    "details.employer_hh": ("Работодатель на hh.ru", "Employer on hh.ru"),
+    "details.open_on": ("Открыть на {board}", "Open on {board}"),
+    "details.employer_on": ("Работодатель на {board}", "Employer on {board}"),
+    "details.source": ("Источник", "Source"),
+    "details.group": ("Похоже, та же вакансия есть и здесь:", "Looks like the same vacancy is also here:"),
+    "details.split": ("Это разные вакансии", "These are different vacancies"),
+    "details.split_help": (
+        "Эта вакансия станет отдельной строкой в таблице — только у вас.",
+        "This vacancy gets a row of its own in the table, for you only.",
+    ),
+    "details.split_done": ("Вакансия теперь отдельной строкой.", "The vacancy now has a row of its own."),
+    "details.split_alone": (
+        "Вы отделили эту вакансию от похожих на других сайтах.",
+        "You took this vacancy out of its group of look-alikes on other boards.",
+    ),
+    "details.unsplit": ("Объединить снова", "Group them again"),
+    "details.unsplit_done": ("Вакансия снова в группе похожих.", "The vacancy is back in its group."),
     "details.no_description": (
         "Полное описание ещё не загружено.",
         "The full description has not been fetched yet.",
     ),
-    "details.archived": ("В архиве на hh.ru", "Archived on hh.ru"),
+    "details.archived": ("В архиве на {board}", "Archived on {board}"),
     "details.published": ("Опубликована", "Published"),
     "details.matched": ("Найдена поиском", "Found by"),
     "details.saved": ("Сохранено", "Saved"),
     "details.close": ("Закрыть", "Close"),
     # searches page
-    "searches.title": ("Мои поиски на hh.ru", "My hh.ru searches"),
+    "searches.title": ("Мои поиски", "My searches"),
     "searches.help": (
         "Каждый активный поиск загружается по расписанию; новые вакансии появятся в таблице. "
-        "Первая загрузка нового поиска берёт все подходящие вакансии hh.ru за последние {days} дн.",
+        "Первая загрузка нового поиска берёт все подходящие вакансии за последние {days} дн.",
         "Every active search is harvested on schedule; new vacancies appear in the table. "
-        "A new search's first harvest takes every matching hh.ru vacancy of the last {days} days.",
+        "A new search's first harvest takes every matching vacancy of the last {days} days.",
     ),
     "searches.add": ("Новый поиск", "New search"),
     "searches.edit": ("Изменить", "Edit"),
@@ -181,6 +200,25 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "searches.vacancies": ("вакансий в списке: {n}", "vacancies in your list: {n}"),
     "searches.any": ("любые", "any"),
     "searches.choose": ("Выберите…", "Choose…"),
+    "searches.sources": ("Сайты", "Boards"),
+    "searches.sources_help": (
+        "Ничего не отмечено — поиск идёт на всех подключённых сайтах ({boards}).",
+        "None ticked: the search runs on every enabled board ({boards}).",
+    ),
+    "searches.sources_all": ("все подключённые сайты", "every enabled board"),
+    "searches.unsupported": ("{board} не фильтрует: {criteria}", "{board} cannot filter by: {criteria}"),
+    "searches.unsupported_note": (
+        "Там поиск идёт без этих условий — проверьте найденное в таблице.",
+        "There the search runs without them: check what it finds in the table.",
+    ),
+    "criterion.text": ("текст запроса", "search text"),
+    "criterion.areas": ("регион", "area"),
+    "criterion.professional_roles": ("профессиональная роль", "professional role"),
+    "criterion.experience": ("опыт", "experience"),
+    "criterion.employment_forms": ("тип занятости", "employment"),
+    "criterion.work_formats": ("формат работы", "work format"),
+    "criterion.salary": ("зарплата", "salary"),
+    "criterion.only_with_salary": ("только с зарплатой", "only with a salary"),
     # admin
     "admin.users": ("Пользователи", "Users"),
     "admin.add_user": ("Добавить пользователя", "Add user"),
@@ -337,6 +375,27 @@ def error_text(error: Exception, lang: str) -> str:
     if code and f"error.{code}" in _PHRASES:
         return t(f"error.{code}", lang, **getattr(error, "params", {}))
     return str(error)
+
+
+def board(source: str, lang: str) -> str:
+    """A vacancy board's name as the user reads it (hh.ru / Работа России / SuperJob)."""
+    return sources.label(source, lang)
+
+
+#: A board's name after «на» (Russian declines «Работа России»: «Открыть на «Работе России»»).
+_BOARD_AFTER_NA = {"trudvsem": "«Работе России»"}
+
+
+def board_on(source: str, lang: str) -> str:
+    """A board's name in "Open on …", "Employer on …" (the prepositional case in Russian)."""
+    if lang == "ru" and source in _BOARD_AFTER_NA:
+        return _BOARD_AFTER_NA[source]
+    return board(source, lang)
+
+
+def boards(names: list[str], lang: str, *, after_na: bool = False) -> str:
+    """Several boards' names, joined (``after_na``: as :func:`board_on` names them)."""
+    return ", ".join((board_on if after_na else board)(name, lang) for name in names)
 
 
 def name_of(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, select, text, update
-from sqlalchemy.dialects.postgresql import JSONB, distinct_on
+from sqlalchemy import BigInteger, Connection, Engine, bindparam, delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.base import Executable
@@ -26,11 +26,13 @@ from core.schema import (
     details,
     dictionaries,
     etl_runs,
+    group_splits,
     searches,
     user_vacancies,
     users,
     vacancies,
 )
+from domain.sources import SOURCES
 from webapp import grid_query, typos
 from webapp.grid_query import GridRequest
 
@@ -242,7 +244,7 @@ def grid_block(conn: Connection, user_id: int, request: GridRequest) -> Block:
             exhausted = looked < 0 or not ids
             page = ids[request.start_row : request.end_row]
             result = conn.execute(grid_query.rows_query(user_id, request, ids=page)).all() if page else []
-            rows = [grid_row(row, names) for row in result]
+            rows = with_also_on(conn, user_id, [grid_row(row, names) for row in result])
             if exhausted:
                 return Block(rows, len(ids), len(ids) if request.start_row == 0 else None, False, corrected)
             matched = None
@@ -255,7 +257,7 @@ def grid_block(conn: Connection, user_id: int, request: GridRequest) -> Block:
                 matched = int(total * len(ids) / looked)
             return Block(rows, None, matched, True, corrected)
     result = conn.execute(grid_query.rows_query(user_id, request)).all()
-    rows = [grid_row(row, names) for row in result]
+    rows = with_also_on(conn, user_id, [grid_row(row, names) for row in result])
     matched: int | None = None
     row_count: int | None
     if not rows and request.start_row > 0:
@@ -284,6 +286,102 @@ def export_rows(conn: Connection, user_id: int, request: GridRequest) -> Iterato
         yield grid_row(row, names)
 
 
+# -- duplicate groups ---------------------------------------------------------------------------------
+#
+# The web app's own reads and writes of duplicate groups (t01.group_id, t20_jh_group_splits), each
+# scoped to one user. domain/duplicates.py (group_members / split / unsplit) is the product's
+# contract for the same thing: these follow it, and can give way to it.
+
+
+def _group_links(user_id: int) -> tuple[Any, Any]:
+    member = vacancies.alias("member")
+    link = user_vacancies.alias("member_link")
+    return member, link
+
+
+def group_members(conn: Connection, user_id: int, vacancy_id: int) -> list[dict[str, Any]]:
+    """The other vacancies of this one's duplicate group among the user's own (not split by the
+    user), in id order; empty when it is alone, split by the user, or not the user's."""
+    this = vacancies.alias("this")
+    this_link = user_vacancies.alias("this_link")
+    member, link = _group_links(user_id)
+    rows = conn.execute(
+        select(member.c.id, member.c.source, member.c.url, member.c.name, member.c.employer_name)
+        .select_from(
+            this.join(this_link, this_link.c.vacancy_id == this.c.id)
+            .join(member, member.c.group_id == this.c.group_id)
+            .join(link, link.c.vacancy_id == member.c.id)
+        )
+        .where(
+            this.c.id == vacancy_id,
+            this_link.c.user_id == user_id,
+            link.c.user_id == user_id,
+            member.c.id != this.c.id,
+            ~grid_query.split_by(user_id, this.c.id),
+            ~grid_query.split_by(user_id, member.c.id),
+        )
+        .order_by(member.c.id)
+    ).all()
+    return [{**dict(r._mapping), "url": web_url(r.url)} for r in rows]
+
+
+def with_also_on(conn: Connection, user_id: int, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row with ``also_on``: the boards the other members of its group are on (one query for
+    the block, by the group_id index), other than its own board."""
+    groups = sorted({r["group_id"] for r in rows if r.get("group_id") is not None and not r.get("split")})
+    found: dict[int, list[tuple[int, str]]] = {}
+    if groups:
+        member, link = _group_links(user_id)
+        query = (
+            select(member.c.group_id, member.c.id, member.c.source)
+            .select_from(member.join(link, link.c.vacancy_id == member.c.id))
+            .where(
+                link.c.user_id == user_id,
+                member.c.group_id == func.any(bindparam(None, groups, type_=ARRAY(BigInteger))),
+                ~grid_query.split_by(user_id, member.c.id),
+            )
+        )
+        for r in conn.execute(query):
+            found.setdefault(r.group_id, []).append((r.id, r.source))
+    for row in rows:
+        members = [] if row.get("split") else found.get(row.get("group_id"), [])
+        boards = {source for vid, source in members if vid != row["id"] and source != row.get("source")}
+        row["also_on"] = [s for s in SOURCES if s in boards]
+    return rows
+
+
+def split_from_group(conn: Connection, user_id: int, vacancy_id: int) -> bool:
+    """The user says this vacancy is not the same job as the rest of its group: from now on it is a
+    row of its own in their grid (nobody else's changes). False when it is in no group."""
+    group_id = conn.execute(
+        select(vacancies.c.group_id)
+        .select_from(user_vacancies.join(vacancies, vacancies.c.id == user_vacancies.c.vacancy_id))
+        .where(user_vacancies.c.user_id == user_id, user_vacancies.c.vacancy_id == vacancy_id)
+    ).one_or_none()
+    if group_id is None:
+        raise NotYours(vacancy_id)
+    if group_id[0] is None:
+        return False
+    conn.execute(
+        pg_insert(group_splits).values(user_id=user_id, vacancy_id=vacancy_id).on_conflict_do_nothing()
+    )
+    return True
+
+
+def unsplit(conn: Connection, user_id: int, vacancy_id: int) -> None:
+    """Undo :func:`split_from_group` for one of the user's vacancies."""
+    linked = conn.execute(
+        select(user_vacancies.c.vacancy_id).where(
+            user_vacancies.c.user_id == user_id, user_vacancies.c.vacancy_id == vacancy_id
+        )
+    ).first()
+    if linked is None:
+        raise NotYours(vacancy_id)
+    conn.execute(
+        delete(group_splits).where(group_splits.c.user_id == user_id, group_splits.c.vacancy_id == vacancy_id)
+    )
+
+
 # -- one vacancy ----------------------------------------------------------------------------------
 
 
@@ -298,6 +396,7 @@ def vacancy_details(conn: Connection, user_id: int, vacancy_id: int) -> dict[str
             user_vacancies.c.is_favourite,
             user_vacancies.c.is_banned,
             grid_query.banned_employer(user_id).label("employer_banned"),
+            grid_query.split_by(user_id, vacancies.c.id).label("split"),
         )
         .select_from(
             user_vacancies.join(vacancies, vacancies.c.id == user_vacancies.c.vacancy_id).outerjoin(

@@ -1,11 +1,12 @@
 """What a user reads in Telegram: pure functions, no database and no network.
 
 One message per user per run (or per morning digest): how many vacancies are new per saved search,
-the first few with title, employer, salary in roubles and a link, each with ⭐ / 🚫 buttons, and —
+the first few with title, employer, salary in roubles, the board it is on and a link to its page
+there, each with ⭐ / 🚫 buttons, and —
 when there are more than listed — a CSV with all of them (UTF-8 with BOM and ``;`` separators, so
 Excel in a Russian locale opens it with Cyrillic and columns intact).
 
-Every string that comes from hh.ru or a user is HTML-escaped: the message goes out with
+Every string that comes from a board or a user is HTML-escaped: the message goes out with
 ``parse_mode=HTML``.
 """
 
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
+
+from domain.sources import label
 
 MAX_TEXT = 4096  # Telegram's limit for a message (we count the HTML, which is never shorter)
 MAX_CAPTION = 1024
@@ -38,7 +41,8 @@ CSV_COLUMNS = (
     "Опыт",
     "Формат работы",
     "Опубликована",
-    "Ссылка на hh.ru",
+    "Источник",
+    "Ссылка",
 )
 
 
@@ -59,6 +63,7 @@ class Item:
     url: str | None
     search_name: str
     run_id: str = ""
+    source: str = "hh"
 
 
 @dataclass(frozen=True)
@@ -113,11 +118,12 @@ def salary_text(item: Item) -> str:
     return text
 
 
-def vacancy_url(item: Item) -> str:
-    """The vacancy's hh.ru page (only an http(s) URL is trusted; else the canonical one)."""
+def vacancy_url(item: Item) -> str | None:
+    """The vacancy's page on its board, as stored (only an http(s) URL is trusted: None otherwise;
+    the vacancy's id is the database's own, no board's, so no link can be made from it)."""
     if item.url and _URL.fullmatch(item.url):
         return item.url
-    return f"https://hh.ru/vacancy/{item.vacancy_id}"
+    return None
 
 
 def _clip(value: str | None, limit: int) -> str:
@@ -169,13 +175,15 @@ def _render(items: Sequence[Item], listed: int) -> Message:
     lines.append("")
     keyboard: list[list[Button]] = []
     for number, item in enumerate(items[:listed], start=1):
-        link = f'<a href="{escape(vacancy_url(item), quote=True)}">{escape(_clip(item.name, 150))}</a>'
+        url, title = vacancy_url(item), escape(_clip(item.name, 150))
+        link = f'<a href="{escape(url, quote=True)}">{title}</a>' if url else f"<b>{title}</b>"
         details = [
             escape(_clip(item.employer_name, 80)) or "работодатель не указан",
             escape(salary_text(item)),
         ]
         if item.area_name:
             details.append(escape(_clip(item.area_name, 40)))
+        details.append(escape(label(item.source)))
         lines.append(f"{number}. {link}")
         lines.append("    " + " · ".join(details))
         keyboard.append(
@@ -237,7 +245,8 @@ def build_csv(items: Sequence[Item], *, time_zone: str) -> bytes:
                 _cell(item.experience_name),
                 _cell(", ".join(item.work_format_names)),
                 item.published_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                vacancy_url(item),
+                label(item.source),
+                vacancy_url(item) or "",
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")

@@ -251,6 +251,7 @@ def _items_query() -> Any:
             v.c.work_format_names,
             v.c.published_at,
             v.c.url,
+            v.c.source,
             func.coalesce(searches.c.name, DELETED_SEARCH).label("search_name"),
             o.c.run_id,
         )
@@ -275,6 +276,7 @@ def _item(row: Any) -> Item:
         url=row.url,
         search_name=row.search_name,
         run_id=row.run_id,
+        source=row.source,
     )
 
 

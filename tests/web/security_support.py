@@ -65,6 +65,7 @@ def search_body(client, **fields: Any) -> dict[str, Any]:
         "salary",
         "currency",
         "only-salary",
+        "sources",
     )
     values = {"name": "Поиск X", "currency": "RUR", "only-salary": False} | fields
     captured: dict[str, Any] = {}

@@ -22,6 +22,11 @@ from etl.synthetic import CURRENCY_RATES, generate_vacancies
 from etl.transform import details_row, vacancy_row
 
 PASSWORD = "correct horse battery"
+#: A vacancy's page on the other boards (hh.ru's items carry their own ``alternate_url``).
+BOARD_URLS = {
+    "trudvsem": "https://trudvsem.ru/vacancy/card/1027700000001/{id}",
+    "superjob": "https://www.superjob.ru/vakansii/razrabotchik-{id}.html",
+}
 
 
 def add_user(engine: Engine, login: str, *, role: str = "user", searches: int = 1) -> tuple[int, list[int]]:
@@ -42,8 +47,12 @@ def load_vacancies(
     now: datetime | None = None,
     hostile_html_share: float = 0.0,
     mutate: Any = None,
+    source: str = "hh",
 ) -> list[dict[str, Any]]:
-    """n synthetic vacancies through the ETL's own transform and load functions, linked to a user."""
+    """n synthetic vacancies through the ETL's own transform and load functions, linked to a user.
+
+    hh.ru-shaped items stored as vacancies of ``source`` (``first_id`` onwards are their ids on
+    that board, ``source_id``); each returned row carries the vacancy's own ``id`` (t01's key)."""
     end = (now or datetime.now().astimezone()).replace(microsecond=0)
     items = list(
         generate_vacancies(
@@ -59,10 +68,23 @@ def load_vacancies(
         for item in items:
             mutate(item)
     rows = [vacancy_row(item, CURRENCY_RATES) for item in items]
+    for row in rows:  # hh.ru's id is the board's id; the vacancy's own id is the database's
+        row["source"], row["source_id"] = source, str(row.pop("id"))
+        if source != "hh":
+            row["url"] = BOARD_URLS[source].format(id=row["source_id"])
+            row["employer_url"] = None
+            if row.get("employer_id"):
+                row["employer_id"] = f"{source}:{row['employer_id']}"
     with engine.begin() as conn:
-        load.upsert_vacancies(conn, rows, end)
+        ids = load.upsert_vacancies(conn, rows, end).ids
+        for row in rows:
+            row["id"] = ids[row["source_id"]]
         load.upsert_details(
-            conn, [details_row(item, row["content_hash"]) for item, row in zip(items, rows, strict=True)]
+            conn,
+            [
+                {**details_row(item, row["content_hash"]), "vacancy_id": row["id"]}
+                for item, row in zip(items, rows, strict=True)
+            ],
         )
         load.link_to_user(
             conn, user_id=user_id, search_id=search_id, run_id="test", vacancy_ids=[r["id"] for r in rows]

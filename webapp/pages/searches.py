@@ -1,4 +1,7 @@
-"""Saved searches page: the user's hh.ru searches with their last harvest; create, edit, pause, delete.
+"""Saved searches page: the user's searches with their last harvest; create, edit, pause, delete.
+
+A search speaks one vocabulary (hh.ru's areas and roles) and runs on the boards it names (none:
+every enabled board); the editor says which of the set criteria a chosen board cannot filter by.
 
 Every change goes through ``core.searches`` with ``current_user.id``: a search id sent from the
 browser that is not this user's changes nothing.
@@ -24,8 +27,9 @@ from core.searches import (
     set_search_active,
     update_search,
 )
+from domain.sources import SOURCES, unsupported
 from webapp import clock, dictionaries, queries
-from webapp.i18n import EXPERIENCE_NAMES, WORK_FORMAT_NAMES, error_text, name_of, number, t
+from webapp.i18n import EXPERIENCE_NAMES, WORK_FORMAT_NAMES, board, boards, error_text, name_of, number, t
 
 _FIELDS = (
     "name",
@@ -37,6 +41,18 @@ _FIELDS = (
     "salary",
     "currency",
     "only_salary",
+    "sources",
+)
+#: The editor's controls holding the criteria a board may be unable to filter by, and the name of
+#: each criterion in domain.sources.FILTERS.
+_CRITERIA = (
+    ("text", "text"),
+    ("areas", "areas"),
+    ("roles", "professional_roles"),
+    ("experience", "experience"),
+    ("work_formats", "work_formats"),
+    ("salary", "salary"),
+    ("only_salary", "only_with_salary"),
 )
 
 
@@ -71,6 +87,7 @@ def search_cards(engine: Engine, user_id: int, lang: str) -> list[Any]:
             filters.append(", ".join(name_of(WORK_FORMAT_NAMES, w, lang) for w in row["work_formats"]))
         if row["salary"]:
             filters.append(f"≥ {number(row['salary'], lang)} {row['currency']}")
+        on = boards(list(row["sources"]), lang) if row.get("sources") else t("searches.sources_all", lang)
         last = (
             [
                 _status_badge(row["run_status"], lang),
@@ -103,7 +120,16 @@ def search_cards(engine: Engine, user_id: int, lang: str) -> list[Any]:
                             className="d-flex align-items-center mb-1",
                         ),
                         html.Div(row["text"] or "—", className="font-monospace small mb-1"),
-                        html.Div(" · ".join(filters) or t("searches.any", lang), className="small mb-2"),
+                        html.Div(" · ".join(filters) or t("searches.any", lang), className="small mb-1"),
+                        html.Div(
+                            [
+                                html.Span(
+                                    t("searches.sources", lang) + ": ", className="text-body-secondary"
+                                ),
+                                on,
+                            ],
+                            className="small mb-2 jh-search-sources",
+                        ),
                         html.Div(
                             [
                                 html.Span(
@@ -205,7 +231,19 @@ def _editor(engine: Engine, lang: str) -> dbc.Modal:
                 ),
             ]
         ),
-        dbc.Checkbox(id="search-only-salary", label=t("searches.only_with_salary", lang), value=False),
+        dbc.Checkbox(
+            id="search-only-salary", label=t("searches.only_with_salary", lang), value=False, className="mb-3"
+        ),
+        field(
+            t("searches.sources", lang),
+            dbc.Checklist(
+                id="search-sources",
+                options=[{"label": board(s, lang), "value": s} for s in SOURCES],
+                inline=True,
+            ),
+            t("searches.sources_help", lang, boards=boards(enabled_boards(), lang)),
+        ),
+        html.Div(id="search-unsupported", role="status", **{"aria-live": "polite"}),
     ]
     return dbc.Modal(
         [
@@ -224,6 +262,45 @@ def _editor(engine: Engine, lang: str) -> dbc.Modal:
         is_open=False,
         size="lg",
         scrollable=True,
+    )
+
+
+def enabled_boards() -> list[str]:
+    """The boards a search that names none runs on: ``JH_SOURCES`` when set, else every board
+    (which of them can run — a token, a key — is the harvest's business; etl/sources/registry)."""
+    chosen = flask.current_app.extensions["jobhunter"]["settings"].sources
+    return chosen.split(",") if chosen else list(SOURCES)
+
+
+def criteria_set(values: dict[str, Any]) -> list[str]:
+    """Names of the criteria the editor's values set (as domain.sources.FILTERS names them)."""
+    return [name for control, name in _CRITERIA if values.get(control) not in (None, "", [], False)]
+
+
+def unsupported_view(chosen: list[str], criteria: list[str], lang: str) -> Any:
+    """For each board the search runs on, the set criteria it cannot filter by (nothing when every
+    board takes them all)."""
+    lines = []
+    for source in chosen or enabled_boards():
+        missing = unsupported(source, criteria)
+        if missing:
+            names = ", ".join(t(f"criterion.{name}", lang) for name in missing)
+            lines.append(
+                html.Li(
+                    t("searches.unsupported", lang, board=board(source, lang), criteria=names),
+                    className="jh-unsupported",
+                )
+            )
+    if not lines:
+        return None
+    return dbc.Alert(
+        [
+            html.Ul(lines, className="mb-1 ps-3"),
+            html.Div(t("searches.unsupported_note", lang), className="small"),
+        ],
+        color="warning",
+        className="py-2 small",
+        id="search-unsupported-list",
     )
 
 
@@ -298,7 +375,7 @@ def register(app: Dash, engine: Engine) -> None:
         if trigger == "search-cancel":
             return (False, None, no_update, False, *[no_update] * len(_FIELDS))
         if trigger == "search-new":
-            empty = ("", "", [], [], [], [], None, "RUR", False)
+            empty = ("", "", [], [], [], [], None, "RUR", False, [])
             return (True, None, t("searches.add", lang), False, *empty)
         with engine.connect() as conn:
             s = _own_search(conn, trigger)
@@ -312,6 +389,7 @@ def register(app: Dash, engine: Engine) -> None:
             s.salary,
             s.currency,
             s.only_with_salary,
+            list(s.sources),
         )
         return (True, s.id, t("searches.edit", lang) + f": {s.name}", False, *values)
 
@@ -343,6 +421,7 @@ def register(app: Dash, engine: Engine) -> None:
                 "salary": salary,
                 "currency": str(fields["currency"] or "RUR"),
                 "only_with_salary": bool(fields["only_salary"]),
+                "sources": [str(v) for v in fields["sources"] or []],
             }
             with engine.begin() as conn:
                 if isinstance(editing, int):
@@ -353,6 +432,20 @@ def register(app: Dash, engine: Engine) -> None:
             return True, error_text(error, lang), True, no_update, no_update, no_update
         cards = search_cards(engine, current_user.id, lang)
         return False, "", False, cards, t("searches.saved", lang, name=spec["name"]), True
+
+    @app.callback(
+        Output("search-unsupported", "children"),
+        Input("search-sources", "value"),
+        *[Input(f"search-{control.replace('_', '-')}", "value") for control, _ in _CRITERIA],
+    )
+    def show_unsupported(chosen: Any, *values: Any) -> Any:
+        """What the chosen boards cannot filter by, as the user fills in the form (nothing is read
+        or written: the answer depends on the form alone)."""
+        sources = list(dict.fromkeys(s for s in chosen if s in SOURCES)) if isinstance(chosen, list) else []
+        given = dict(zip((control for control, _ in _CRITERIA), values, strict=True))
+        if isinstance(given.get("text"), str):
+            given["text"] = given["text"].strip()
+        return unsupported_view(sources, criteria_set(given), current_user.lang)
 
     @app.callback(
         Output("searches-list", "children", allow_duplicate=True),

@@ -21,12 +21,16 @@ from flask_login import current_user
 from sqlalchemy import Engine
 
 from core.searches import EXPERIENCE, WORK_FORMATS
+from domain.sources import SOURCES
 from webapp import auth, clock, grid_query, html_render, queries
 from webapp.grid_query import GridRequest
 from webapp.i18n import (
     AG_GRID_RU,
     EXPERIENCE_NAMES,
     WORK_FORMAT_NAMES,
+    board,
+    board_on,
+    boards,
     experience_text,
     name_of,
     number,
@@ -55,6 +59,7 @@ def _choices(engine: Engine, user_id: int) -> dict[str, list[dict[str, str]]]:
 def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
     experience = [{"value": k, "label": name_of(EXPERIENCE_NAMES, k, lang)} for k in EXPERIENCE]
     formats = [{"value": k, "label": name_of(WORK_FORMAT_NAMES, k, lang)} for k in WORK_FORMATS]
+    boards_ = [{"value": k, "label": board(k, lang)} for k in SOURCES]
     text_filter = {"filter": "agTextColumnFilter", "filterParams": {"filterOptions": _TEXT_OPTIONS}}
     number_filter = {"filter": "agNumberColumnFilter", "filterParams": {"filterOptions": _NUMBER_OPTIONS}}
     date_filter = {
@@ -88,6 +93,15 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "flex": 2,
             "cellRenderer": "TitleCell",
             **text_filter,
+        },
+        {
+            "colId": "source",
+            "field": "source",
+            "headerName": t("col.source", lang),
+            # the board's name, and "also on SuperJob" when the row stands for a duplicate group
+            "cellRenderer": "SourceCell",
+            "width": 215,
+            **multi(boards_),
         },
         {
             "colId": "employer_name",
@@ -381,7 +395,75 @@ def _when(value: datetime | None) -> str:
     return clock.when(value)
 
 
-def details_view(row: dict[str, Any], lang: str) -> Any:
+def source_badge(source: str, lang: str, **attrs: Any) -> Any:
+    """The board's name as a quiet badge (its colour says which board, in both themes)."""
+    return html.Span(board(source, lang), className=f"badge jh-source jh-source-{source}", **attrs)
+
+
+def group_view(row: dict[str, Any], members: list[dict[str, Any]], lang: str) -> Any:
+    """The other members of the vacancy's duplicate group, with links, and the button that takes
+    this vacancy out of the group (for this user only); after a split, the way back."""
+    if row.get("split") and row.get("group_id") is not None:
+        return html.Div(
+            [
+                html.Div(t("details.split_alone", lang), className="small mb-2"),
+                dbc.Button(
+                    t("details.unsplit", lang),
+                    id="details-unsplit",
+                    size="sm",
+                    color="secondary",
+                    outline=True,
+                ),
+            ],
+            className="jh-group my-3 p-2 rounded border",
+            id="details-group",
+        )
+    if not members:
+        return None
+    items = [
+        html.Li(
+            [
+                source_badge(m["source"], lang),
+                " ",
+                html.A(
+                    m["name"],
+                    href=m["url"],
+                    target="_blank",
+                    rel="noopener noreferrer",
+                    className="jh-group-link",
+                )
+                if m.get("url")
+                else html.Span(m["name"]),
+                html.Span(f" · {m['employer_name']}", className="text-body-secondary")
+                if m.get("employer_name")
+                else None,
+            ],
+            className="mb-1",
+        )
+        for m in members
+    ]
+    return html.Div(
+        [
+            html.Div(t("details.group", lang), className="small fw-semibold mb-1"),
+            html.Ul(items, className="list-unstyled mb-2 small", id="details-group-members"),
+            dbc.Button(
+                t("details.split", lang),
+                id="details-split",
+                size="sm",
+                color="secondary",
+                outline=True,
+                title=t("details.split_help", lang),
+            ),
+            html.Div(t("details.split_help", lang), className="form-text"),
+        ],
+        className="jh-group my-3 p-2 rounded border",
+        id="details-group",
+    )
+
+
+def details_view(row: dict[str, Any], lang: str, members: list[dict[str, Any]] | None = None) -> Any:
+    source = row.get("source") or "hh"
+    on_board = board_on(source, lang)
     published, roubles = salary_text(row, lang)
     facts = [
         (t("details.employer", lang), row.get("employer_name") or "—"),
@@ -402,20 +484,24 @@ def details_view(row: dict[str, Any], lang: str) -> Any:
         "is_banned": bool(row["is_banned"]),
         "employer": employer_banned,
     }
-    links = [
-        html.A(
-            t("details.open_hh", lang),
-            href=row["url"],
-            target="_blank",
-            rel="noopener noreferrer",
-            className="btn btn-sm btn-primary",
-            id="details-hh-link",
-        )
-    ]
+    links = (
+        [
+            html.A(
+                t("details.open_on", lang, board=on_board),
+                href=row["url"],
+                target="_blank",
+                rel="noopener noreferrer",
+                className="btn btn-sm btn-primary",
+                id="details-board-link",
+            )
+        ]
+        if row.get("url")
+        else []
+    )
     if row.get("employer_url") and str(row["employer_url"]).startswith("https://"):
         links.append(
             html.A(
-                t("details.employer_hh", lang),
+                t("details.employer_on", lang, board=on_board),
                 href=row["employer_url"],
                 target="_blank",
                 rel="noopener noreferrer",
@@ -427,7 +513,13 @@ def details_view(row: dict[str, Any], lang: str) -> Any:
         [
             html.H4(row["name"], className="h5 mb-1", id="details-title"),
             html.Div(
-                dbc.Badge(t("details.archived", lang), color="secondary") if row.get("archived") else None,
+                [
+                    source_badge(source, lang, id="details-source", title=t("details.source", lang)),
+                    dbc.Badge(t("details.archived", lang, board=on_board), color="secondary")
+                    if row.get("archived")
+                    else None,
+                ],
+                className="d-flex gap-1 flex-wrap",
             ),
             html.Div(
                 [
@@ -462,6 +554,7 @@ def details_view(row: dict[str, Any], lang: str) -> Any:
                 className="jh-facts",
             ),
             html.Div(links, className="d-flex gap-2 flex-wrap mb-3"),
+            group_view(row, members or [], lang),
             documents.panel(row["id"]),
             html.H5(t("details.skills", lang), className="h6") if row.get("key_skills") else None,
             html.Div(
@@ -481,6 +574,13 @@ def details_view(row: dict[str, Any], lang: str) -> Any:
 
 
 # -- callbacks --------------------------------------------------------------------------------------------
+
+
+def labelled(row: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A grid row with the texts its source cell shows, in the user's language."""
+    also_on = row.get("also_on") or []
+    also = t("grid.also_on", lang, boards=boards(also_on, lang, after_na=True)) if also_on else ""
+    return {**row, "source_label": board(row.get("source") or "", lang), "also_on_label": also}
 
 
 def _found_text(block: queries.Block, lang: str) -> str:
@@ -517,7 +617,8 @@ def register(app: Dash, engine: Engine) -> None:
         )
         with engine.connect() as conn:
             block = queries.grid_block(conn, current_user.id, grid_request)
-        response: dict[str, Any] = {"rowData": block.rows}
+        lang = current_user.lang
+        response: dict[str, Any] = {"rowData": [labelled(row, lang) for row in block.rows]}
         if block.row_count is not None:
             response["rowCount"] = block.row_count
         return response, _found_text(block, current_user.lang)
@@ -587,9 +688,52 @@ def register(app: Dash, engine: Engine) -> None:
             raise PreventUpdate  # the star toggles in place (see toggle_star)
         with engine.begin() as conn:
             row = queries.vacancy_details(conn, current_user.id, vacancy_id)
+            members = queries.group_members(conn, current_user.id, vacancy_id) if row else []
         if row is None:
             return True, dbc.Alert(t("error.not_yours", lang), color="warning"), None
-        return True, details_view(row, lang), vacancy_id
+        return True, details_view(row, lang, members), vacancy_id
+
+    @app.callback(
+        Output("details-body", "children", allow_duplicate=True),
+        Output("grid-refresh", "data", allow_duplicate=True),
+        Input("details-split", "n_clicks"),
+        State("details-id", "data"),
+        prevent_initial_call=True,
+    )
+    def split(clicks: Any, vacancy_id: Any) -> Any:
+        """«These are different vacancies»: the open vacancy leaves its group, for this user only."""
+        return _regroup(clicks, vacancy_id, split=True)
+
+    @app.callback(
+        Output("details-body", "children", allow_duplicate=True),
+        Output("grid-refresh", "data", allow_duplicate=True),
+        Input("details-unsplit", "n_clicks"),
+        State("details-id", "data"),
+        prevent_initial_call=True,
+    )
+    def unsplit(clicks: Any, vacancy_id: Any) -> Any:
+        return _regroup(clicks, vacancy_id, split=False)
+
+    def _regroup(clicks: Any, vacancy_id: Any, *, split: bool) -> Any:
+        lang = current_user.lang
+        if not clicks or not isinstance(vacancy_id, int) or isinstance(vacancy_id, bool):
+            raise PreventUpdate
+        try:
+            with engine.begin() as conn:
+                if split:
+                    queries.split_from_group(conn, current_user.id, vacancy_id)
+                else:
+                    queries.unsplit(conn, current_user.id, vacancy_id)
+                row = queries.vacancy_details(conn, current_user.id, vacancy_id)
+                members = queries.group_members(conn, current_user.id, vacancy_id)
+        except queries.NotYours:
+            return dbc.Alert(t("error.not_yours", lang), color="warning"), no_update
+        if row is None:  # pragma: no cover - linked a moment ago, in the same transaction
+            raise PreventUpdate
+        done = t("details.split_done" if split else "details.unsplit_done", lang)
+        return html.Div(
+            [dbc.Alert(done, color="success", className="py-1 small"), details_view(row, lang, members)]
+        ), time.time()
 
     @app.callback(
         Output("mark-status", "children"),
