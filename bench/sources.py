@@ -149,7 +149,7 @@ def per_board(engine: Engine, base: dict[str, Any], board: Board, section: str, 
     with board_fake(board, start, end) as (fake, minimum):
         settings = scaled_settings(base, board, fake)
         requests_before = len(fake.requests)
-        run_id, wall, _ = run_harvest(engine, settings, window, ui, board.name)
+        run_id, wall, times = run_harvest(engine, settings, window, ui, board.name)
         seen = len(fake.requests) - requests_before
     [row] = audit(engine, run_id)
     landed = count(engine, "t01_jh_vacancies", f"source = '{board.name}'")
@@ -187,6 +187,14 @@ def per_board(engine: Engine, base: dict[str, Any], board: Board, section: str, 
         f"{wall / at(minimum):.2f}×",
     )
     table.add_row(f"  floor at the {_n(made)} requests made", "", _s(at(made)), f"{wall / at(made):.2f}×")
+    asking = sum(times.seconds.get(step, 0.0) for step in ("extract", "details"))
+    table.add_row(
+        "  of it asking the board (extract + details steps)",
+        _s(asking),
+        _s(at(made)),
+        f"{asking / at(made):.2f}×",
+    )
+    table.add_row("  of it transform and load (load step)", _s(times.seconds.get("load", 0.0)), "", "")
     table.add_row(
         f"  floor = max(requests ÷ {rate:g}/s, ⌈requests ÷ {concurrency}⌉ × {latency * 1000:.0f} ms)",
         "",

@@ -19,11 +19,13 @@ from sqlalchemy import Engine, select
 
 from core.schema import details, search_cursors, user_vacancies, vacancies
 from core.settings import Settings
+from etl.harvest.plan import Job
 from etl.harvest.steps import run_outcome
 from etl.housekeeping import recheck_vacancies
 from etl.sources.registry import statuses
 from etl.transform import currency_rates
 from etl.windows import Window
+from tests import harvesting as dag
 from tests.fakes.hh import DICTIONARIES, FakeHH
 from tests.fakes.superjob import FakeSuperJob, superjob_vacancies
 from tests.fakes.trudvsem import FakeTrudvsem, trudvsem_vacancies
@@ -299,6 +301,44 @@ def test_trudvsem_faults_are_retried_and_an_outage_moves_no_cursor(
     assert again["new"] == 40
     assert count(engine, "t01_jh_vacancies") == 290 == len(linked(engine, user_id))
     assert cursor(engine, search_id, "trudvsem") > watermark
+    check_trudvsem_rows(stored(engine, "trudvsem"), trudvsem)
+
+
+def test_trudvsem_a_job_timing_out_is_retried_as_a_task_and_then_completes(
+    engine, settings_factory, fake_hh, trudvsem, last_day
+):
+    trudvsem.add(trudvsem_vacancies(300, *last_day))
+    user_id, search_id = add_user_and_search(engine)
+    settings = board_settings(
+        settings_factory, fake_hh, "trudvsem", trudvsem=trudvsem, extra={"trudvsem_timeout": 0.2}
+    )
+    [planned] = dag.plan_jobs(engine, settings, "manual__retry", run_type="manual")
+    trudvsem.latency = 1.0  # slower than the client waits: every attempt times out
+
+    job = planned
+    for step in (dag.extract, dag.load, dag.details, dag.notify):
+        job = step(engine, settings, job)
+
+    assert (dag.finish(engine, settings, job), job["extract"]["status"]) == ("failed", "failed")
+    assert "trudvsem kept failing" in job["extract"]["error"] and "Timeout" in job["extract"]["error"]
+    assert cursor(engine, search_id, "trudvsem") is None and count(engine, "t01_jh_vacancies") == 0
+    # the board answers in time again: the job's tasks are cleared and run again
+    trudvsem.latency = 0.0
+    job = planned
+    for step in (dag.extract, dag.load, dag.details, dag.notify):
+        job = step(engine, settings, job)
+
+    assert dag.finish(engine, settings, job) == "success"
+    row = only_row(engine, "manual__retry", "trudvsem")
+    assert (row["status"], row["found"], row["received"], row["new"], row["error"]) == (
+        "success",
+        300,
+        300,
+        300,
+        None,
+    )
+    assert cursor(engine, search_id, "trudvsem") == Job.of(planned).window.end
+    assert len(linked(engine, user_id)) == 300
     check_trudvsem_rows(stored(engine, "trudvsem"), trudvsem)
 
 
