@@ -474,6 +474,33 @@ def test_a_captcha_on_hh_stops_hh_only_and_trudvsem_harvests(
     assert not ok and "on hh: captcha" in summary
 
 
+def test_superjob_named_without_its_key_says_auth_and_trudvsem_harvests(
+    engine, settings_factory, fake_hh, trudvsem, last_day, window
+):
+    trudvsem.add(trudvsem_vacancies(60, *last_day))
+    _, search_id = add_user_and_search(engine)
+    settings = board_settings(settings_factory, fake_hh, "trudvsem,superjob", trudvsem=trudvsem)
+    assert settings.superjob_key is None
+
+    run_id = harvest(engine, settings, window=window)  # the CLI run: no crash
+
+    rows = {r["source"]: r for r in audit(engine, run_id)}
+    assert (rows["trudvsem"]["status"], rows["trudvsem"]["new"]) == ("success", 60)
+    assert rows["superjob"]["status"] == "auth"
+    assert rows["superjob"]["error"] == "SuperJob needs an application key: set JH_SUPERJOB_APP_KEY"
+    assert cursor(engine, search_id, "superjob") is None
+    # the same job as DAG tasks
+    job = next(
+        j
+        for j in dag.plan_jobs(engine, settings, "manual__nokey", run_type="manual")
+        if j["source"] == "superjob"
+    )
+    for step in (dag.extract, dag.load, dag.details, dag.notify):
+        job = step(engine, settings, job)
+    assert dag.finish(engine, settings, job) == "auth" and job["load"] == {}
+    assert only_row(engine, "manual__nokey", "superjob")["error"] == rows["superjob"]["error"]
+
+
 def test_two_boards_for_one_user_each_link_their_vacancies(
     engine, settings_factory, fake_hh, trudvsem, superjob, last_day, window
 ):
