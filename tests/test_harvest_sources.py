@@ -245,6 +245,7 @@ def test_a_second_run_over_the_same_window_changes_nothing(
     fake.add(
         trudvsem_vacancies(700, *last_day) if board == "trudvsem" else superjob_vacancies(700, *last_day)
     )
+    trudvsem.deep_from = 4  # both past their caps: Trudvsem by region, SuperJob (500) by slices
     add_user_and_search(engine)
     settings = board_settings(settings_factory, fake_hh, board, **{board: fake})
     harvest(engine, settings, window=window)
@@ -256,6 +257,10 @@ def test_a_second_run_over_the_same_window_changes_nothing(
     assert row["status"] == "success", row["error"]
     assert (row["found"], row["new"], row["updated"], row["unchanged"]) == (700, 0, 0, 700)
     assert row["step_stats"]["load"]["linked"] == 0
+    if board == "trudvsem":  # past the cap again
+        assert any("by region" in note for note in row["step_stats"]["extract"]["notes"])
+    else:
+        assert len({r.query["date_published_from"][0] for r in superjob.requests}) > 1
     assert {t: count(engine, t) for t in counts} == counts == dict.fromkeys(counts, 700)
     assert snapshot(engine) == before
 
