@@ -26,6 +26,7 @@ from etl.sources.registry import statuses
 from etl.transform import currency_rates
 from etl.windows import Window
 from tests import harvesting as dag
+from tests.conftest import run_cli
 from tests.fakes.hh import DICTIONARIES, FakeHH
 from tests.fakes.superjob import FakeSuperJob, superjob_vacancies
 from tests.fakes.trudvsem import FakeTrudvsem, trudvsem_vacancies
@@ -545,3 +546,18 @@ def test_sources_status_says_which_boards_run_and_why(settings_factory):
     assert [(s.name, s.runs) for s in chosen] == [("hh", False), ("trudvsem", True), ("superjob", True)]
     assert {s.name: s.reason for s in chosen}["hh"] == "not in JH_SOURCES"
     assert all("in JH_SOURCES" in s.reason for s in chosen if s.runs)
+
+
+def test_jobhunter_sources_status_prints_the_same(tmp_path):
+    env = {"JH_VAR_DIR": str(tmp_path / "var"), "JH_SUPERJOB_APP_KEY": KEY}
+    result = run_cli("sources", "status", env=env)
+
+    assert result.returncode == 0, result.stderr
+    lines = {
+        line.split()[1]: line
+        for line in result.stdout.splitlines()
+        if line.split()[1:2] in (["hh"], ["trudvsem"], ["superjob"])
+    }
+    assert " no " in lines["hh"] and "no application token" in lines["hh"]
+    assert " yes " in lines["trudvsem"] and " yes " in lines["superjob"]
+    assert KEY not in result.stdout
