@@ -17,7 +17,10 @@ prints figures and targets side by side and asserts nothing about time.
 3. time ``etl.load.upsert_vacancies`` alone, as the load step runs it (a transaction per batch
    of 1,000 on ``JH_LOAD_WORKERS`` connections): insert, unchanged, seen again, 10 % changed;
    then where the time goes (one connection, no secondary indexes, no free room on the pages);
-   and ``etl.harvest.steps.load_landed`` end to end from the landing table.
+   and ``etl.harvest.steps.load_landed`` end to end from the landing table;
+4. every board (Trudvsem, SuperJob, hh.ru) past its cap against its fake, at its shipped settings
+   with time scaled down: requests against the minimum, found against landed, wall time against
+   the board's floor (:mod:`bench.sources`, also runnable alone).
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ from etl import dictionaries, load  # noqa: E402
 from etl.harvest import local, steps  # noqa: E402
 from etl.harvest.plan import Job, RunRequest  # noqa: E402
 from etl.parallel import in_parallel  # noqa: E402
+from etl.sources.hh import source as hh_source  # noqa: E402
 from etl.synthetic import generate_vacancies, to_search_item  # noqa: E402
 from etl.transform import currency_rates, vacancy_row  # noqa: E402
 from etl.windows import Window  # noqa: E402
@@ -223,7 +227,7 @@ PIPELINE_STEPS: list[tuple[Any, str, str]] = [
 ]
 LOAD_PARTS: list[tuple[Any, str, str]] = [
     (load, "landed_items", "read landed items (load.landed_items)"),
-    (steps, "vacancy_row", "transform (vacancy_row)"),
+    (hh_source, "vacancy_row", "transform (vacancy_row)"),
     (load, "upsert_vacancies", "load.upsert_vacancies"),
     (load, "link_to_user", "load.link_to_user"),
 ]
@@ -450,17 +454,24 @@ def build_rows(
             break
         started = time.perf_counter()
         for item in items:
-            rows.append(vacancy_row(item, rates))
+            rows.append(hh_row(item, rates))
         transform_s += time.perf_counter() - started
         for i, item in enumerate(items, start=len(rows) - len(items)):
             if i % every == 0:
-                changed[i] = vacancy_row({**item, "name": item["name"] + " (обновлено)"}, rates)
+                changed[i] = hh_row({**item, "name": item["name"] + " (обновлено)"}, rates)
         # The rows kept here would make every later garbage collection (in the transform and
         # in the timed loads) walk them all; the load step keeps one batch at a time.
         gc.freeze()
         bar.advance(task, len(items))
     bar.remove_task(task)
     return rows, changed, generate_s, transform_s
+
+
+def hh_row(item: dict[str, Any], rates: dict[str, float]) -> dict[str, Any]:
+    """The ``t01_jh_vacancies`` values of an hh.ru search item, as the hh.ru adapter stores them."""
+    row = vacancy_row(item, rates)
+    row["source"], row["source_id"] = "hh", str(row.pop("id"))
+    return row
 
 
 def timed_upsert(
@@ -487,9 +498,12 @@ def timed_upsert(
 
 
 def vacancy_indexes(engine: Engine, settings: Settings) -> list[tuple[str, str, bool]]:
-    """``(name, definition, is_primary)`` of every index on the vacancies table."""
+    """``(name, definition, is_key)`` of every index on the vacancies table (a key's index, the
+    primary key's or the (source, source_id) constraint's the merge needs, is never dropped)."""
     query = text(
-        "SELECT i.relname, pg_get_indexdef(x.indexrelid), x.indisprimary FROM pg_index x"
+        "SELECT i.relname, pg_get_indexdef(x.indexrelid),"
+        " x.indisprimary OR EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = x.indexrelid)"
+        " FROM pg_index x"
         " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
         " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = :schema AND t.relname = :table"
         " ORDER BY i.relname"
@@ -642,7 +656,9 @@ def land_pages(
             break
         started = time.perf_counter()
         with engine.begin() as conn:
-            load.land_raw(conn, run_id=run_id, search_id=search_id, kind="search_page", answers=answers)
+            load.land_raw(
+                conn, run_id=run_id, search_id=search_id, source="hh", kind="search_page", answers=answers
+            )
         land_s += time.perf_counter() - started
         bar.advance(task, sum(len(a[1]["items"]) for a in answers))
     bar.remove_task(task)
@@ -673,7 +689,7 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
     table.add_row("generate search items (not part of step_load)", "", _s(generate_s), "", "")
     table.add_row(f"land {pages:,} pages with load.land_raw", "", _s(land_s), _n(n / land_s), "")
     with engine.begin() as conn:  # the second run landed the same answers
-        landed = [raw.c.search_id, raw.c.kind, raw.c.request_key, raw.c.payload]
+        landed = [raw.c.search_id, raw.c.source, raw.c.kind, raw.c.request_key, raw.c.payload]
         copy = select(literal(runs[1]), *landed).where(raw.c.run_id == runs[0])
         conn.execute(insert(raw).from_select(["run_id", *(c.name for c in landed)], copy))
     for run_id in runs:
@@ -712,7 +728,7 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
 
 
 def _job(run_id: str, search: SavedSearch, window: Window) -> Job:
-    return Job(run_id, search.id, "backfill", window.start.isoformat(), window.end.isoformat())
+    return Job(run_id, search.id, "hh", "backfill", window.start.isoformat(), window.end.isoformat())
 
 
 # -- main ------------------------------------------------------------------------------------------
@@ -745,6 +761,7 @@ def main(argv: list[str] | None = None) -> int:
             hh_max_retries=3,
             hh_backoff_base=0.05,
             hh_backoff_max=0.5,
+            sources="hh",  # unset, every board that can run would: Trudvsem against the real one
             _env_file=None,
         )
         # The same installation with hh.ru settings as shipped (section 2b).
@@ -755,6 +772,7 @@ def main(argv: list[str] | None = None) -> int:
             hh_base_url=fake.url,
             sources="hh",
             hh_user_agent=USER_AGENT,
+            sources="hh",
             _env_file=None,
         )
         engine = make_engine(settings)
@@ -770,6 +788,10 @@ def main(argv: list[str] | None = None) -> int:
         default_settings_scenario(engine, shipped, fake, sizes.defaults, ui)
         load_scenarios(engine, settings, sizes, ui)
         step_load_scenario(engine, settings, sizes.step_load, ui)
+        from bench.sources import sources_scenarios  # it imports this module's helpers
+
+        shared = {k: getattr(settings, k) for k in ("database_url", "db_schema", "var_dir", "hh_base_url")}
+        sources_scenarios(engine, shared | {"hh_user_agent": USER_AGENT}, args.quick, ui)
     console.print(f"total {_s(time.perf_counter() - started)}, peak RSS {_maxrss_mib():,.0f} MiB")
     return 0
 

@@ -285,17 +285,20 @@ def _merge_statement(columns: tuple[str, ...]) -> Insert:
     new, cur = stmt.excluded, vacancies.c
     changed = cur.content_hash != new.content_hash
     later = new.last_seen_at > cur.last_seen_at
+    # Seen in a search means open again, unless the rows say closed (a board whose items carry the
+    # flag): then it stays closed since it was first seen so, and a re-run writes nothing.
+    closed = new.archived if "archived" in columns else literal(False)
     return stmt.on_conflict_do_update(
         index_elements=["source", "source_id"],
         set_={
             **{name: case((changed, getattr(new, name)), else_=getattr(cur, name)) for name in _CONTENT},
-            "archived": literal(False),
-            "closed_at": None,
+            "archived": closed,
+            "closed_at": case((closed, func.coalesce(cur.closed_at, seen)), else_=None),
             "updated_at": case((changed, func.now()), else_=cur.updated_at),
             "last_seen_at": func.greatest(cur.last_seen_at, new.last_seen_at),
             "times_seen": cur.times_seen + case((later, 1), else_=0),
         },
-        where=or_(changed, later, cur.archived),
+        where=or_(changed, later, cur.archived != closed),
     ).returning(vacancies.c.id, vacancies.c.source_id)
 
 

@@ -34,7 +34,15 @@ def test_bench_harvest_quick_prints_its_tables(database_url: str) -> None:
         "2b. Harvest of 40 new vacancies at the default settings: rate limit 5/s",
         "3. Database load: etl.load.upsert_vacancies",
         "3b. etl.harvest.steps.load_landed end to end",
+        "4a. trudvsem past its cap",
+        "4b. superjob past its cap",
+        "4c. hh past its cap",
+        "4d. Every board past its cap",
     ):
         assert heading in result.stdout, result.stdout
     assert "requests minimum" in result.stdout and "rows/s" in result.stdout
     assert "rate floor = minimum ÷ 5/s" in result.stdout and "floor = the larger of the two" in result.stdout
+    # every board harvested completely past its cap: found = landed
+    summary = result.stdout[result.stdout.index("4d. Every board past its cap") :]
+    for board, n in (("trudvsem", "1,500"), ("superjob", "1,200"), ("hh", "2,100")):
+        assert f"{n} / {n}" in next(line for line in summary.splitlines() if f" {board} " in line)

@@ -19,7 +19,7 @@ from etl import audit, housekeeping, load
 from etl.harvest import steps
 from etl.harvest.plan import Job, RunRequest, explicit_window, plan, select_searches
 from etl.harvest.steps import Board, Progress
-from etl.sources.base import Source
+from etl.sources.base import Source, SourceError
 from etl.sources.hh.client import HHClient
 
 _log = logging.getLogger(__name__)
@@ -89,11 +89,14 @@ def run(
         jobs = plan(engine, settings, req, hh)
         with engine.begin() as conn:
             housekeeping.prune_raw(conn, retention=timedelta(days=settings.raw_retention_days))
-        boards: dict[str, Source] = {}
+        boards: dict[str, Source | None] = {}
         for job in jobs:
             if job.source not in boards:
                 given = hh if job.source == "hh" else None
-                boards[job.source] = stack.enter_context(steps.board(engine, settings, job.source, given))
+                try:
+                    boards[job.source] = stack.enter_context(steps.board(engine, settings, job.source, given))
+                except SourceError:  # e.g. no key: each job of that board records it as its failure
+                    boards[job.source] = None
             run_job(engine, settings, job, boards[job.source], progress)
         steps.deliver(engine, settings)
     return req.run_id

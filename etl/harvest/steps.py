@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
@@ -173,7 +173,13 @@ def extract(
     criteria = Criteria.of(search)
     result = SearchResult()
     stats: Stats = {}
-    with board(engine, settings, job.source, client) as src:
+    with ExitStack() as opened:
+        try:
+            src = opened.enter_context(board(engine, settings, job.source, client))
+        except SourceError as error:  # the board cannot even be opened (SuperJob without its key)
+            stats = failure(error)
+            record(engine, job, "extract", stats)
+            return stats
         before = (src.stats.requests, src.stats.retries)
         try:
             told, counted = False, 0
@@ -233,6 +239,12 @@ def load_landed(
     vacancy stores its full text here too; one that says an item is closed has it closed.
     """
     search = _search(engine, job)
+    with engine.connect() as conn:
+        earlier = audit.step_stats(conn, run_id=job.run_id, search_id=search.id, source=job.source)
+    if (extracted := earlier.get("extract", {})).get("status") == "auth" and not extracted.get(
+        "http_requests"
+    ):
+        return {}  # the board could not be opened (no key): nothing was asked, nothing landed
     seen: set[str] = set()
 
     def transformed(items: Iterator[dict[str, Any]], src: Source) -> Iterator[list[VacancyRows]]:

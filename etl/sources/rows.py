@@ -71,6 +71,7 @@ def canonical_rows(vacancy: dict[str, Any]) -> VacancyRows:
         "url": vacancy["url"],
         "published_at": vacancy["published_at"],
         "content_hash": vacancy["content_hash"],
+        "archived": bool(vacancy.get("closed")),  # the merge keeps a closed one closed
     }
     details = {
         "description_html": vacancy.get("description_html") or "",

@@ -13,7 +13,8 @@ Quirks reproduced (``/work/shared/reference/sources.md``):
 * the depth cap: nothing past item 500 (``(page + 1) × count > 500`` → 400 error body, or an empty
   page with :attr:`past_depth` = ``"empty"``);
 * ``GET /2.0/vacancies/{id}/``: 404 error body once removed; archived ones answer with
-  ``is_archive``;
+  ``is_archive``; searches leave closed and archived ones out unless :attr:`closed_in_search`
+  (they come with ``is_closed`` / ``is_archive`` set, as SuperJob's items may);
 * latency and injected faults (:meth:`BoardFake.fault`).
 """
 
@@ -96,7 +97,7 @@ def error_body(code: int, message: str, reason: str | None = None) -> dict[str, 
 
 class FakeSuperJob(BoardFake):
     """Knobs (change at any time): :attr:`app_key`, :attr:`slashless`, :attr:`to_inclusive`,
-    :attr:`ignore_dates`, :attr:`past_depth`, :attr:`latency`."""
+    :attr:`ignore_dates`, :attr:`past_depth`, :attr:`closed_in_search`, :attr:`latency`."""
 
     prefix = PREFIX
     _thread_name = "FakeSuperJob"
@@ -110,6 +111,7 @@ class FakeSuperJob(BoardFake):
         self.to_inclusive = False
         self.ignore_dates = False
         self.past_depth = "error"
+        self.closed_in_search = False
 
     def _answer(self, path: str, query: dict[str, list[str]], headers: dict[str, str]):
         if headers.get("X-Api-App-Id") != self.app_key:
@@ -151,7 +153,7 @@ class FakeSuperJob(BoardFake):
         matching = []
         for v in candidates:
             ts = v["date_published"]
-            if v["is_archive"] or v["is_closed"]:
+            if (v["is_archive"] or v["is_closed"]) and not self.closed_in_search:
                 continue
             if lo is not None and ts < lo:
                 continue
