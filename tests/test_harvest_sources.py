@@ -172,7 +172,8 @@ def test_trudvsem_past_its_deep_pages_is_harvested_completely_region_by_region(
     assert row["status"] == "success", row["error"]
     assert (row["found"], row["received"], row["new"], row["updated"]) == (1500, 1500, 1500, 0)
     assert any("by region" in note for note in row["step_stats"]["extract"]["notes"])
-    assert row["details_fetched"] == 0 and "/vacancy/" not in " ".join(r.path for r in trudvsem.requests)
+    # the full texts came with the items: stored, and no single vacancy was asked for
+    assert row["details_fetched"] == 1500 and "/vacancy/" not in " ".join(r.path for r in trudvsem.requests)
     assert row["http_requests"] == len(trudvsem.requests)  # the audit counts what the board saw
     rows = stored(engine, "trudvsem")
     check_trudvsem_rows(rows, trudvsem)
@@ -187,6 +188,7 @@ def test_trudvsem_says_so_when_a_region_stays_beyond_its_depth(
 ):
     trudvsem.add(trudvsem_vacancies(600, *last_day))
     trudvsem.deep_from = 2  # 200 per query: Москва (~40 %) stays beyond reach
+    trudvsem.modified_fails = True  # so its days cannot be asked apart either
     _, search_id = add_user_and_search(engine)
     settings = board_settings(settings_factory, fake_hh, "trudvsem", trudvsem=trudvsem)
 
@@ -212,7 +214,7 @@ def test_superjob_past_depth_500_is_harvested_completely_by_splitting_the_window
     searches = [r for r in superjob.requests if r.path == "/2.0/vacancies/"]
     assert len(searches) == len(superjob.requests) == row["http_requests"]  # no full-vacancy request
     assert all(r.status == 200 and int(r.query["page"][0]) < 5 for r in searches)  # never past 500
-    assert row["details_fetched"] == 0
+    assert row["details_fetched"] == 2000  # the full texts came with the items
     rows = stored(engine, "superjob")
     check_superjob_rows(rows, superjob)
     assert count(engine, "t06_jh_details") == 2000

@@ -60,6 +60,7 @@ def test_a_refused_token_shows_a_banner_that_says_what_to_do(engine, settings_fa
     with engine.begin() as conn:
         conn.execute(
             insert(etl_runs).values(
+                source="hh",
                 run_id="scheduled__x",
                 search_id=search,
                 search_name="Поиск 1",

@@ -321,6 +321,7 @@ def _run(
 ) -> None:
     conn.execute(
         insert(etl_runs).values(
+            source="hh",
             run_id=run_id,
             search_id=search_id,
             search_name="Поиск",

@@ -50,6 +50,7 @@ def site(engine, settings_factory) -> Iterator[dict]:
         ):
             conn.execute(
                 insert(etl_runs).values(
+                    source="hh",
                     run_id=f"{trigger}__x",
                     search_id=ids[0],
                     search_name="Поиск 1",

@@ -78,6 +78,8 @@ def add_vacancy(engine: Engine, user_id: int | None, vacancy_id: int, **override
         conn.execute(
             insert(vacancies).values(
                 id=vacancy_id,
+                source="hh",
+                source_id=str(vacancy_id),
                 name=data["name"],
                 employer_name=data["employer_name"],
                 area_name="Москва",
