@@ -11,10 +11,10 @@ from sqlalchemy import Connection, Engine, delete, exists, func, select
 
 from core.schema import raw, vacancies
 from core.settings import Settings
+from domain.sources import enabled
 from etl import load
 from etl.sources.base import Source, SourceError
 from etl.sources.hh.client import HHClient
-from etl.sources.registry import enabled
 
 HOUSEKEEPING_SEARCH_ID = 0  # landing rows written by housekeeping belong to no saved search
 

@@ -236,8 +236,8 @@ def searches_add(
     from core.searches import create_search, known_ids, list_searches
     from core.users import require_user
     from domain import sources as domain_sources
+    from domain.sources import sources_of
     from etl.sources.base import Criteria
-    from etl.sources.registry import sources_of
 
     engine = _engine()
     if area or role:
@@ -334,7 +334,7 @@ def searches_list() -> None:
 @sources_app.command("status")
 def sources_status() -> None:
     """Which boards run, and why (not)."""
-    from etl.sources.registry import statuses
+    from domain.sources import statuses
 
     table = Table("board", "runs", "why")
     for status in statuses(_settings()):
@@ -656,7 +656,7 @@ def setup_product() -> Engine:
             f"[bold green]Administrator created[/]: login [bold]{login}[/], password [bold]{password}[/]"
             " (shown only now; change it with `jobhunter users set-password admin`)"
         )
-    from etl.sources.registry import statuses
+    from domain.sources import statuses
 
     boards = statuses(settings)
     out.print(

@@ -19,10 +19,10 @@ from sqlalchemy import Engine, select
 
 from core.schema import details, search_cursors, user_vacancies, vacancies
 from core.settings import Settings
+from domain.sources import statuses
 from etl.harvest.plan import Job
 from etl.harvest.steps import run_outcome
 from etl.housekeeping import recheck_vacancies
-from etl.sources.registry import statuses
 from etl.transform import currency_rates
 from etl.windows import Window
 from tests import harvesting as dag
@@ -548,6 +548,9 @@ def test_sources_status_says_which_boards_run_and_why(settings_factory):
     assert [(s.name, s.runs) for s in chosen] == [("hh", False), ("trudvsem", True), ("superjob", True)]
     assert {s.name: s.reason for s in chosen}["hh"] == "not in JH_SOURCES"
     assert all("in JH_SOURCES" in s.reason for s in chosen if s.runs)
+
+    keyless = {s.name: s for s in statuses(settings_factory(sources="superjob", superjob_app_key=None))}
+    assert keyless["superjob"].runs and "harvests fail (auth)" in keyless["superjob"].reason
 
 
 def test_jobhunter_sources_status_prints_the_same(tmp_path):

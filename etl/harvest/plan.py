@@ -28,10 +28,11 @@ from sqlalchemy import Engine
 from core.errors import UserInputError
 from core.searches import SavedSearch, list_searches
 from core.settings import Settings
+from domain.sources import sources_of
 from etl import dictionaries
 from etl.sources.base import Criteria, SearchResult, SourceError
 from etl.sources.hh.client import HHClient
-from etl.sources.registry import open_source, sources_of
+from etl.sources.registry import open_source
 from etl.windows import STEP, Window, floor_step, incremental_window, utc
 
 _log = logging.getLogger(__name__)

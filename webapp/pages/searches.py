@@ -27,7 +27,7 @@ from core.searches import (
     set_search_active,
     update_search,
 )
-from domain.sources import SOURCES, unsupported
+from domain.sources import SOURCES, enabled, unsupported
 from webapp import clock, dictionaries, queries
 from webapp.i18n import EXPERIENCE_NAMES, WORK_FORMAT_NAMES, board, boards, error_text, name_of, number, t
 
@@ -266,10 +266,8 @@ def _editor(engine: Engine, lang: str) -> dbc.Modal:
 
 
 def enabled_boards() -> list[str]:
-    """The boards a search that names none runs on: ``JH_SOURCES`` when set, else every board
-    (which of them can run — a token, a key — is the harvest's business; etl/sources/registry)."""
-    chosen = flask.current_app.extensions["jobhunter"]["settings"].sources
-    return chosen.split(",") if chosen else list(SOURCES)
+    """The boards a search that names none runs on (``JH_SOURCES``, else every board that can run)."""
+    return enabled(flask.current_app.extensions["jobhunter"]["settings"])
 
 
 def criteria_set(values: dict[str, Any]) -> list[str]:
