@@ -77,6 +77,7 @@ def _load_chunk(chunk: Chunk) -> int:
     )
     for item in items:
         row = vacancy_row(item, CURRENCY_RATES)
+        row["source"], row["source_id"] = "hh", str(row["id"])  # the id is written as it is (COPY)
         first_seen = row["published_at"] + timedelta(minutes=5 + rnd.random() * 180)
         row["first_seen_at"] = first_seen
         row["times_seen"] = 1 + int(rnd.random() ** 3 * 30)
@@ -191,3 +192,10 @@ def bulk_load(
                 for done in pool.imap_unordered(_load_chunk, chunks):
                     if progress:
                         progress(done)
+    with psycopg.connect(libpq_url(url)) as conn:  # the database's own ids go on past ours
+        table = sql.Identifier(schema, vacancies.name)
+        conn.execute(
+            sql.SQL(
+                "SELECT setval(pg_get_serial_sequence({}, 'id'), coalesce(max(id), 0) + 1, false) FROM {}"
+            ).format(sql.Literal(f'"{schema}".{vacancies.name}'), table)
+        )

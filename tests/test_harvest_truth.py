@@ -256,6 +256,6 @@ def test_the_saved_searches_page_says_what_a_first_run_covers(engine, settings_f
         page(client, "/searches")
     )
     set_lang(engine, anna, "en")
-    assert "first harvest takes every matching hh.ru vacancy of the last 30 days" in text_of(
+    assert "first harvest takes every matching vacancy of the last 30 days" in text_of(
         page(client, "/searches")
     )

@@ -70,7 +70,9 @@ def _land(engine, run_id: str, search_id: int, items: list[dict], per_page: int 
             (f"page{i}", {"items": items[i : i + per_page], "found": len(items)})
             for i in range(0, len(items), per_page)
         ]
-        load.land_raw(conn, run_id=run_id, search_id=search_id, kind="search_page", answers=answers)
+        load.land_raw(
+            conn, run_id=run_id, search_id=search_id, source="hh", kind="search_page", answers=answers
+        )
 
 
 @pytest.mark.parametrize("workers", [1, 3])
@@ -85,7 +87,7 @@ def test_a_load_on_several_connections_counts_exactly(engine, settings_factory, 
     settings = settings_factory()
 
     def job(run_id: str) -> Job:
-        return Job(run_id, search_id, "backfill", window.start.isoformat(), window.end.isoformat())
+        return Job(run_id, search_id, "hh", "backfill", window.start.isoformat(), window.end.isoformat())
 
     for run_id in ("run-1", "run-2"):
         with steps.working(engine, settings, job(run_id), opening=True):
