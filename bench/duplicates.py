@@ -29,7 +29,7 @@ import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +39,15 @@ if str(ROOT) not in sys.path:  # `python bench/duplicates.py` puts bench/ first,
 
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from domain.duplicates import Candidate, assign, regroup  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "duplicates.json"
 FLOOR_PRECISION = 0.95
-FLOOR_RECALL = 0.80
-FLOOR_F1 = 0.87
+FLOOR_RECALL = 0.75
+FLOOR_F1 = 0.85
+"""The floors tests/test_duplicates.py holds the whole set to (precision also each part)."""
 BOARD_ORDER = ("hh", "trudvsem", "superjob")
 
 
@@ -172,6 +173,113 @@ class Stats:
     wall_s: float
 
 
+SYLLABLES = (
+    "ка",
+    "ро",
+    "ми",
+    "тел",
+    "вар",
+    "сан",
+    "дор",
+    "лик",
+    "мер",
+    "нов",
+    "тех",
+    "про",
+    "сиб",
+    "урал",
+    "гран",
+)
+
+
+def _name(i: int) -> str:
+    """A made-up employer name, distinct for each ``i`` below 3,375 ("Карока", "Ророка" …)."""
+    n = len(SYLLABLES)
+    return (SYLLABLES[i % n] + SYLLABLES[(i // n) % n] + SYLLABLES[(i // n // n) % n]).capitalize()
+
+
+TITLES = (
+    "Бухгалтер",
+    "Главный бухгалтер",
+    "Менеджер по продажам",
+    "Водитель категории B",
+    "Продавец-кассир",
+    "Кладовщик",
+    "Повар",
+    "Инженер-конструктор",
+    "Оператор call-центра",
+    "Электромонтер",
+    "Слесарь-ремонтник",
+    "Администратор",
+)
+
+
+def synthetic(n: int, employers: int, start_id: int = 10_000_000) -> list[dict[str, Any]]:
+    """``n`` vacancies of ``employers`` employers and a dozen titles (a user's searches gather
+    alike titles), over the three boards, 10 areas and 14 days; every third one a SuperJob copy
+    of the hh.ru one two before it (same job)."""
+    base = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    out: list[dict[str, Any]] = []
+    for i in range(n):
+        k = i - i % 3 if i % 3 == 2 else i  # the third of each triple copies the first
+        employer = _name(k % employers)
+        board = BOARD_ORDER[i % 3]
+        forms = {"hh": "{}", "trudvsem": 'ООО "{}"', "superjob": "{}, ООО"}
+        out.append(
+            {
+                "id": start_id + i,
+                "source": board,
+                "employer_name": forms[board].format(employer),
+                "employer_inn": f"77{k:08d}" if board == "trudvsem" else None,
+                "name": TITLES[(k // 7) % len(TITLES)],
+                "area_id": str(1 + k % 10),
+                "salary_from_rub": 40_000 + (k % 50) * 2_000,
+                "salary_to_rub": 60_000 + (k % 50) * 2_000,
+                "published_at": base + timedelta(minutes=(k * 37) % (14 * 24 * 60)),
+                "url": f"https://example.com/{board}/{i}",
+            }
+        )
+    return out
+
+
+def scale(engine: Any, n: int, employers: int) -> dict[str, float]:
+    """Load ``n`` synthetic vacancies board by board in batches of 1,000, regroup each batch as the
+    load step does, then regroup everything again; seconds and figures."""
+    from core.schema import vacancies
+    from etl import load
+
+    rows = synthetic(n, employers)
+    observed = datetime.now(UTC)
+    ids: list[int] = []
+    regroup_s = 0.0
+    grouped = 0
+    for board in BOARD_ORDER:
+        mine = [_row(r) for r in rows if r["source"] == board]
+        for start in range(0, len(mine), 1000):
+            with engine.begin() as conn:
+                counts = load.upsert_vacancies(conn, mine[start : start + 1000], observed, "bench")
+            t = time.perf_counter()
+            with engine.begin() as conn:
+                grouped += regroup(conn, counts.ids.values())
+            regroup_s += time.perf_counter() - t
+            ids.extend(counts.ids.values())
+    t = time.perf_counter()
+    with engine.begin() as conn:
+        again = regroup(conn, ids)
+    again_s = time.perf_counter() - t
+    with engine.connect() as conn:
+        in_groups = conn.execute(
+            select(func.count()).select_from(vacancies).where(vacancies.c.group_id.is_not(None))
+        ).scalar_one()
+    return {
+        "regroup_s": regroup_s,
+        "again_s": again_s,
+        "grouped": grouped,
+        "again": again,
+        "in_groups": in_groups,
+    }
+
+
 def _met(ok: bool) -> str:
     return "[green]yes[/]" if ok else "[red]NO[/]"
 
@@ -216,7 +324,11 @@ def scores_table(title: str, results: Iterable[tuple[str, Scores]]) -> Table:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--python-only", action="store_true", help="skip the PostgreSQL pass")
+    parser.add_argument("--python-only", action="store_true", help="skip the PostgreSQL passes")
+    parser.add_argument(
+        "--scale", type=int, default=10_000, help="synthetic vacancies for section 3 (0: skip)"
+    )
+    parser.add_argument("--employers", type=int, default=300, help="distinct employers among them")
     args = parser.parse_args(argv)
     width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 130
     console = Console(width=width, highlight=False)
@@ -250,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         engine = make_engine(settings)
         stack.callback(engine.dispose)
         db_groups, figures = through_postgres(engine, records)
+        big = scale(engine, args.scale, args.employers) if args.scale else None
     console.print(
         scores_table(
             f"2. Through PostgreSQL ({where}): load each board, regroup its ids "
@@ -269,6 +382,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     runs.add_row("pairs where PostgreSQL and Python disagree", str(agree), "0", _met(agree == 0))
     console.print(runs)
+    if big is not None:
+        n = args.scale
+        third = _table(
+            f"3. regroup at scale: {n:,} synthetic vacancies of {args.employers} employers "
+            "(a third are copies), loaded and regrouped 1,000 at a time",
+            "figure",
+            "value",
+        )
+        third.add_row("regroup time over all loads", f"{big['regroup_s']:.2f} s")
+        third.add_row("  per 1,000 vacancies loaded", f"{big['regroup_s'] / n * 1000:.3f} s")
+        third.add_row("vacancies in a group", f"{big['in_groups']:,} (expected {2 * (n // 3):,})")
+        third.add_row(f"regroup of all {n:,} ids again", f"{big['again_s']:.2f} s, changed {big['again']}")
+        console.print(third)
     if agree:
         by_id = {r["id"]: r for r in records}
         for a, b in itertools.combinations(sorted(groups), 2):

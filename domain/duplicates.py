@@ -20,6 +20,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -52,6 +53,9 @@ SALARY_SLACK = 1.25
 (covers net against gross, 13 %, and rounding)."""
 BATCH = 500
 """Vacancies looked up per statement in :func:`regroup`."""
+TITLE_TRIGRAMS = 0.3
+"""The least pg_trgm similarity of two titles for :func:`regroup` to compare them (a likely
+duplicate's titles are well above it: "Водитель" and "Водитель автомобиля" have 0.45)."""
 
 # -- normalisers ------------------------------------------------------------------------------------
 
@@ -60,102 +64,53 @@ _PUNCT = re.compile(r"[^\w\s]|_")
 _SPACES = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 
-# Long legal forms, longest first so that "публичное акционерное общество" goes before
-# "акционерное общество". Matched on the lower-cased, ё-less name.
-_LEGAL_LONG = sorted(
-    (
-        "общество с ограниченной ответственностью",
-        "акционерное общество",
-        "публичное акционерное общество",
-        "непубличное акционерное общество",
-        "открытое акционерное общество",
-        "закрытое акционерное общество",
-        "индивидуальный предприниматель",
-        "некоммерческая организация",
-        "автономная некоммерческая организация",
-        "федеральное государственное унитарное предприятие",
-        "государственное унитарное предприятие",
-        "муниципальное унитарное предприятие",
-        "федеральное государственное бюджетное учреждение",
-        "федеральное государственное бюджетное образовательное учреждение высшего образования",
-        "федеральное государственное автономное образовательное учреждение высшего образования",
-        "государственное бюджетное учреждение здравоохранения",
-        "государственное бюджетное учреждение",
-        "государственное автономное учреждение",
-        "государственное казенное учреждение",
-        "государственное бюджетное общеобразовательное учреждение",
-        "государственное бюджетное профессиональное образовательное учреждение",
-        "муниципальное бюджетное общеобразовательное учреждение",
-        "муниципальное автономное общеобразовательное учреждение",
-        "муниципальное бюджетное дошкольное образовательное учреждение",
-        "муниципальное автономное дошкольное образовательное учреждение",
-        "муниципальное бюджетное учреждение",
-        "муниципальное автономное учреждение",
-        "муниципальное казенное учреждение",
-        "группа компаний",
-        "торговый дом",
-    ),
-    key=len,
-    reverse=True,
+# Legal forms spelt out. Commercial ones are listed; public bodies follow one grammar:
+# [федеральное|краевое|областное|…] государственное|муниципальное [бюджетное|автономное|казенное]
+# [общеобразовательное|дошкольное образовательное|…] учреждение|предприятие [здравоохранения|…].
+_COMMERCIAL_LONG = (
+    "общество с ограниченной ответственностью",
+    "публичное акционерное общество",
+    "непубличное акционерное общество",
+    "открытое акционерное общество",
+    "закрытое акционерное общество",
+    "акционерное общество",
+    "индивидуальный предприниматель",
+    "автономная некоммерческая организация",
+    "некоммерческая организация",
+    "группа компаний",
+    "торговый дом",
 )
-_LEGAL_LONG_RE = re.compile(r"\b(?:" + "|".join(re.escape(form) for form in _LEGAL_LONG) + r")\b")
+_PUBLIC_LONG = (
+    r"(?:(?:федеральное|краевое|областное|окружное|республиканское|городское)\s+)?"
+    r"(?:государственное|муниципальное)\s+"
+    r"(?:(?:бюджетное|автономное|казенное|унитарное)\s+)?"
+    r"(?:(?:общеобразовательное|дошкольное\s+образовательное|профессиональное\s+образовательное|"
+    r"образовательное|лечебно[\s-]профилактическое)\s+)?"
+    r"(?:учреждение|предприятие)"
+    r"(?:\s+(?:здравоохранения|культуры|социального\s+обслуживания|высшего\s+образования|"
+    r"дополнительного\s+образования|высшего\s+профессионального\s+образования))?"
+)
+_LEGAL_LONG_RE = re.compile(
+    r"\b(?:" + "|".join([re.escape(f) for f in _COMMERCIAL_LONG] + [_PUBLIC_LONG]) + r")\b"
+)
 _LEGAL_SHORT = frozenset(
-    [
-        "ооо",
-        "оао",
-        "зао",
-        "пао",
-        "ао",
-        "нао",
-        "ип",
-        "пбоюл",
-        "нко",
-        "ано",
-        "анко",
-        "фгуп",
-        "гуп",
-        "муп",
-        "фгбу",
-        "фгбоу",
-        "фгаоу",
-        "фгку",
-        "гбу",
-        "гбуз",
-        "гау",
-        "гаоу",
-        "гку",
-        "гкоу",
-        "гбоу",
-        "гбпоу",
-        "гапоу",
-        "гоу",
-        "мбоу",
-        "мбдоу",
-        "мадоу",
-        "маоу",
-        "мбу",
-        "мау",
-        "мку",
-        "мкоу",
-        "мкдоу",
-        "моу",
-        "мдоу",
-        "чоу",
-        "оу",
-        "гк",
-        "тд",
-        "llc",
-        "ltd",
-        "inc",
-        "jsc",
-        "gmbh",
-    ]
+    "ооо оао зао пао ао нао ип пбоюл нко ано анко фку фгку тоо гк тд llc ltd inc jsc gmbh".split()  # noqa: SIM905
 )
+# Public bodies' abbreviations: ГБУ, ГБУЗ, ГАУЗ, МБОУ, МБДОУ, МАДОУ, МКУ, ГБПОУ, ФГБОУ, ФГУП, МУП,
+# КГБУЗ, ОГБУЗ …
+_PUBLIC_SHORT = re.compile(r"(?:ф|к|о|кг|ог|фг)?(?:г|м)(?:б|а|к|у)?(?:у|уз|ук|оу|доу|поу|дод|удо|п)")
+# Region marks that follow a public body's abbreviation: ГАУЗ СО (Свердловской области), ГБУЗ МО.
+_REGION_MARKS = frozenset("со мо ло рт рб ро но во ко то нсо".split())  # noqa: SIM905
+
+
+def _legal_form(word: str) -> bool:
+    return word in _LEGAL_SHORT or _PUBLIC_SHORT.fullmatch(word) is not None
 
 
 # Kinds of organisation that boards spell out or abbreviate: the long form becomes the short one.
 _ABBREVIATIONS = {
     "строительная компания": "ск",
+    "страховая компания": "ск",
     "транспортная компания": "тк",
     "управляющая компания": "ук",
     "российские железные дороги": "ржд",
@@ -176,6 +131,7 @@ def _squash(text: str) -> str:
     return _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_employer(name: str | None, *, abbreviate: bool = True) -> str:
     """An employer's name without case, ё, quotes, legal form and punctuation, kinds of
     organisation abbreviated (``abbreviate``: «Строительная компания» is "ск").
@@ -187,7 +143,14 @@ def normalise_employer(name: str | None, *, abbreviate: bool = True) -> str:
     text = _LEGAL_LONG_RE.sub(" ", text)
     if abbreviate:
         text = _ABBREVIATIONS_RE.sub(lambda m: _ABBREVIATIONS[m.group(0)], text)
-    words = [w for w in _squash(text).split() if w not in _LEGAL_SHORT]
+    words: list[str] = []
+    after_form = False
+    for word in _squash(text).split():
+        if _legal_form(word) or (after_form and word in _REGION_MARKS):
+            after_form = True
+            continue
+        after_form = False
+        words.append(word)
     return " ".join(words)
 
 
@@ -309,6 +272,7 @@ _SYNONYMS = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_title(title: str | None) -> str:
     """A vacancy's title without case, ё, remarks in brackets, gender marks, punctuation and
     noise words ("Требуется", "срочно", prepositions)."""
@@ -346,17 +310,19 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
+@lru_cache(maxsize=1 << 16)
 def _qualifiers(title: str | None) -> frozenset[str]:
     """The rank words of a title, remarks in brackets included ("Разработчик (Senior)")."""
     words = _squash(_plain(title)).split()
     return frozenset(q for w in words for q in _QUALIFIERS if w.startswith(q))
 
 
-def _words(title: str | None, *, remarks: bool = False) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def _words(title: str | None, *, remarks: bool = False) -> tuple[str, ...]:
     """The title's word stems, each once; ``remarks`` keeps the words in brackets."""
     text = _plain(title).replace("(", " ").replace(")", " ") if remarks else title
     words = normalise_title(text).split()
-    return list(dict.fromkeys(stem(x) for w in words for x in _SYNONYMS.get(w, w).split()))
+    return tuple(dict.fromkeys(stem(x) for w in words for x in _SYNONYMS.get(w, w).split()))
 
 
 def _same_word(a: str, b: str) -> bool:
@@ -365,7 +331,7 @@ def _same_word(a: str, b: str) -> bool:
     )
 
 
-def _overlap(ls: list[str], rs: list[str]) -> float:
+def _overlap(ls: tuple[str, ...], rs: tuple[str, ...]) -> float:
     """The share of matching words among both lists' words; a tenth more when one list holds
     the other ("Водитель" and "Водитель автомобиля")."""
     if not ls or not rs:
@@ -390,12 +356,10 @@ def title_similarity(a: str | None, b: str | None) -> float:
     whichever is larger: "Повар горячего цеха" and "Повар холодного цеха" share two of four.
     """
     left, right = normalise_title(a), normalise_title(b)
-    if not left or not right:
+    if not left or not right or _qualifiers(a) != _qualifiers(b):
         return 0.0
     if left == right:
         return 1.0
-    if _qualifiers(a) != _qualifiers(b):
-        return 0.0
     ls, rs = _words(a), _words(b)
     ld, rd = {w for w in ls if w.isdigit()}, {w for w in rs if w.isdigit()}
     if ld and rd and ld != rd:
@@ -560,14 +524,12 @@ def assign(
     """
     by_id = {r.id: r for r in records}
     current = groups or {}
-    cluster_of: dict[int, set[int]] = {}
+    cluster_of: dict[int, set[int]] = {}  # a group's members share one set
+    shared: dict[int, set[int]] = {}
     for rid in by_id:
         key = current.get(rid)
-        cluster_of[rid] = {rid} if key is None else cluster_of.get(-key - 1, set())
-        if key is not None:
-            cluster_of[rid].add(rid)
-            cluster_of[-key - 1] = cluster_of[rid]  # a group's members share one set
-    cluster_of = {rid: cluster for rid, cluster in cluster_of.items() if rid >= 0}
+        cluster_of[rid] = {rid} if key is None else shared.setdefault(key, set())
+        cluster_of[rid].add(rid)
     scores: dict[tuple[int, int], float] = {}
 
     def pair(a: int, b: int) -> float:
@@ -624,20 +586,16 @@ def _parents(conn: Connection) -> dict[str, str]:
 
 def search_keys(employer_name: str | None) -> list[str]:
     """What :func:`regroup` looks an employer up by in the trigram index: the normalised name with
-    and without abbreviations, and its longest word ("ск восток", "восток": «Строительная
-    компания Восток» and "Восток, СК" are found too)."""
+    and without abbreviations ("ск восток" and "строительная компания восток")."""
     short, full = normalise_employer(employer_name), normalise_employer(employer_name, abbreviate=False)
-    words = sorted(full.split(), key=len, reverse=True)
-    keys = [short, full]
-    if len(words) > 1 and len(words[0]) >= 4:
-        keys.append(words[0])
-    return list(dict.fromkeys(key for key in keys if key))
+    return list(dict.fromkeys(key for key in (short, full) if key))
 
 
 def _candidate_pairs() -> Any:
-    """``(probe, candidate)`` ids: other boards' vacancies published within MAX_DAYS of the probe
-    whose employer has the probe's INN or whose name holds one of the probe's :func:`search_keys`
-    (``<%``: pg_trgm word similarity, served by the trigram index on employer_name)."""
+    """``(probe, candidate)`` ids: other boards' vacancies published within MAX_DAYS of the probe,
+    with a compatible salary (or none) and a title of similar trigrams, whose employer has the
+    probe's INN or whose name holds one of the probe's :func:`search_keys` (``<%``: pg_trgm word
+    similarity, served by the trigram index on employer_name)."""
     given = (
         func.unnest(
             bindparam("ids", type_=ARRAY(BigInteger)),
@@ -650,10 +608,20 @@ def _candidate_pairs() -> Any:
     n, c = vacancies.alias("n"), vacancies.alias("c")
     days = timedelta(days=MAX_DAYS)
 
+    def salary(t: Any) -> tuple[Any, Any]:
+        low = func.coalesce(t.c.salary_from_rub, t.c.salary_to_rub)
+        high = func.coalesce(t.c.salary_to_rub, t.c.salary_from_rub)
+        return func.least(low, high), func.greatest(low, high)
+
     def near(other: Any) -> list[Any]:
+        (cl, ch), (nl, nh) = salary(other), salary(n)
         return [
             other.c.source != n.c.source,
             other.c.published_at.between(n.c.published_at - days, n.c.published_at + days),
+            func.coalesce(and_(cl <= nh * SALARY_SLACK, nl <= ch * SALARY_SLACK), true()),
+            # titles alike; the function, not the operator %: the employer's index must lead,
+            # a title index would return every "Продавец-кассир" of the fortnight
+            func.similarity(other.c.name, n.c.name) >= TITLE_TRIGRAMS,
         ]
 
     by_name = select(c.c.id).where(given.c.core.op("<%")(c.c.employer_name), *near(c)).lateral("by_name")
@@ -740,8 +708,8 @@ def _regroup_batch(conn: Connection, ids: list[int], parents: Parents) -> int:
         .where(vacancies.c.group_id.is_distinct_from(target.c.group_id))
         .values(group_id=target.c.group_id)
     )
-    result = conn.execute(stmt, {"mids": list(moved), "gids": list(moved.values())})
-    return result.rowcount
+    result = conn.execute(stmt.returning(vacancies.c.id), {"mids": list(moved), "gids": list(moved.values())})
+    return len(result.all())
 
 
 # -- a user's view ----------------------------------------------------------------------------------
@@ -765,7 +733,7 @@ def split(conn: Connection, user_id: int, vacancy_id: int) -> bool:
     otherwise)."""
     _authorise(conn, user_id, vacancy_id)
     stmt = insert(group_splits).values(user_id=user_id, vacancy_id=vacancy_id).on_conflict_do_nothing()
-    return conn.execute(stmt).rowcount > 0
+    return conn.execute(stmt.returning(group_splits.c.vacancy_id)).first() is not None
 
 
 def unsplit(conn: Connection, user_id: int, vacancy_id: int) -> bool:
@@ -775,7 +743,7 @@ def unsplit(conn: Connection, user_id: int, vacancy_id: int) -> bool:
     stmt = delete(group_splits).where(
         group_splits.c.user_id == user_id, group_splits.c.vacancy_id == vacancy_id
     )
-    return conn.execute(stmt).rowcount > 0
+    return conn.execute(stmt.returning(group_splits.c.vacancy_id)).first() is not None
 
 
 @dataclass(frozen=True)

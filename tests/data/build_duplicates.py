@@ -34,8 +34,8 @@ def records() -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     part = "tuning"
     for line in SOURCE.read_text(encoding="utf-8").splitlines():
-        if line.strip() == "[holdout]":
-            part = "holdout"
+        if line.startswith("["):
+            part = line.strip().strip("[]")
         if not line.strip() or line.startswith(("#", "[")):
             continue
         label, source, employer, inn, title, area, low, high, day = (p.strip() for p in line.split("|"))
