@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 
 from core.errors import UserInputError
-from core.schema import dictionaries, group_splits, user_vacancies, vacancies
+from core.schema import SCHEMA, dictionaries, group_splits, user_vacancies, vacancies
 
 MAX_DAYS = 7
 """Publication dates of one job on two boards are at most this many days apart."""
@@ -566,12 +566,25 @@ def assign(
 # -- in PostgreSQL ----------------------------------------------------------------------------------
 
 _FIELDS = [vacancies.c[name] for name in Candidate.__dataclass_fields__]
-_LOCK = literal(0x6A68_6475_7065)  # 'jhdupe': regroups run one at a time (one lock per database)
+_LOCK = literal(0x6A68_6475)  # 'jhdu': with the schema's name, the advisory lock regroups take
+
+
+_PARENTS: dict[Any, dict[str, str]] = {}
 
 
 def _parents(conn: Connection) -> dict[str, str]:
-    """hh.ru's areas tree as ``{area: parent}`` (the built-in main cities when it is not cached)."""
-    tree = conn.execute(select(dictionaries.c.payload).where(dictionaries.c.name == "areas")).scalar()
+    """hh.ru's areas tree as ``{area: parent}`` (the built-in main cities when it is not cached);
+    parsed once per version of the cached tree."""
+    areas = dictionaries.c.name == "areas"
+    fetched = conn.execute(select(dictionaries.c.fetched_at).where(areas)).scalar()
+    if fetched not in _PARENTS:
+        tree = conn.execute(select(dictionaries.c.payload).where(areas)).scalar()
+        _PARENTS.clear()
+        _PARENTS[fetched] = _area_parents(tree)
+    return _PARENTS[fetched]
+
+
+def _area_parents(tree: Any) -> dict[str, str]:
     parents = dict(MAIN_CITIES)
 
     def walk(nodes: Iterable[Mapping[str, Any]], parent: str | None) -> None:
@@ -642,18 +655,38 @@ def _rows(conn: Connection, where: Any) -> list[Any]:
     return list(conn.execute(select(*_FIELDS, vacancies.c.group_id).where(where)))
 
 
+def _unprepared(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
+    """Run ``statement`` with a plan made for these parameters, never psycopg's prepared one.
+
+    psycopg prepares a statement run five times and PostgreSQL then settles on a generic plan,
+    which for the candidate lookup (arrays of unknown length, trigram searches) was four times
+    slower than the plan for the values at hand. The same as ``etl.load._unprepared``, which
+    ``domain`` may not import.
+    """
+    driver = conn.connection.driver_connection
+    threshold = getattr(driver, "prepare_threshold", None)
+    if driver is not None:
+        driver.prepare_threshold = None
+    try:
+        return list(conn.execute(statement, params))
+    finally:
+        if driver is not None:
+            driver.prepare_threshold = threshold
+
+
 def regroup(conn: Connection, vacancy_ids: Iterable[int]) -> int:
     """Place the given vacancies (just loaded by a harvest) in their duplicate groups; returns how
     many vacancies changed group.
 
-    In the caller's transaction, which it holds a database-wide advisory lock for (two boards'
+    In the caller's transaction, which it holds an advisory lock of the schema for (two boards'
     harvests must not build groups from each other's half-written state). Idempotent: the same
     ids again change nothing. Groups are changed only where a given vacancy joins or leaves.
     """
     ids = sorted(set(vacancy_ids))
     if not ids:
         return 0
-    conn.execute(select(func.pg_advisory_xact_lock(_LOCK)))
+    schema = (conn.get_execution_options().get("schema_translate_map") or {}).get(SCHEMA, SCHEMA)
+    conn.execute(select(func.pg_advisory_xact_lock(_LOCK, func.hashtext(schema))))
     parents = _parents(conn)
     changed = 0
     for start in range(0, len(ids), BATCH):
@@ -672,7 +705,7 @@ def _regroup_batch(conn: Connection, ids: list[int], parents: Parents) -> int:
         "inns": [r.employer_inn for r, _ in keys],
     }
     neighbours: dict[int, set[int]] = {}
-    for probe, candidate in conn.execute(_PAIRS, params):
+    for probe, candidate in _unprepared(conn, _PAIRS, params):
         neighbours.setdefault(probe, set()).add(candidate)
     found = {c for cs in neighbours.values() for c in cs}
     known = {r.id: r for r in probes}
@@ -708,8 +741,10 @@ def _regroup_batch(conn: Connection, ids: list[int], parents: Parents) -> int:
         .where(vacancies.c.group_id.is_distinct_from(target.c.group_id))
         .values(group_id=target.c.group_id)
     )
-    result = conn.execute(stmt.returning(vacancies.c.id), {"mids": list(moved), "gids": list(moved.values())})
-    return len(result.all())
+    written = _unprepared(
+        conn, stmt.returning(vacancies.c.id), {"mids": list(moved), "gids": list(moved.values())}
+    )
+    return len(written)
 
 
 # -- a user's view ----------------------------------------------------------------------------------
@@ -763,26 +798,32 @@ def group_members(conn: Connection, user_id: int, vacancy_id: int) -> list[Membe
     Empty when the vacancy is alone, split off by this user, or not among the user's vacancies
     (``t08_jh_user_vacancies``): nobody learns about a vacancy through another's links.
     """
+    return group_members_of(conn, user_id, [vacancy_id]).get(vacancy_id, [])
+
+
+def group_members_of(conn: Connection, user_id: int, vacancy_ids: Iterable[int]) -> dict[int, list[Member]]:
+    """:func:`group_members` of many vacancies in one query (a page of the grid):
+    ``{vacancy id: its other members}``, only for the vacancies that have some."""
+    ids = sorted(set(vacancy_ids))
+    if not ids:
+        return {}
     split_off = select(group_splits.c.vacancy_id).where(group_splits.c.user_id == user_id)
-    own = (
-        select(vacancies.c.group_id)
-        .join(user_vacancies, user_vacancies.c.vacancy_id == vacancies.c.id)
-        .where(
-            vacancies.c.id == vacancy_id,
-            user_vacancies.c.user_id == user_id,
-            vacancies.c.id.not_in(split_off),
-        )
-        .scalar_subquery()
-    )
+    own, other = vacancies.alias("own"), vacancies.alias("other")
+    mine = and_(user_vacancies.c.vacancy_id == own.c.id, user_vacancies.c.user_id == user_id)
     query = (
-        select(
-            vacancies.c.id, vacancies.c.source, vacancies.c.url, vacancies.c.name, vacancies.c.employer_name
+        select(own.c.id.label("of"), *(other.c[f] for f in Member.__dataclass_fields__))
+        .select_from(
+            own.join(user_vacancies, mine).join(
+                other, and_(other.c.group_id == own.c.group_id, other.c.id != own.c.id)
+            )
         )
-        .where(
-            vacancies.c.group_id == own,
-            vacancies.c.id != vacancy_id,
-            vacancies.c.id.not_in(split_off),
-        )
-        .order_by(vacancies.c.id)
+        .where(own.c.id.in_(ids), own.c.id.not_in(split_off), other.c.id.not_in(split_off))
+        .order_by(own.c.id, other.c.id)
     )
-    return [Member(**row._mapping) for row in conn.execute(query)]
+    members: dict[int, list[Member]] = {}
+    for row in conn.execute(query):
+        values = row._mapping
+        members.setdefault(values["of"], []).append(
+            Member(**{f: values[f] for f in Member.__dataclass_fields__})
+        )
+    return members

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 
 from bench.duplicates import FLOOR_PRECISION, FLOOR_RECALL, decide, load_set, pairwise, parts
 from core.errors import UserInputError
-from core.schema import vacancies
+from core.schema import dictionaries, vacancies
 from domain import duplicates as d
 from domain.duplicates import Candidate, likely_same
 from etl import load
@@ -284,6 +284,31 @@ def test_regroup_finds_legal_form_variants_and_a_region_for_a_city(engine):
     assert group_ids(engine, [hh, tv]) == [hh, hh]
 
 
+def test_regroup_reads_regions_and_cities_from_the_cached_areas_tree(engine):
+    tree = [
+        {
+            "id": "113",
+            "name": "Россия",
+            "areas": [
+                {
+                    "id": "1384",
+                    "name": "Ульяновская область",
+                    "areas": [{"id": "98", "name": "Ульяновск", "areas": []}],
+                }
+            ],
+        }
+    ]
+    with engine.begin() as conn:
+        conn.execute(insert(dictionaries).values(name="areas", payload=tree))
+    hh, tv = put(
+        engine,
+        row("hh", "h1", area_id="98"),
+        row("trudvsem", "t1", employer_name='ООО "РОМАШКА"', area_id="1384"),
+    )
+    assert regroup(engine, [tv]) == 2
+    assert group_ids(engine, [hh, tv]) == [hh, hh]
+
+
 # -- a user's splits --------------------------------------------------------------------------------
 
 
@@ -324,6 +349,8 @@ def test_split_and_unsplit_are_each_users_own(engine):
         assert d.unsplit(conn, bob, sj) is True
         assert d.unsplit(conn, bob, sj) is False
         assert [m.id for m in d.group_members(conn, bob, hh)] == [sj, tv]
+        many = d.group_members_of(conn, bob, [hh, sj, tv])
+        assert {k: [m.id for m in v] for k, v in many.items()} == {hh: [sj, tv], sj: [hh, tv]}
 
 
 def test_candidate_of_a_row_ignores_other_columns():
