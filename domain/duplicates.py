@@ -715,11 +715,13 @@ def _regroup_batch(conn: Connection, ids: list[int], parents: Parents) -> int:
     group_ids = {r.group_id for r in known.values() if r.group_id is not None}
     if group_ids:  # every member of a group touched, to keep one board per group
         known |= {r.id: r for r in _rows(conn, vacancies.c.group_id.in_(group_ids))}
+    mates: dict[int, set[int]] = {}
+    for r in known.values():
+        if r.group_id is not None:
+            mates.setdefault(r.group_id, set()).add(r.id)
     for r in probes:  # a probe's group mates are its neighbours too
         if r.group_id is not None:
-            neighbours.setdefault(r.id, set()).update(
-                m.id for m in known.values() if m.group_id == r.group_id
-            )
+            neighbours.setdefault(r.id, set()).update(mates[r.group_id])
     placed = assign(
         [Candidate.of(r._mapping) for r in known.values()],
         [r.id for r in probes],
