@@ -1,6 +1,6 @@
 """Duplicate grouping benchmark: pairwise precision, recall and F1 on the labelled set.
 
-    .venv/bin/python bench/duplicates.py [--python-only]
+    .venv/bin/python bench/duplicates.py [--python-only] [--scale N]
 
 Reads ``tests/data/duplicates.json`` (hand-written vacancies of the three boards; a shared
 ``group`` label means one job; see ``tests/data/README.md``) and groups it twice:
@@ -10,6 +10,11 @@ Reads ``tests/data/duplicates.json`` (hand-written vacancies of the three boards
    ``etl.load.upsert_vacancies`` into a fresh schema, then :func:`domain.duplicates.regroup` for
    the ids just loaded (hh.ru, then Trudvsem, then SuperJob), which finds candidates by SQL
    (the blocking) before deciding. A second regroup of every id must change nothing.
+
+3. ``regroup`` at scale: synthetic vacancies (``--scale``, default 10,000) loaded and regrouped
+   1,000 at a time as the load step does, then all of them regrouped again (the hourly "seen
+   again" case). Made-up employer names share syllables, so the trigram lookup finds more
+   candidates than real names would: the times are on the high side.
 
 A pair counts as found when both vacancies end in one group. The set has a ``tuning`` part (the
 rules were adjusted on it) and a ``holdout`` part written afterwards and never tuned on: the
