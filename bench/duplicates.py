@@ -9,17 +9,16 @@ Reads ``tests/data/duplicates.json`` (hand-written vacancies of the three boards
 2. through PostgreSQL as the harvest does it: each board's vacancies loaded by
    ``etl.load.upsert_vacancies`` into a fresh schema, then :func:`domain.duplicates.regroup` for
    the ids just loaded (hh.ru, then Trudvsem, then SuperJob), which finds candidates by SQL
-   (the blocking) before deciding. A second regroup of every id must change nothing.
-
+   (the blocking) before deciding. A second regroup of every id must change nothing;
 3. ``regroup`` at scale: synthetic vacancies (``--scale``, default 10,000) loaded and regrouped
    1,000 at a time as the load step does, then all of them regrouped again (the hourly "seen
    again" case). Made-up employer names share syllables, so the trigram lookup finds more
    candidates than real names would: the times are on the high side.
 
 A pair counts as found when both vacancies end in one group. The set has a ``tuning`` part (the
-rules were adjusted on it) and a ``holdout`` part written afterwards and never tuned on: the
-holdout is the honest estimate. Database: ``JH_BENCH_DATABASE_URL``, else
-``JH_TEST_DATABASE_URL``, else a throw-away embedded server.
+rules were adjusted on it), a ``holdout`` (seen once, then two generic fixes) and a
+``holdout-2`` written after the last change: that one is the honest estimate. Database:
+``JH_BENCH_DATABASE_URL``, else ``JH_TEST_DATABASE_URL``, else a throw-away embedded server.
 """
 
 from __future__ import annotations
