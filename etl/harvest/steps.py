@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert
 from core.schema import search_cursors
 from core.searches import SavedSearch, list_searches
 from core.settings import Settings
+from domain import duplicates
 from etl import audit, dictionaries, load
 from etl.harvest import liveness
 from etl.harvest.plan import Job, select_searches
@@ -273,6 +274,7 @@ def load_landed(
         return counts, linked, len(closed)
 
     new = updated = unchanged = linked = closed = 0
+    loaded: list[int] = []
     try:
         with board(engine, settings, job.source) as src, engine.connect() as reader:
             items = load.landed_items(
@@ -283,10 +285,14 @@ def load_landed(
                 new, updated = new + len(counts.new), updated + len(counts.updated)
                 unchanged, linked = unchanged + counts.unchanged, linked + n_linked
                 closed += n_closed
+                loaded.extend(counts.ids.values())
+        with engine.begin() as conn:  # duplicates across boards, once every batch is in
+            grouped = duplicates.regroup(conn, loaded)
     except Exception as error:
         record(engine, job, "load", {"received": len(seen), "new": new, "updated": updated} | failure(error))
         raise
     stats = {"received": len(seen), "new": new, "updated": updated, "unchanged": unchanged, "linked": linked}
+    stats["grouped"] = grouped
     if closed:
         stats["closed"] = closed
     if src.details_in_items:  # their full texts came with the items (exact across re-runs)
