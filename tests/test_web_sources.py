@@ -16,7 +16,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from core.errors import UserInputError
 from core.schema import group_splits, searches, vacancies
+from domain import duplicates
 from etl import load
 from tests.web.support import add_user, callback, client_for, grid_rows, load_vacancies
 from webapp import queries
@@ -284,10 +286,8 @@ def test_nobody_splits_a_vacancy_that_is_not_theirs(app, engine, board) -> None:
         assert response.status_code in (200, 204, 400)
     with engine.connect() as conn:
         assert conn.execute(select(group_splits)).all() == []
-    with engine.begin() as conn, pytest.raises(queries.NotYours):
-        queries.split_from_group(conn, board["bob"], theirs["id"])
-    with engine.begin() as conn:  # a vacancy in no group: nothing to split
-        assert queries.split_from_group(conn, board["alice"], theirs["id"]) is False
+    with engine.begin() as conn, pytest.raises(UserInputError):
+        duplicates.split(conn, board["bob"], theirs["id"])
 
 
 def test_a_group_costs_no_scan_the_plan_uses_the_group_index(app, engine, board) -> None:

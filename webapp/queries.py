@@ -26,7 +26,6 @@ from core.schema import (
     details,
     dictionaries,
     etl_runs,
-    group_splits,
     searches,
     user_vacancies,
     users,
@@ -288,9 +287,8 @@ def export_rows(conn: Connection, user_id: int, request: GridRequest) -> Iterato
 
 # -- duplicate groups ---------------------------------------------------------------------------------
 #
-# The web app's own reads and writes of duplicate groups (t01.group_id, t20_jh_group_splits), each
-# scoped to one user. domain/duplicates.py (group_members / split / unsplit) is the product's
-# contract for the same thing: these follow it, and can give way to it.
+# What a user's grid shows of duplicate groups (t01.group_id, t20_jh_group_splits), scoped to the
+# user: the other members among their own vacancies. Splitting is domain.duplicates.split/unsplit.
 
 
 def _group_links(user_id: int) -> tuple[Any, Any]:
@@ -348,38 +346,6 @@ def with_also_on(conn: Connection, user_id: int, rows: list[dict[str, Any]]) -> 
         boards = {source for vid, source in members if vid != row["id"] and source != row.get("source")}
         row["also_on"] = [s for s in SOURCES if s in boards]
     return rows
-
-
-def split_from_group(conn: Connection, user_id: int, vacancy_id: int) -> bool:
-    """The user says this vacancy is not the same job as the rest of its group: from now on it is a
-    row of its own in their grid (nobody else's changes). False when it is in no group."""
-    group_id = conn.execute(
-        select(vacancies.c.group_id)
-        .select_from(user_vacancies.join(vacancies, vacancies.c.id == user_vacancies.c.vacancy_id))
-        .where(user_vacancies.c.user_id == user_id, user_vacancies.c.vacancy_id == vacancy_id)
-    ).one_or_none()
-    if group_id is None:
-        raise NotYours(vacancy_id)
-    if group_id[0] is None:
-        return False
-    conn.execute(
-        pg_insert(group_splits).values(user_id=user_id, vacancy_id=vacancy_id).on_conflict_do_nothing()
-    )
-    return True
-
-
-def unsplit(conn: Connection, user_id: int, vacancy_id: int) -> None:
-    """Undo :func:`split_from_group` for one of the user's vacancies."""
-    linked = conn.execute(
-        select(user_vacancies.c.vacancy_id).where(
-            user_vacancies.c.user_id == user_id, user_vacancies.c.vacancy_id == vacancy_id
-        )
-    ).first()
-    if linked is None:
-        raise NotYours(vacancy_id)
-    conn.execute(
-        delete(group_splits).where(group_splits.c.user_id == user_id, group_splits.c.vacancy_id == vacancy_id)
-    )
 
 
 # -- one vacancy ----------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ so two real openings of one employer are never silently shown as one. Its ``grou
 - :mod:`.groups`: :func:`regroup` finds candidates for the vacancies a harvest just loaded
   cheaply in PostgreSQL (other boards, published within :data:`MAX_DAYS`, same INN or an
   employer name found by the trigram index), decides in Python and writes the groups; a user
-  may take a vacancy out of its group for themselves (:func:`split`, :func:`unsplit`);
-  :func:`group_members` / :func:`group_members_of` are what the web app shows as "also on …".
+  may take a vacancy out of its group for themselves (:func:`split`, :func:`unsplit`). What a
+  user's grid shows of a group ("also on …", one row per group) is the web app's query
+  (``webapp/grid_query.py``, ``webapp/queries.py``).
 """
 
 from domain.duplicates.decide import (
@@ -28,9 +29,6 @@ from domain.duplicates.decide import (
 )
 from domain.duplicates.groups import (
     BATCH,
-    Member,
-    group_members,
-    group_members_of,
     regroup,
     search_keys,
     split,
@@ -54,13 +52,10 @@ __all__ = [
     "SALARY_SLACK",
     "THRESHOLD",
     "Candidate",
-    "Member",
     "Parents",
     "areas_compatible",
     "assign",
     "employer_similarity",
-    "group_members",
-    "group_members_of",
     "likely_same",
     "normalise_employer",
     "normalise_title",

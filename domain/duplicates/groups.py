@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -260,51 +259,3 @@ def unsplit(conn: Connection, user_id: int, vacancy_id: int) -> bool:
         group_splits.c.user_id == user_id, group_splits.c.vacancy_id == vacancy_id
     )
     return conn.execute(stmt.returning(group_splits.c.vacancy_id)).first() is not None
-
-
-@dataclass(frozen=True)
-class Member:
-    """Another board's copy of a vacancy, for an "also on …" link."""
-
-    id: int
-    source: str
-    url: str
-    name: str
-    employer_name: str | None
-
-
-def group_members(conn: Connection, user_id: int, vacancy_id: int) -> list[Member]:
-    """The other members of the vacancy's group that this user has not split off, by id.
-
-    Empty when the vacancy is alone, split off by this user, or not among the user's vacancies
-    (``t08_jh_user_vacancies``): nobody learns about a vacancy through another's links.
-    """
-    return group_members_of(conn, user_id, [vacancy_id]).get(vacancy_id, [])
-
-
-def group_members_of(conn: Connection, user_id: int, vacancy_ids: Iterable[int]) -> dict[int, list[Member]]:
-    """:func:`group_members` of many vacancies in one query (a page of the grid):
-    ``{vacancy id: its other members}``, only for the vacancies that have some."""
-    ids = sorted(set(vacancy_ids))
-    if not ids:
-        return {}
-    split_off = select(group_splits.c.vacancy_id).where(group_splits.c.user_id == user_id)
-    own, other = vacancies.alias("own"), vacancies.alias("other")
-    mine = and_(user_vacancies.c.vacancy_id == own.c.id, user_vacancies.c.user_id == user_id)
-    query = (
-        select(own.c.id.label("of"), *(other.c[f] for f in Member.__dataclass_fields__))
-        .select_from(
-            own.join(user_vacancies, mine).join(
-                other, and_(other.c.group_id == own.c.group_id, other.c.id != own.c.id)
-            )
-        )
-        .where(own.c.id.in_(ids), own.c.id.not_in(split_off), other.c.id.not_in(split_off))
-        .order_by(own.c.id, other.c.id)
-    )
-    members: dict[int, list[Member]] = {}
-    for row in conn.execute(query):
-        values = row._mapping
-        members.setdefault(values["of"], []).append(
-            Member(**{f: values[f] for f in Member.__dataclass_fields__})
-        )
-    return members

@@ -285,7 +285,7 @@ def load_landed(
                 new, updated = new + len(counts.new), updated + len(counts.updated)
                 unchanged, linked = unchanged + counts.unchanged, linked + n_linked
                 closed += n_closed
-                loaded.extend(counts.ids.values())
+                loaded += counts.new + counts.updated  # an unchanged one keeps its group
         with engine.begin() as conn:  # duplicates across boards, once every batch is in
             grouped = duplicates.regroup(conn, loaded)
     except Exception as error:

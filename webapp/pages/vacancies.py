@@ -20,7 +20,9 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 from sqlalchemy import Engine
 
+from core.errors import UserInputError
 from core.searches import EXPERIENCE, WORK_FORMATS
+from domain import duplicates
 from domain.sources import SOURCES
 from webapp import auth, clock, grid_query, html_render, queries
 from webapp.grid_query import GridRequest
@@ -720,13 +722,10 @@ def register(app: Dash, engine: Engine) -> None:
             raise PreventUpdate
         try:
             with engine.begin() as conn:
-                if split:
-                    queries.split_from_group(conn, current_user.id, vacancy_id)
-                else:
-                    queries.unsplit(conn, current_user.id, vacancy_id)
+                (duplicates.split if split else duplicates.unsplit)(conn, current_user.id, vacancy_id)
                 row = queries.vacancy_details(conn, current_user.id, vacancy_id)
                 members = queries.group_members(conn, current_user.id, vacancy_id)
-        except queries.NotYours:
+        except UserInputError:  # not among the user's vacancies
             return dbc.Alert(t("error.not_yours", lang), color="warning"), no_update
         if row is None:  # pragma: no cover - linked a moment ago, in the same transaction
             raise PreventUpdate
