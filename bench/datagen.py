@@ -1,6 +1,6 @@
 """Bulk synthetic data for benchmarks: up to millions of hh.ru-shaped vacancies in minutes.
 
-The vacancies come from :func:`etl.synthetic.generate_vacancies` and go through the ETL's own
+The vacancies come from :func:`testing.synthetic.generate_vacancies` and go through the ETL's own
 pure transforms (:func:`etl.transform.vacancy_row`, :func:`etl.transform.details_row`), so the
 rows look exactly like harvested ones; only the writing differs: PostgreSQL ``COPY`` from a few
 worker processes, with the secondary indexes dropped during the load and rebuilt afterwards
@@ -23,8 +23,8 @@ import psycopg
 from psycopg import sql
 
 from core.schema import details, user_vacancies, vacancies
-from etl.synthetic import CURRENCY_RATES, generate_vacancies
 from etl.transform import details_row, vacancy_row
+from testing.synthetic import CURRENCY_RATES, generate_vacancies
 
 CHUNK = 20_000
 FIRST_ID = 200_000_000

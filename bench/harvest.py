@@ -4,7 +4,7 @@
 
 Needs nothing but PostgreSQL: ``JH_BENCH_DATABASE_URL``, else ``JH_TEST_DATABASE_URL``, else a
 throw-away embedded server. Everything happens in a fresh schema that is dropped at the end;
-hh.ru is the local fake (``tests/fakes/hh.py``) with injected latency. A measurement tool: it
+hh.ru is the local fake (``testing/fakes/hh.py``) with injected latency. A measurement tool: it
 prints figures and targets side by side and asserts nothing about time.
 
 1. harvest N new vacancies through ``etl.harvest.local.run`` (`jobhunter etl run`) at 50 ms per
@@ -70,10 +70,10 @@ from etl.harvest import local, steps  # noqa: E402
 from etl.harvest.plan import Job, RunRequest  # noqa: E402
 from etl.parallel import in_parallel  # noqa: E402
 from etl.sources.hh import source as hh_source  # noqa: E402
-from etl.synthetic import generate_vacancies, to_search_item  # noqa: E402
 from etl.transform import currency_rates, vacancy_row  # noqa: E402
 from etl.windows import Window  # noqa: E402
-from tests.fakes.hh import DICTIONARIES, FakeHH  # noqa: E402
+from testing.fakes.hh import DICTIONARIES, FakeHH  # noqa: E402
+from testing.synthetic import generate_vacancies, to_search_item  # noqa: E402
 from tests.helpers import add_user_and_search, audit, snapshot  # noqa: E402
 
 USER_AGENT = "JobHunterBench/1.0 (bench@example.com)"

@@ -4,7 +4,7 @@ against the board's floor.
     .venv/bin/python bench/sources.py [--quick]      (also section 4 of bench/harvest.py)
 
 For Trudvsem, SuperJob and hh.ru, one harvest through ``etl.harvest.local.run`` (`jobhunter etl
-run`) of more vacancies than one query reaches, against the board's fake (``tests/fakes/``) with
+run`) of more vacancies than one query reaches, against the board's fake (``testing/fakes/``) with
 the board's settings as shipped (rate limit, concurrency, retries) and its latency, **all time
 scaled down** by :data:`SCALE` so the bench takes seconds: latency, backoff and timeout divided by
 it, rate limits multiplied by it. The requests are the same as at full scale, and the time a real
@@ -48,12 +48,12 @@ from bench.harvest import UI, USER_AGENT, _n, _s, _table, empty_tables, run_harv
 from core.db import make_engine  # noqa: E402
 from core.settings import Settings, load_settings  # noqa: E402
 from etl.sources.trudvsem.regions import REGIONS  # noqa: E402
-from etl.synthetic import generate_vacancies  # noqa: E402
 from etl.windows import Window  # noqa: E402
-from tests.fakes.boards import BoardFake  # noqa: E402
-from tests.fakes.hh import FakeHH  # noqa: E402
-from tests.fakes.superjob import FakeSuperJob, superjob_vacancies  # noqa: E402
-from tests.fakes.trudvsem import FakeTrudvsem, trudvsem_vacancies  # noqa: E402
+from testing.fakes.boards import BoardFake  # noqa: E402
+from testing.fakes.hh import FakeHH  # noqa: E402
+from testing.fakes.superjob import FakeSuperJob, superjob_vacancies  # noqa: E402
+from testing.fakes.trudvsem import FakeTrudvsem, trudvsem_vacancies  # noqa: E402
+from testing.synthetic import generate_vacancies  # noqa: E402
 from tests.helpers import add_user_and_search, audit, count  # noqa: E402
 
 SCALE = 20  # every duration ÷ SCALE, every rate × SCALE

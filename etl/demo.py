@@ -1,7 +1,7 @@
 """Demo mode: a labelled, generated dataset so a newcomer sees the product before hh.ru access.
 
 ``load_demo`` creates a demo user with a filled (fictional) resume profile, saved searches, a few
-thousand hh.ru-shaped vacancies (``etl.synthetic``, the generator the benchmarks use) run through
+thousand hh.ru-shaped vacancies (``testing.synthetic``, the generator the benchmarks use) run through
 the real transform and load, full texts, favourites and bans, and audit rows. Every row it writes
 is marked ``is_demo`` (or hangs off one that is, and goes with it). The vacancies are spread over
 the three boards the way a real harvest brings them (mostly hh.ru), and their board ids start
@@ -37,9 +37,9 @@ from domain.sources import SOURCES
 from etl import load
 from etl.demo_profile import DEMO_PROFILE
 from etl.harvest.steps import batches
-from etl.synthetic import generate_vacancies, to_search_item
-from etl.synthetic_reference import AREAS_TREE, DICTIONARIES, PROFESSIONAL_ROLES_TREE
 from etl.transform import currency_rates, details_row, vacancy_row
+from testing.synthetic import generate_vacancies, to_search_item
+from testing.synthetic_reference import AREAS_TREE, DICTIONARIES, PROFESSIONAL_ROLES_TREE
 
 DEMO_LOGIN = "demo"
 DEMO_FIRST_ID = 9_000_000_000  # of the generator's hh.ru-shaped items; stored as "demo-<id>"

@@ -25,7 +25,7 @@ from core.db import make_engine, sqlalchemy_url
 from core.migrate import upgrade
 from core.schema import metadata
 from core.settings import Settings, load_settings
-from tests.fakes.hh import FakeHH
+from testing.fakes.hh import FakeHH
 
 ROOT = Path(__file__).resolve().parents[1]
 USER_AGENT = "JobHunterTests/1.0 (tests@example.com)"

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select, text
 from core.schema import etl_runs, metadata
 from core.searches import create_search
 from core.users import create_user
-from etl.synthetic import generate_vacancies
+from testing.synthetic import generate_vacancies
 
 
 def vacancies(

@@ -1,4 +1,4 @@
-"""The fake hh.ru (tests/fakes/hh.py) and the vacancy generator (etl/synthetic.py) behave like hh.ru.
+"""The fake hh.ru (testing/fakes/hh.py) and the vacancy generator (testing/synthetic.py) behave like hh.ru.
 
 Everything goes over real HTTP with ``requests``, as the harvester does.
 """
@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from etl.synthetic import (
+from testing.fakes.hh import FakeHH
+from testing.synthetic import (
     AREAS,
     CURRENCY_RATES,
     EXPERIENCE,
@@ -25,7 +26,6 @@ from etl.synthetic import (
     generate_vacancies,
     to_search_item,
 )
-from tests.fakes.hh import FakeHH
 
 UA = "JobHunterTest/1.0 (test@example.com)"
 START = datetime(2026, 11, 1, tzinfo=UTC)

@@ -25,11 +25,11 @@ from etl.harvest.steps import run_outcome
 from etl.housekeeping import recheck_vacancies
 from etl.transform import currency_rates
 from etl.windows import Window
+from testing.fakes.hh import DICTIONARIES, FakeHH
+from testing.fakes.superjob import FakeSuperJob, superjob_vacancies
+from testing.fakes.trudvsem import FakeTrudvsem, trudvsem_vacancies
 from tests import harvesting as dag
 from tests.conftest import run_cli
-from tests.fakes.hh import DICTIONARIES, FakeHH
-from tests.fakes.superjob import FakeSuperJob, superjob_vacancies
-from tests.fakes.trudvsem import FakeTrudvsem, trudvsem_vacancies
 from tests.harvesting import harvest
 from tests.helpers import add_user_and_search, audit, count, snapshot
 from tests.helpers import vacancies as hh_vacancies

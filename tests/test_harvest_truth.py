@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from core.schema import etl_runs, users
+from testing.fakes.telegram import FakeTelegram
 from tests.conftest import ROOT, run_cli
-from tests.fakes.telegram import FakeTelegram
 from tests.harvesting import harvest
 from tests.helpers import add_user_and_search, audit, count
 from tests.helpers import vacancies as make_vacancies
@@ -230,7 +230,7 @@ def test_the_web_editor_path_refuses_unknown_ids_too(engine):
     from core.errors import UserInputError
     from core.searches import create_search, update_search
     from etl.dictionaries import store
-    from etl.synthetic_reference import AREAS_TREE, PROFESSIONAL_ROLES_TREE
+    from testing.synthetic_reference import AREAS_TREE, PROFESSIONAL_ROLES_TREE
 
     user_id, search_id = add_user_and_search(engine)
     with engine.begin() as conn:

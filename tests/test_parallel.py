@@ -12,8 +12,8 @@ from etl import load
 from etl.harvest import steps
 from etl.harvest.plan import Job
 from etl.parallel import in_parallel
-from etl.synthetic import to_search_item
 from etl.windows import Window
+from testing.synthetic import to_search_item
 from tests.helpers import add_user_and_search, audit, count
 from tests.helpers import vacancies as make_vacancies
 

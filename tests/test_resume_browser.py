@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import update
 
 from core.schema import users
-from tests.fakes.gigachat import INVENTED_EMPLOYER, INVENTED_SKILL, FakeGigaChat
+from testing.fakes.gigachat import INVENTED_EMPLOYER, INVENTED_SKILL, FakeGigaChat
 from tests.web.browser import full_page_shot, make_driver, requires_chromium, wait
 from tests.web.resume_support import add_vacancy
 from tests.web.support import PASSWORD, add_user, serve

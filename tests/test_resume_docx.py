@@ -12,7 +12,7 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from tests.fakes.gigachat import INVENTED_EMPLOYER, INVENTED_SKILL, default_answer, invent
+from testing.fakes.gigachat import INVENTED_EMPLOYER, INVENTED_SKILL, default_answer, invent
 from tests.web.resume_support import PROFILE_DOC
 from webapp.resume import importer, offline, prompt, render
 from webapp.resume.model import Generated, Profile, Vacancy

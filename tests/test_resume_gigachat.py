@@ -21,7 +21,7 @@ from gigachat.models import Chat, Messages, MessagesRole
 from sqlalchemy import select
 
 from core.schema import resume_generations, resume_profiles
-from tests.fakes.gigachat import INVENTED_EMPLOYER, INVENTED_SKILL, FakeGigaChat
+from testing.fakes.gigachat import INVENTED_EMPLOYER, INVENTED_SKILL, FakeGigaChat
 from tests.web.resume_support import PROFILE_DOC, add_vacancy, save_profile
 from tests.web.support import add_user
 from webapp.resume import errors, service, store

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 
 from core.schema import resume_generations, resume_profiles
 from core.secrets import decrypt
-from tests.fakes.gigachat import FakeGigaChat
+from testing.fakes.gigachat import FakeGigaChat
 from tests.test_resume_model import HH_TEXT
 from tests.web.resume_support import (
     PROFILE_DOC,

@@ -22,9 +22,9 @@ from etl.sources.base import (
 from etl.sources.superjob import SuperJob, SuperJobClient
 from etl.sources.superjob.transform import transform
 from etl.sources.vocab import area_index
-from etl.synthetic_reference import AREAS_TREE
 from etl.windows import Window
-from tests.fakes.superjob import FakeSuperJob, superjob_vacancies
+from testing.fakes.superjob import FakeSuperJob, superjob_vacancies
+from testing.synthetic_reference import AREAS_TREE
 
 END = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 WINDOW = Window(END - timedelta(days=3), END)

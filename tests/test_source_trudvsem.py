@@ -25,7 +25,7 @@ from etl.sources.trudvsem.regions import REGIONS
 from etl.sources.trudvsem.transform import transform
 from etl.sources.vocab import area_index
 from etl.windows import Window
-from tests.fakes.trudvsem import FakeTrudvsem, trudvsem_vacancies
+from testing.fakes.trudvsem import FakeTrudvsem, trudvsem_vacancies
 
 END = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 WINDOW = Window(END - timedelta(days=3), END)

@@ -33,10 +33,10 @@ from core.telegram_links import create_link, create_token, set_quiet_hours, stat
 from etl.telegram import bot as telegram_bot
 from etl.telegram.messages import CSV_COLUMNS
 from etl.telegram.sender import deliver_pending, enqueue_job
+from testing.fakes.hh import FakeHH
+from testing.fakes.telegram import FakeTelegram, Sent
 from tests import harvesting as jobs
 from tests.conftest import ROOT
-from tests.fakes.hh import FakeHH
-from tests.fakes.telegram import FakeTelegram, Sent
 from tests.helpers import add_user_and_search, audit, count
 from tests.helpers import vacancies as make_vacancies
 

@@ -9,7 +9,7 @@ import requests
 import telebot
 from telebot import apihelper, types
 
-from tests.fakes.telegram import DEFAULT_TOKEN, FakeTelegram
+from testing.fakes.telegram import DEFAULT_TOKEN, FakeTelegram
 
 
 @pytest.fixture

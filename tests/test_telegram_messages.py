@@ -21,7 +21,7 @@ from etl.telegram.messages import (
     plural,
     salary_text,
 )
-from tests.fakes.telegram import parse_html
+from testing.fakes.telegram import parse_html
 
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 

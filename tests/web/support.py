@@ -18,8 +18,8 @@ from werkzeug.serving import make_server
 from core.searches import create_search
 from core.users import create_user
 from etl import load
-from etl.synthetic import CURRENCY_RATES, generate_vacancies
 from etl.transform import details_row, vacancy_row
+from testing.synthetic import CURRENCY_RATES, generate_vacancies
 
 PASSWORD = "correct horse battery"
 #: A vacancy's page on the other boards (hh.ru's items carry their own ``alternate_url``).

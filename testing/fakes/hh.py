@@ -44,7 +44,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from etl.synthetic import (
+from testing.synthetic import (
     CURRENCY_RATES,
     EMPLOYMENT,
     EXPERIENCE,
@@ -53,7 +53,7 @@ from etl.synthetic import (
     query_words,
     to_search_item,
 )
-from etl.synthetic_reference import (
+from testing.synthetic_reference import (
     AREAS_TREE,
     DICTIONARIES,
     PROFESSIONAL_ROLES_TREE,
@@ -379,7 +379,8 @@ class FakeHH(FakeServer):
     # -- data --------------------------------------------------------------------------------
 
     def add(self, vacancies: Iterable[dict[str, Any]]) -> None:
-        """Store full vacancies (as :func:`etl.synthetic.generate_vacancies` yields); same id = replace."""
+        """Store full vacancies (as :func:`testing.synthetic.generate_vacancies` yields them); same id:
+        replace."""
         # Bulk loads of 100k nested dicts spend most of their time in the cyclic GC: pause it while
         # loading, and move big loads to the permanent generation so that the first collection after
         # the load (easily 2 s for 100k vacancies) does not land on some unlucky request.

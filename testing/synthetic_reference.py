@@ -1,12 +1,12 @@
 """hh.ru reference data (``/dictionaries``, ``/areas``, ``/professional_roles``) matching
-``etl.synthetic``: what the fake hh.ru serves, and what the demo stores in the dictionary cache
+``testing.synthetic``: what the fake hh.ru serves, and what the demo stores in the dictionary cache
 so saved-search pickers work without hh.ru."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from etl.synthetic import (
+from testing.synthetic import (
     CURRENCY_RATES,
     EMPLOYMENT,
     EMPLOYMENT_FORM,

@@ -15,7 +15,7 @@ The generator serves tests, benchmarks (up to a million vacancies) and the demo 
   (no nested object is shared between two vacancies, so callers may mutate them freely).
 
 Only the standard library is used.  The vocabularies (areas, dictionaries, professional roles,
-currency rates) are module constants so that the fake hh.ru server in ``tests/fakes/hh.py``
+currency rates) are module constants so that the fake hh.ru server in ``testing/fakes/hh.py``
 serves dictionaries consistent with the generated data.
 """
 
