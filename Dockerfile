@@ -13,7 +13,9 @@ RUN pip install --no-cache-dir -r /opt/jobhunter/requirements.txt
 
 COPY --chown=airflow:root pyproject.toml README.md /opt/jobhunter/
 COPY --chown=airflow:root core /opt/jobhunter/core
+COPY --chown=airflow:root domain /opt/jobhunter/domain
 COPY --chown=airflow:root etl /opt/jobhunter/etl
+COPY --chown=airflow:root testing /opt/jobhunter/testing
 COPY --chown=airflow:root webapp /opt/jobhunter/webapp
 COPY --chown=airflow:root jobhunter /opt/jobhunter/jobhunter
 COPY --chown=airflow:root assets /opt/jobhunter/assets

@@ -69,9 +69,14 @@ def test_volumes_are_declared_and_local_files_exist(compose) -> None:
                 assert source in declared, f"{name}: volume {source} is not declared"
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert dockerfile.startswith("# ") and "FROM apache/airflow:3.3.2-python3.11" in dockerfile
+    copied = set()
     for source in re.findall(r"^COPY (?:--\S+ )*(.+) \S+$", dockerfile, re.MULTILINE):
         for path in source.split():
             assert (ROOT / path).exists(), f"Dockerfile copies {path}, which does not exist"
+            copied.add(path)
+    # every package the product installs is in the image (the workers import them all)
+    packages = re.search(r'include = \[(.*?)\]', (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert packages and {p.strip(' "*') for p in packages.group(1).split(",")} <= copied
     assert (ROOT / ".env.example").exists()
 
 
