@@ -18,6 +18,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
+    exists,
     func,
     literal,
     select,
@@ -31,6 +32,7 @@ from core.errors import UserInputError
 from core.schema import SCHEMA, dictionaries, group_splits, user_vacancies, vacancies
 from domain.duplicates.decide import MAIN_CITIES, MAX_DAYS, Candidate, Parents, assign
 from domain.duplicates.normalise import SALARY_SLACK, normalise_employer
+from domain.sources import SOURCES
 
 BATCH = 500
 """Vacancies looked up per statement in :func:`regroup`."""
@@ -110,9 +112,30 @@ def _candidate_pairs() -> Any:
             func.similarity(other.c.name, n.c.name) >= TITLE_TRIGRAMS,
         ]
 
-    by_name = select(c.c.id).where(given.c.core.op("<%")(c.c.employer_name), *near(c)).lateral("by_name")
-    named = select(given.c.id.label("probe"), by_name.c.id.label("candidate")).select_from(
-        given.join(n, n.c.id == given.c.id).join(by_name, true())
+    # Each employer is looked up in the trigram index once per batch, not once per probe: a big
+    # employer's thousands of vacancies were rechecked for every one of its probes. The lookup is
+    # bounded by the batch's publication span; each probe then keeps what is near to it.
+    keys = select(given.c.core).where(given.c.core.is_not(None)).distinct().cte("keys")
+    span = (
+        select(func.min(n.c.published_at).label("low"), func.max(n.c.published_at).label("high"))
+        .where(n.c.id.in_(select(given.c.id).scalar_subquery()))
+        .cte("span")
+    )
+    e = vacancies.alias("e")
+    employed = (
+        select(keys.c.core, e.c.id)
+        .select_from(keys.join(e, keys.c.core.op("<%")(e.c.employer_name)).join(span, true()))
+        .where(e.c.published_at.between(span.c.low - days, span.c.high + days))
+        .cte("employed")
+    )
+    named = (
+        select(given.c.id.label("probe"), c.c.id.label("candidate"))
+        .select_from(
+            given.join(n, n.c.id == given.c.id)
+            .join(employed, employed.c.core == given.c.core)
+            .join(c, c.c.id == employed.c.id)
+        )
+        .where(*near(c))
     )
     c2 = vacancies.alias("c2")
     inn = select(given.c.id, c2.c.id).select_from(
@@ -147,6 +170,15 @@ def _unprepared(conn: Connection, statement: Any, params: dict[str, Any]) -> lis
             driver.prepare_threshold = threshold
 
 
+def _boards_present(conn: Connection) -> list[str]:
+    """The boards with any vacancy stored (an index probe each: the key leads with the board)."""
+    return [
+        name
+        for name in SOURCES
+        if conn.execute(select(exists().where(vacancies.c.source == name))).scalar_one()
+    ]
+
+
 def regroup(conn: Connection, vacancy_ids: Iterable[int]) -> int:
     """Place the given vacancies (just loaded by a harvest) in their duplicate groups; returns how
     many vacancies changed group.
@@ -161,7 +193,7 @@ def regroup(conn: Connection, vacancy_ids: Iterable[int]) -> int:
     update. About 3 ms a vacancy on the benchmark's synthetic 10,000 (``bench/duplicates.py``).
     """
     ids = sorted(set(vacancy_ids))
-    if not ids:
+    if not ids or len(_boards_present(conn)) < 2:  # one board's vacancies only: nothing to group
         return 0
     schema = (conn.get_execution_options().get("schema_translate_map") or {}).get(SCHEMA, SCHEMA)
     conn.execute(select(func.pg_advisory_xact_lock(_LOCK, func.hashtext(schema))))
