@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from webapp.resume import importer
+from domain.resume import importer
 
 #: Seconds: a worker held longer than the floor is a denial of service; the target is "instant".
 FLOOR_S, TARGET_S = 1.0, 0.25

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     Table,
     Text,
     Time,
@@ -66,6 +67,11 @@ users = Table(
     _ts("created_at", nullable=False, server_default=NOW),
     _ts("last_login_at"),
     Column(
+        "notify_min_score",
+        SmallInteger,
+        comment="Telegram tells only of vacancies scored at least this (0-100); NULL: of every new one",
+    ),
+    Column(
         "preferences",
         JSONB,
         nullable=False,
@@ -73,6 +79,7 @@ users = Table(
         comment="web app settings of this user: theme, language, grid column layout",
     ),
     CheckConstraint("role IN ('admin', 'user')", name="role"),
+    CheckConstraint("notify_min_score BETWEEN 0 AND 100", name="notify_min_score"),
     CheckConstraint("login = lower(login) AND length(login) BETWEEN 1 AND 64", name="login"),
     comment="People who log in; passwords are stored as argon2 hashes only.",
 )
@@ -192,6 +199,11 @@ details = Table(
     Column("description_text", Text, nullable=False),
     Column("key_skills", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
     Column("source_hash", Text, nullable=False, comment="content_hash of the item when fetched"),
+    Column(
+        "match_terms",
+        ARRAY(Text),
+        comment="stemmed words of name, skills and text (domain.skills.terms); NULL: made when scored",
+    ),
     _ts("fetched_at", nullable=False, server_default=NOW),
     Column("fetched_run_id", Text, comment="the harvest run that fetched it"),
     Column("fetched_search_id", BigInteger, comment="the saved search that run fetched it for"),
@@ -221,7 +233,13 @@ user_vacancies = Table(
     Column("is_banned", Boolean, nullable=False, server_default=text("false")),
     _ts("seen_at"),
     _ts("updated_at", nullable=False, server_default=NOW),
+    Column("score", SmallInteger, comment="how well it fits the user's profile, 0-100 (domain.matching)"),
+    Column("score_parts", JSONB, comment="the score's components: points, matched and missing skills"),
+    Column("scored_rev", Integer, comment="the profile revision it was scored against; NULL: not yet"),
     Index(None, "user_id", "matched_at"),
+    Index(
+        "ix_t08_jh_user_vacancies_score", "user_id", text("score DESC NULLS LAST"), text("vacancy_id DESC")
+    ),
     Index(None, "vacancy_id"),
     comment="Which vacancies each user's searches found, with that user's own marks.",
 )
@@ -469,7 +487,7 @@ resume_profiles = Table(
         JSONB,
         nullable=False,
         server_default=text("'{}'::jsonb"),
-        comment="the master resume, validated by webapp.resume.model.Profile",
+        comment="the master resume, validated by domain.resume.model.Profile",
     ),
     Column(
         "gigachat_key",
@@ -482,6 +500,13 @@ resume_profiles = Table(
         nullable=False,
         server_default=text("'{}'::jsonb"),
         comment="the user's scope, model and temperature; a missing one: JH_GIGACHAT_*",
+    ),
+    Column(
+        "revision",
+        Integer,
+        nullable=False,
+        server_default=text("0"),
+        comment="grows with every change of the document; links scored against an older one are stale",
     ),
     _ts("created_at", nullable=False, server_default=NOW),
     _ts("updated_at", nullable=False, server_default=NOW),

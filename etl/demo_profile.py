@@ -2,7 +2,7 @@
 plainly fictional (an invented person, example.com addresses, a 000 phone number, made-up
 employers), so nobody takes it for a real person's data.
 
-Stored as ``webapp.resume.model.Profile`` stores it (``model_dump(mode="json")``: dates as
+Stored as ``domain.resume.model.Profile`` stores it (``model_dump(mode="json")``: dates as
 ``YYYY-MM``, an empty end for "till now"); ``tests/test_demo.py`` checks that it validates.
 """
 

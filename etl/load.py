@@ -38,6 +38,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, Insert, array, insert
 
 from core.schema import details, raw, user_vacancies, vacancies
+from domain import skills
 
 _SEEN = ("first_seen_at", "last_seen_at", "times_seen")
 # Columns a content change rewrites (first_run_id is written once, on insert).
@@ -401,7 +402,15 @@ def upsert_details(
     statement; an unchanged source is skipped unless ``force`` (a replay after a transform change)."""
     if not rows:
         return
-    rows = [{**row, "fetched_run_id": run_id, "fetched_search_id": search_id} for row in rows]
+    rows = [
+        {
+            **row,
+            "match_terms": sorted(skills.terms(*row.get("key_skills", ()), row["description_text"])),
+            "fetched_run_id": run_id,
+            "fetched_search_id": search_id,
+        }
+        for row in rows
+    ]
     stmt = insert(details)
     stmt = stmt.on_conflict_do_update(
         index_elements=["vacancy_id"],
@@ -414,6 +423,7 @@ def upsert_details(
                     "description_text",
                     "key_skills",
                     "source_hash",
+                    "match_terms",
                     "fetched_run_id",
                     "fetched_search_id",
                 )

@@ -25,6 +25,8 @@ from typing import Any
 import nh3
 import orjson
 
+from domain.skills import normalise_skills
+
 HOURS_PER_MONTH = 1973 / 12
 SHIFTS_PER_MONTH = 247 / 12
 _PER_MONTH = {"MONTH": 1.0, "HOUR": HOURS_PER_MONTH, "SHIFT": SHIFTS_PER_MONTH}
@@ -108,21 +110,6 @@ def strip_highlight(snippet: str | None) -> str | None:
 # What makes a snippet more than plain text for an HTML parser: tags, entities, and the carriage
 # returns and NULs it rewrites.
 _MARKUP = re.compile(r"[<>&\r\x00\ufeff]")
-
-
-def normalise_skills(skills: list[dict[str, Any]] | list[str] | None) -> list[str]:
-    """Key skills trimmed, whitespace collapsed, duplicates (ignoring case) dropped, order kept."""
-    seen: set[str] = set()
-    result: list[str] = []
-    for skill in skills or []:
-        name = skill.get("name") if isinstance(skill, dict) else skill
-        if not isinstance(name, str):
-            continue
-        clean = _SPACES.sub(" ", name).strip()
-        if clean and clean.casefold() not in seen:
-            seen.add(clean.casefold())
-            result.append(clean)
-    return result
 
 
 @dataclass(frozen=True)

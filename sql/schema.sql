@@ -125,6 +125,7 @@ CREATE TABLE jh.t05_jh_users (
 	is_active BOOLEAN DEFAULT true NOT NULL,
 	created_at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL,
 	last_login_at TIMESTAMP WITH TIME ZONE,
+	notify_min_score SMALLINT,
 	preferences JSONB DEFAULT '{}'::jsonb NOT NULL,
 	telegram_linked_at TIMESTAMP WITH TIME ZONE,
 	telegram_blocked_at TIMESTAMP WITH TIME ZONE,
@@ -134,6 +135,7 @@ CREATE TABLE jh.t05_jh_users (
 	is_demo BOOLEAN DEFAULT false NOT NULL,
 	CONSTRAINT pk_t05_jh_users PRIMARY KEY (id),
 	CONSTRAINT ck_t05_jh_users_role CHECK (role IN ('admin', 'user')),
+	CONSTRAINT ck_t05_jh_users_notify_min_score CHECK (notify_min_score BETWEEN 0 AND 100),
 	CONSTRAINT ck_t05_jh_users_login CHECK (login = lower(login) AND length(login) BETWEEN 1 AND 64),
 	CONSTRAINT uq_t05_jh_users_login UNIQUE (login),
 	CONSTRAINT uq_t05_jh_users_telegram_chat_id UNIQUE (telegram_chat_id),
@@ -141,6 +143,8 @@ CREATE TABLE jh.t05_jh_users (
 );
 
 COMMENT ON TABLE jh.t05_jh_users IS 'People who log in; passwords are stored as argon2 hashes only.';
+
+COMMENT ON COLUMN jh.t05_jh_users.notify_min_score IS 'Telegram tells only of vacancies scored at least this (0-100); NULL: of every new one';
 
 COMMENT ON COLUMN jh.t05_jh_users.preferences IS 'web app settings of this user: theme, language, grid column layout';
 
@@ -214,6 +218,7 @@ CREATE TABLE jh.t06_jh_details (
 	description_text TEXT NOT NULL,
 	key_skills TEXT[] DEFAULT '{}'::text[] NOT NULL,
 	source_hash TEXT NOT NULL,
+	match_terms TEXT[],
 	fetched_at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL,
 	fetched_run_id TEXT,
 	fetched_search_id BIGINT,
@@ -231,6 +236,8 @@ COMMENT ON COLUMN jh.t06_jh_details.description_html IS 'as received from hh.ru;
 COMMENT ON COLUMN jh.t06_jh_details.description_safe IS 'sanitised HTML for display';
 
 COMMENT ON COLUMN jh.t06_jh_details.source_hash IS 'content_hash of the item when fetched';
+
+COMMENT ON COLUMN jh.t06_jh_details.match_terms IS 'stemmed words of name, skills and text (domain.skills.terms); NULL: made when scored';
 
 COMMENT ON COLUMN jh.t06_jh_details.fetched_run_id IS 'the harvest run that fetched it';
 
@@ -278,10 +285,15 @@ CREATE TABLE jh.t08_jh_user_vacancies (
 	is_banned BOOLEAN DEFAULT false NOT NULL,
 	seen_at TIMESTAMP WITH TIME ZONE,
 	updated_at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL,
+	score SMALLINT,
+	score_parts JSONB,
+	scored_rev INTEGER,
 	CONSTRAINT pk_t08_jh_user_vacancies PRIMARY KEY (user_id, vacancy_id),
 	CONSTRAINT fk_t08_jh_user_vacancies_user_id FOREIGN KEY(user_id) REFERENCES jh.t05_jh_users (id) ON DELETE CASCADE,
 	CONSTRAINT fk_t08_jh_user_vacancies_vacancy_id FOREIGN KEY(vacancy_id) REFERENCES jh.t01_jh_vacancies (id) ON DELETE CASCADE
 );
+
+CREATE INDEX ix_t08_jh_user_vacancies_score ON jh.t08_jh_user_vacancies (user_id, score DESC NULLS LAST, vacancy_id DESC);
 
 CREATE INDEX ix_t08_jh_user_vacancies_user_id_matched_at ON jh.t08_jh_user_vacancies (user_id, matched_at);
 
@@ -292,6 +304,12 @@ COMMENT ON TABLE jh.t08_jh_user_vacancies IS 'Which vacancies each user''s searc
 COMMENT ON COLUMN jh.t08_jh_user_vacancies.search_ids IS 'the user''s searches that matched';
 
 COMMENT ON COLUMN jh.t08_jh_user_vacancies.run_id IS 'the harvest run that first matched it';
+
+COMMENT ON COLUMN jh.t08_jh_user_vacancies.score IS 'how well it fits the user''s profile, 0-100 (domain.matching)';
+
+COMMENT ON COLUMN jh.t08_jh_user_vacancies.score_parts IS 'the score''s components: points, matched and missing skills';
+
+COMMENT ON COLUMN jh.t08_jh_user_vacancies.scored_rev IS 'the profile revision it was scored against; NULL: not yet';
 
 CREATE TABLE jh.t11_jh_banned_employers (
 	user_id BIGINT NOT NULL,
@@ -356,6 +374,7 @@ CREATE TABLE jh.t16_jh_resume_profiles (
 	document JSONB DEFAULT '{}'::jsonb NOT NULL,
 	gigachat_key BYTEA,
 	gigachat_options JSONB DEFAULT '{}'::jsonb NOT NULL,
+	revision INTEGER DEFAULT 0 NOT NULL,
 	created_at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL,
 	updated_at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL,
 	CONSTRAINT pk_t16_jh_resume_profiles PRIMARY KEY (user_id),
@@ -364,11 +383,13 @@ CREATE TABLE jh.t16_jh_resume_profiles (
 
 COMMENT ON TABLE jh.t16_jh_resume_profiles IS 'Each user''s master resume for tailored documents, and their own GigaChat key.';
 
-COMMENT ON COLUMN jh.t16_jh_resume_profiles.document IS 'the master resume, validated by webapp.resume.model.Profile';
+COMMENT ON COLUMN jh.t16_jh_resume_profiles.document IS 'the master resume, validated by domain.resume.model.Profile';
 
 COMMENT ON COLUMN jh.t16_jh_resume_profiles.gigachat_key IS 'the user''s own GigaChat authorization key, Fernet-encrypted (core.secrets); never shown';
 
 COMMENT ON COLUMN jh.t16_jh_resume_profiles.gigachat_options IS 'the user''s scope, model and temperature; a missing one: JH_GIGACHAT_*';
+
+COMMENT ON COLUMN jh.t16_jh_resume_profiles.revision IS 'grows with every change of the document; links scored against an older one are stale';
 
 CREATE TABLE jh.t17_jh_resume_generations (
 	id BIGINT GENERATED BY DEFAULT AS IDENTITY,

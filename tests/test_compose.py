@@ -75,7 +75,7 @@ def test_volumes_are_declared_and_local_files_exist(compose) -> None:
             assert (ROOT / path).exists(), f"Dockerfile copies {path}, which does not exist"
             copied.add(path)
     # every package the product installs is in the image (the workers import them all)
-    packages = re.search(r'include = \[(.*?)\]', (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = re.search(r"include = \[(.*?)\]", (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert packages and {p.strip(' "*') for p in packages.group(1).split(",")} <= copied
     assert (ROOT / ".env.example").exists()
 

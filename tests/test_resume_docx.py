@@ -12,11 +12,11 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
+from domain.resume import importer, offline, prompt, render
+from domain.resume.model import Generated, Profile, Vacancy
+from domain.resume.truth import check
 from testing.fakes.gigachat import INVENTED_EMPLOYER, INVENTED_SKILL, default_answer, invent
 from tests.web.resume_support import PROFILE_DOC
-from webapp.resume import importer, offline, prompt, render
-from webapp.resume.model import Generated, Profile, Vacancy
-from webapp.resume.truth import check
 
 PROFILE = Profile.model_validate(PROFILE_DOC)
 VACANCY = Vacancy(

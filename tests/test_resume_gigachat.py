@@ -21,13 +21,13 @@ from gigachat.models import Chat, Messages, MessagesRole
 from sqlalchemy import select
 
 from core.schema import resume_generations, resume_profiles
+from domain.resume import errors, service, store
+from domain.resume.errors import GenerationError
+from domain.resume.gigachat_provider import GigaChatConfig, GigaChatProvider, build_client
+from domain.resume.model import Profile, Vacancy
 from testing.fakes.gigachat import INVENTED_EMPLOYER, INVENTED_SKILL, FakeGigaChat
 from tests.web.resume_support import PROFILE_DOC, add_vacancy, save_profile
 from tests.web.support import add_user
-from webapp.resume import errors, service, store
-from webapp.resume.errors import GenerationError
-from webapp.resume.gigachat_provider import GigaChatConfig, GigaChatProvider, build_client
-from webapp.resume.model import Profile, Vacancy
 
 PROFILE = Profile.model_validate(PROFILE_DOC)
 VACANCY = Vacancy(

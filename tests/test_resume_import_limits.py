@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from bench.resume_import import docx_of, lying_docx
+from domain.resume import importer
 from webapp.app import MAX_REQUEST_BYTES
-from webapp.resume import importer
 
 # -- 1, 2: resume import --------------------------------------------------------------------------------
 
@@ -64,7 +64,7 @@ def test_import_limits_are_stated_and_kept() -> None:
     with pytest.raises(importer.ImportFailed) as refused:
         _finishes(lambda: importer.parse_docx(docx), 20)
     assert refused.value.reason == "too_long"
-    from webapp.resume.texts import tr
+    from domain.resume.texts import tr
 
     ru, en = tr("profile.import_help", "ru"), tr("profile.import_help", "en")
     assert "60 000 знаков" in ru and "5 МБ" in ru and "60,000 characters" in en and "5 MB" in en

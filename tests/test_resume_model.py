@@ -10,10 +10,10 @@ import docx
 import pytest
 from pydantic import ValidationError
 
+from domain.resume import importer, prompt
+from domain.resume.model import Generated, Profile, Vacancy, describe_errors, format_period, parse_date
+from domain.skills import TermFinder, canonical, name_key
 from tests.web.resume_support import PROFILE_DOC
-from webapp.resume import importer, prompt
-from webapp.resume.model import Generated, Profile, Vacancy, describe_errors, format_period, parse_date
-from webapp.resume.vocab import TermFinder, canonical, name_key
 
 HH_TEXT = """Петров Иван Сергеевич
 Мужчина, 32 года, родился 1 марта 1993

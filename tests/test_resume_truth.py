@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
+from domain.resume import offline
+from domain.resume.model import Generated, Profile, Vacancy
+from domain.resume.truth import check, describe
 from tests.web.resume_support import PROFILE_DOC
-from webapp.resume import offline
-from webapp.resume.model import Generated, Profile, Vacancy
-from webapp.resume.truth import check, describe
 
 TODAY = date(2026, 11, 24)
 PROFILE = Profile.model_validate(PROFILE_DOC)

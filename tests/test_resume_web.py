@@ -14,6 +14,8 @@ from sqlalchemy import func, select, update
 
 from core.schema import resume_generations, resume_profiles
 from core.secrets import decrypt
+from domain.resume import render, store
+from domain.resume.model import Profile
 from testing.fakes.gigachat import FakeGigaChat
 from tests.test_resume_model import HH_TEXT
 from tests.web.resume_support import (
@@ -28,8 +30,6 @@ from tests.web.resume_support import (
 from tests.web.support import add_user, client_for
 from webapp.app import create_app
 from webapp.pages.profile import FIXED_FIELDS, JOB_FIELDS, SCHOOL_FIELDS
-from webapp.resume import render, store
-from webapp.resume.model import Profile
 
 KEY = base64.b64encode(b"11111111-2222-3333-4444-555555555555:very-secret-client-secret").decode()
 

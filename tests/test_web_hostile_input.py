@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.schema import searches
+from domain.resume import importer
 from tests.web.security_support import (
     ALICE_FIRST,
     CALLBACK,
@@ -29,7 +30,6 @@ from tests.web.support import (
 )
 from webapp import auth
 from webapp.app import MAX_REQUEST_BYTES, create_app
-from webapp.resume import importer
 
 
 @pytest.fixture(autouse=True)

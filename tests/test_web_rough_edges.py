@@ -17,6 +17,8 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from core.schema import etl_runs, resume_generations, resume_profiles, users
+from domain.resume import offline, render
+from domain.resume.model import Profile
 from etl.demo import load_demo
 from tests.test_resume_web import download, generate, response
 from tests.test_web_app import components, export, rows_of
@@ -26,8 +28,6 @@ from webapp import queries
 from webapp.app import create_app
 from webapp.i18n import number
 from webapp.pages.vacancies import _found_text
-from webapp.resume import offline, render
-from webapp.resume.model import Profile
 
 FIRST = 610_000_000
 
@@ -307,7 +307,7 @@ def test_the_letter_quotes_the_role_in_the_sentences_case() -> None:
             ]
         }
     )
-    from webapp.resume.model import Vacancy
+    from domain.resume.model import Vacancy
 
     letter = offline.cover_letter(profile, Vacancy(id=1, name="Разработчик", employer="Лютик"), "ru")
     assert any("должность — ведущий разработчик" in p for p in letter["paragraphs"])

@@ -16,9 +16,9 @@ from sqlalchemy import Engine
 
 from core.db import make_engine
 from core.settings import Settings, get_settings
+from domain.resume.importer import MAX_DOCX_BYTES
 from webapp import auth, export, guard, headers, layout
 from webapp.pages import admin, documents, profile, searches, telegram, vacancies
-from webapp.resume.importer import MAX_DOCX_BYTES
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 #: The largest legitimate request: a DOCX at its size limit, base64-encoded in a callback, plus

@@ -24,6 +24,7 @@ from core.schema import search_cursors
 from core.searches import SavedSearch, list_searches
 from core.settings import Settings
 from domain import duplicates
+from domain.matching import store as matching
 from etl import audit, dictionaries, load
 from etl.harvest import liveness
 from etl.harvest.plan import Job, select_searches
@@ -271,6 +272,13 @@ def load_landed(
             linked = load.link_to_user(
                 conn, user_id=search.user_id, search_id=search.id, run_id=job.run_id, vacancy_ids=open_ids
             )
+            matching.score_loaded(
+                conn,
+                user_id=search.user_id,
+                linked=open_ids,
+                changed=counts.new + counts.updated,
+                today=job.observed_at.date(),
+            )
         return counts, linked, len(closed)
 
     new = updated = unchanged = linked = closed = 0
@@ -353,6 +361,9 @@ def _fetch_details(
             )
             load.upsert_details(conn, rows, run_id=job.run_id, search_id=job.search_id)
             load.mark_closed(conn, gone, when=datetime.now(UTC))
+            matching.score_vacancies(
+                conn, [row["vacancy_id"] for row in rows], today=datetime.now(UTC).date()
+            )
         rows.clear(), landed.clear(), gone.clear()
 
     before = (src.stats.requests, src.stats.retries)

@@ -12,7 +12,7 @@ sends and expects (``/work/shared/reference/api-facts.md`` section B, checked ag
 * ``GET /api/v1/models``.
 
 By default the chat answer is a valid JSON resume and letter built from the request's own
-``<profile>`` and ``<vacancy>`` (what :mod:`webapp.resume.prompt` sends). Scripted behaviour
+``<profile>`` and ``<vacancy>`` (what :mod:`domain.resume.prompt` sends). Scripted behaviour
 for the next chat calls: :meth:`FakeGigaChat.fail_next` (401, 429 with Retry-After, 500, …),
 :meth:`reply_next` (any content: not JSON, wrong shape…), :meth:`raw_next` (a broken 200),
 :meth:`sleep_next` (a timeout), :meth:`invent_next` (a valid answer that invents the skill

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, insert, select
 
 from core.schema import details, resume_generations, user_vacancies, vacancies
-from webapp.resume import store
-from webapp.resume.model import Profile
+from domain.resume import store
+from domain.resume.model import Profile
 
 PROFILE_DOC: dict[str, Any] = {
     "name": "Анна Петрова",

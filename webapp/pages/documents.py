@@ -3,7 +3,7 @@ review what the truthfulness check changed, download both DOCX files, and find e
 
 ``panel(vacancy_id)`` is the component (the vacancy id is kept in ``docs-vacancy``), and
 ``register(app, engine)`` its callbacks. The button starts a background generation
-(:mod:`webapp.resume.service`); a ``dcc.Interval`` polls its row once a second while a spinner
+(:mod:`domain.resume.service`); a ``dcc.Interval`` polls its row once a second while a spinner
 shows. Every callback re-checks with ``current_user.id`` that the vacancy is linked to the user
 and that a generation is theirs: an id made up in the browser gets a refusal and nothing else.
 DOCX files are rendered from the stored structure on every download (``dcc.Download``).
@@ -23,11 +23,11 @@ from flask_login import current_user
 from sqlalchemy import Engine
 
 from core.settings import Settings, get_settings
+from domain.resume import errors, render, service, store
+from domain.resume.texts import tr
+from domain.resume.truth import describe
 from webapp import clock
 from webapp.pages.profile import PATH as PROFILE_PATH
-from webapp.resume import errors, render, service, store
-from webapp.resume.texts import tr
-from webapp.resume.truth import describe
 
 _log = logging.getLogger(__name__)
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -24,9 +24,9 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from core.settings import GIGACHAT_SCOPES, Settings, get_settings
-from webapp.resume import importer, store
-from webapp.resume.model import Profile, describe_errors
-from webapp.resume.texts import tr
+from domain.resume import importer, store
+from domain.resume.model import Profile, describe_errors
+from domain.resume.texts import tr
 
 _log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ def upgrade() -> None:
             postgresql.JSONB(astext_type=sa.Text()),
             server_default=sa.text("'{}'::jsonb"),
             nullable=False,
-            comment="the master resume, validated by webapp.resume.model.Profile",
+            comment="the master resume, validated by domain.resume.model.Profile",
         ),
         sa.Column(
             "gigachat_key",

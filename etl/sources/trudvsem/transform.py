@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from core.searches import EXPERIENCE
+from domain.skills import normalise_skills
 from etl.sources.trudvsem.regions import HH_AREAS, region_code
 from etl.sources.vocab import (
     area_key,
@@ -26,7 +27,6 @@ from etl.sources.vocab import (
     positive,
     work_formats_from_titles,
 )
-from etl.transform import normalise_skills
 
 MOSCOW = timezone(timedelta(hours=3))
 CARD_URL = "https://trudvsem.ru/vacancy/card/{company}/{id}"

@@ -7,7 +7,7 @@ the short lines around it are the employer and role, the rest are its bullet poi
 read paragraph by paragraph (tables too) and its heading and list styles become ``#``/``-``
 marks, so our own generated resumes import back exactly.
 
-The result is a dict shaped like :class:`~webapp.resume.model.Profile` holding raw strings: it
+The result is a dict shaped like :class:`~domain.resume.model.Profile` holding raw strings: it
 fills the profile form and is validated only when the user saves.
 """
 
@@ -18,7 +18,7 @@ import re
 import zipfile
 from typing import Any
 
-from webapp.resume.model import clean_line, parse_date
+from domain.resume.model import clean_line, parse_date
 
 #: The limits the import card states: a DOCX of at most 5 MB, at most 60,000 characters of text
 #: (pasted, or read from the DOCX). Inflated, a DOCX may hold at most 40 MB (its pictures), of

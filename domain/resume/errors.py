@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.resume import texts
+from domain.resume import texts
 
 #: kinds: auth, forbidden, rate_limit, server, timeout, network, tls, model, rejected, truncated,
 #: malformed, key_unreadable, interrupted, no_profile, unexpected

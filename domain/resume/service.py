@@ -21,10 +21,10 @@ from sqlalchemy import Engine
 
 from core.secrets import SecretUnreadable
 from core.settings import Settings
-from webapp.resume import offline, store, truth
-from webapp.resume.errors import GenerationError
-from webapp.resume.gigachat_provider import GigaChatConfig, GigaChatProvider
-from webapp.resume.model import Generated, Profile, Vacancy
+from domain.resume import offline, store, truth
+from domain.resume.errors import GenerationError
+from domain.resume.gigachat_provider import GigaChatConfig, GigaChatProvider
+from domain.resume.model import Generated, Profile, Vacancy
 
 _log = logging.getLogger(__name__)
 _EXECUTOR = ThreadPoolExecutor(max_workers=4, thread_name_prefix="jh-resume")

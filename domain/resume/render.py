@@ -20,9 +20,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from webapp.resume import texts
-from webapp.resume.docx_parts import add_text, finish_package, page_numbers
-from webapp.resume.model import format_period
+from domain.resume import texts
+from domain.resume.docx_parts import add_text, finish_package, page_numbers
+from domain.resume.model import format_period
 
 FONT = "Arial"
 HEADING_COLOUR = RGBColor(0x1F, 0x2D, 0x3D)

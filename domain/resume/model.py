@@ -18,8 +18,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from webapp.resume import texts
-from webapp.resume.vocab import canonical
+from domain.resume import texts
+from domain.skills import canonical
 
 # -- cleaning --------------------------------------------------------------------------------------
 
@@ -282,8 +282,62 @@ def _unique_skills(values: list[str]) -> list[str]:
     return result
 
 
+#: hh.ru's work formats, the vocabulary every board is mapped onto (``etl.sources.vocab``).
+WORK_FORMATS = ("ON_SITE", "REMOTE", "HYBRID", "FIELD_WORK")
+
+
+def _work_formats(value: Any) -> list[str]:
+    items = split_skills(value) if isinstance(value, str) else split_lines(value)
+    result: list[str] = []
+    for item in items:
+        code = clean_line(item).upper().replace("-", "_").replace(" ", "_")
+        if code not in WORK_FORMATS:
+            raise PydanticCustomError("jh_format", "not a work format: {value}", {"value": str(item)[:40]})
+        if code not in result:
+            result.append(code)
+    return result
+
+
+def _salary(value: Any) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    digits = re.sub(r"[\s\u00a0\u202f]", "", str(value)) if isinstance(value, str) else value
+    try:
+        amount = int(digits)
+    except (TypeError, ValueError):
+        raise PydanticCustomError("jh_salary", "not an amount: {value}", {"value": str(value)[:40]}) from None
+    if not 1 <= amount <= 100_000_000:
+        raise PydanticCustomError("jh_salary", "not an amount: {value}", {"value": str(value)[:40]})
+    return amount
+
+
+def _years(value: Any) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        years = float(str(value).replace(",", "."))
+    except ValueError:
+        raise PydanticCustomError(
+            "jh_years", "not a number of years: {value}", {"value": str(value)[:40]}
+        ) from None
+    if not 0 <= years <= 70:
+        raise PydanticCustomError("jh_years", "not a number of years: {value}", {"value": str(value)[:40]})
+    return round(years, 1)
+
+
+class Wishes(_Model):
+    """What the user looks for: the match score compares each vacancy with it (``domain.matching``)."""
+
+    roles: Annotated[list[Line120], BeforeValidator(split_skills), Field(max_length=10)] = []
+    salary: Annotated[int | None, BeforeValidator(_salary)] = None
+    areas: Annotated[list[Line120], BeforeValidator(split_skills), Field(max_length=20)] = []
+    work_formats: Annotated[list[str], BeforeValidator(_work_formats)] = []
+    years: Annotated[float | None, BeforeValidator(_years)] = None
+
+
 class Profile(_Model):
-    """The user's master resume: everything a tailored resume may use, and nothing else."""
+    """The user's master resume: everything a tailored resume may use, and nothing else, and what
+    they look for (:class:`Wishes`)."""
 
     name: Line120 = ""
     headline: Line150 = ""
@@ -293,6 +347,7 @@ class Profile(_Model):
     experience: Annotated[list[Experience], Field(max_length=30)] = []
     education: Annotated[list[Education], Field(max_length=12)] = []
     languages: Annotated[list[Language], BeforeValidator(split_languages), Field(max_length=12)] = []
+    wishes: Wishes = Wishes()
 
     @model_validator(mode="after")
     def _dedupe(self) -> Profile:
@@ -307,6 +362,19 @@ class Profile(_Model):
         if not self.experience and not self.skills:
             gaps.append("profile.need_content")
         return gaps
+
+    def years(self, today: date) -> float | None:
+        """Years of work: as the user stated it, else the union of their jobs' periods."""
+        if self.wishes.years is not None:
+            return self.wishes.years
+        months: set[int] = set()
+        for job in self.experience:
+            if not job.start:
+                continue
+            y1, m1 = date_sort_key(job.start)
+            y2, m2 = (today.year, today.month) if not job.end else date_sort_key(job.end)
+            months.update(range(y1 * 12 + (m1 or 1), y2 * 12 + (m2 or 12) + 1))
+        return round(len(months) / 12, 1) if months else None
 
     def all_text(self) -> str:
         """Every word of the profile, for the truthfulness check's vocabulary."""

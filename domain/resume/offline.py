@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from webapp.resume.model import (
+from domain.resume.model import (
     GenEducation,
     Generated,
     GenExperience,
@@ -21,7 +21,7 @@ from webapp.resume.model import (
     date_sort_key,
     format_period,
 )
-from webapp.resume.vocab import TermFinder, canonical, default_finder
+from domain.skills import TermFinder, canonical, default_finder
 
 NAME = "offline"
 MAX_SKILLS = 25

@@ -1,4 +1,4 @@
-"""The GigaChat prompt, and reading its answer back as :class:`~webapp.resume.model.Generated`.
+"""The GigaChat prompt, and reading its answer back as :class:`~domain.resume.model.Generated`.
 
 The system message states the rules (select, reorder, rephrase — never invent) and the exact JSON
 shape wanted; the user message carries the vacancy and the profile as JSON between tags, the
@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from webapp.resume.model import Generated, Profile, Vacancy
+from domain.resume.model import Generated, Profile, Vacancy
 
 DESCRIPTION_LIMIT = 6000
 

@@ -1,8 +1,18 @@
-"""Skills and technologies as words: normalised keys, simple synonyms, and finding them in free text.
+"""The one skills vocabulary: normalised keys, synonyms, Russian morphology, finding skills in text.
 
-``canonical("Postgres") == canonical("PostgreSQL ")``; :class:`TermFinder` finds known terms
-(a built-in list of technologies plus any skills given) in a sentence, with word boundaries that
-keep ``C++``, ``C#`` and ``.NET`` whole and do not see ``SQL`` inside ``PostgreSQL``.
+The harvest (:func:`normalise_skills`), the match score (:func:`terms`, :class:`Lexicon`), the
+resume truth check and Telegram all speak it.
+
+- ``canonical("Postgres") == canonical("PostgreSQL ")``: a synonym group's first spelling is the key.
+- :class:`TermFinder` finds known terms (a built-in list of technologies plus any skills given) in
+  a sentence, with word boundaries that keep ``C++``, ``C#`` and ``.NET`` whole and do not see
+  ``SQL`` inside ``PostgreSQL``. It reads generated resume text, where exact surfaces matter.
+- :func:`terms` turns text into the set of its stemmed words (the Snowball Russian stemmer, the
+  algorithm PostgreSQL's ``russian`` configuration uses; English words pass through it unchanged
+  but for case), so «продажами», «продаж» and «продажи» are one word. A skill is *in* a text when
+  every stemmed word of one of its spellings is among the text's terms (:class:`Lexicon`): a set
+  lookup per word, fast enough to rescore 100,000 vacancies in seconds. Word order and adjacency
+  are not checked; for skills of one to three words that rarely matters.
 """
 
 from __future__ import annotations
@@ -10,6 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
+
+import snowballstemmer
 
 _KEY_DROP = re.compile(r"[\s\-_./,:;()«»\"'“”„!?]+")
 _LEGAL = re.compile(
@@ -354,3 +367,114 @@ _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-ZА-ЯЁ0-9«\"(—–-])")
 def sentences(text: str) -> list[str]:
     """``text`` cut into sentences (a paragraph's sentences keep their order)."""
     return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()] if text else []
+
+
+# -- harvest: a board's key skills -----------------------------------------------------------------
+
+
+def normalise_skills(skills: Iterable[dict[str, Any] | str | None] | None) -> list[str]:
+    """Key skills trimmed, whitespace collapsed, duplicates (ignoring case and synonyms) dropped,
+    order kept. Accepts hh.ru's ``[{"name": ...}]`` and plain strings."""
+    seen: set[str] = set()
+    result: list[str] = []
+    for skill in skills or []:
+        name = skill.get("name") if isinstance(skill, dict) else skill
+        if not isinstance(name, str):
+            continue
+        clean = " ".join(name.split())
+        key = canonical(clean)
+        if clean and key and key not in seen:
+            seen.add(key)
+            result.append(clean)
+    return result
+
+
+# -- morphology: stemmed words ---------------------------------------------------------------------
+
+# A word: letters and digits with the signs that make C++, C#, 1С and Node.js; a leading dot for
+# .NET. Hyphens and slashes split ("Python-разработчик" is two words, "CI/CD" too).
+_WORD = re.compile(r"\.?[\w+#]+(?:\.[\w+#]+)*")
+_STEMMER = snowballstemmer.stemmer("russian")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """One word's stem: case folded, ё as е, Russian endings cut (``разработчиков`` → ``разработчик``)."""
+    word = word.casefold().replace("ё", "е").strip("._")
+    if not word or not word[0].isalpha() or word.isascii():
+        return word  # numbers, C++, Python: the Russian stemmer would only harm them
+    return _STEMMER.stemWord(word)
+
+
+def words(text: str | None) -> list[str]:
+    """The stemmed words of ``text`` in order."""
+    return [s for s in (stem(w) for w in _WORD.findall(text or "")) if s]
+
+
+def terms(*texts: str | None) -> frozenset[str]:
+    """The distinct stemmed words of all ``texts`` (what :attr:`t06.match_terms` stores)."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(words(text))
+    return frozenset(found)
+
+
+def spellings(skill: str) -> tuple[str, ...]:
+    """Every way to write ``skill``: its synonym group, or itself."""
+    key = canonical(skill)
+    for group in SYNONYMS:
+        if skill_key(group[0]) == key:
+            return (skill, *group)
+    return (skill,)
+
+
+def display(skill: str) -> str:
+    """How we write a skill: its synonym group's first spelling, or as given."""
+    return _DISPLAY.get(canonical(skill), " ".join(skill.split()))
+
+
+class Lexicon:
+    """Skills to look for in a set of :func:`terms`: each found when all the stemmed words of one
+    of its spellings are there. ``find`` costs a dictionary lookup per word of the text."""
+
+    def __init__(self, skills: Iterable[str]) -> None:
+        # first stemmed word of a spelling → [(all its stemmed words, canonical key)]
+        self._by_first: dict[str, list[tuple[frozenset[str], str]]] = {}
+        self.names: dict[str, str] = {}
+        for skill in skills:
+            skill = " ".join(str(skill).split())
+            key = canonical(skill)
+            if not key or key in self.names:
+                continue
+            self.names[key] = skill
+            for spelling in spellings(skill):
+                stems = words(spelling)
+                if not stems or (len(stems) == 1 and len(stems[0]) < 2):
+                    continue  # "C" and "R" are letters in prose
+                entry = (frozenset(stems), key)
+                self._by_first.setdefault(min(stems), []).append(entry)
+
+    def find(self, found_terms: frozenset[str] | set[str]) -> set[str]:
+        """Canonical keys of the skills present in ``found_terms``."""
+        present: set[str] = set()
+        for term in found_terms:
+            for stems, key in self._by_first.get(term, ()):
+                if key not in present and stems <= found_terms:
+                    present.add(key)
+        return present
+
+    def covers(self, skill: str) -> str | None:
+        """The key of one of our skills that ``skill`` (a vacancy's key skill) names, or None:
+        the same canonical key, or every stemmed word of ours among its words (our «Продажи»
+        covers its «Активные продажи»)."""
+        key = canonical(skill)
+        if key in self.names:
+            return key
+        found = self.find(terms(skill))
+        return min(found) if found else None
+
+
+@lru_cache(maxsize=1)
+def known() -> Lexicon:
+    """The built-in technologies and synonym groups, for finding what a vacancy asks for in its text."""
+    return Lexicon((*TECH_TERMS, *(group[0] for group in SYNONYMS)))

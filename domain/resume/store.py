@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from core.schema import details, resume_generations, resume_profiles, user_vacancies, vacancies
 from core.secrets import decrypt, encrypt
 from core.settings import GIGACHAT_SCOPES, Settings
-from webapp.resume.model import Profile, Vacancy
+from domain.resume.model import Profile, Vacancy
 
 HISTORY_LIMIT = 20
 _log = logging.getLogger(__name__)
@@ -87,8 +87,20 @@ def _upsert(conn: Connection, user_id: int, **values: Any) -> None:
     )
 
 
-def save_profile(conn: Connection, user_id: int, profile: Profile) -> None:
-    _upsert(conn, user_id, document=profile.model_dump(mode="json"))
+def save_profile(conn: Connection, user_id: int, profile: Profile) -> bool:
+    """Store the master resume; a changed one gets a new revision, which makes the user's match
+    scores stale (``domain.matching.store.rescore`` brings them up to date). Returns whether it
+    changed."""
+    document = profile.model_dump(mode="json")
+    statement = pg_insert(resume_profiles).values(user_id=user_id, document=document, revision=1)
+    changed = conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[resume_profiles.c.user_id],
+            set_={"document": document, "revision": resume_profiles.c.revision + 1, "updated_at": func.now()},
+            where=resume_profiles.c.document != statement.excluded.document,
+        ).returning(resume_profiles.c.revision)
+    ).first()
+    return changed is not None
 
 
 # -- the user's GigaChat key and options -----------------------------------------------------------

@@ -47,6 +47,15 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "error.jh_email": ("«{value}» не похоже на адрес почты", "“{value}” is not an e-mail address"),
     "error.jh_phone": ("«{value}» не похоже на телефон", "“{value}” is not a phone number"),
     "error.jh_link": ("«{value}» не похоже на ссылку", "“{value}” is not a link"),
+    "error.jh_format": (
+        "«{value}» — не формат работы (ON_SITE, REMOTE, HYBRID, FIELD_WORK)",
+        "“{value}” is not a work format (ON_SITE, REMOTE, HYBRID, FIELD_WORK)",
+    ),
+    "error.jh_salary": ("«{value}» не похоже на сумму в рублях", "“{value}” is not an amount in roubles"),
+    "error.jh_years": (
+        "«{value}» не похоже на число лет (0–70)",
+        "“{value}” is not a number of years (0–70)",
+    ),
     "error.jh_text": ("должно быть текстом", "must be text"),
     "error.jh_list": ("должно быть списком", "must be a list"),
     "error.string_too_long": ("слишком длинно (не больше {n} знаков)", "too long (at most {n} characters)"),

@@ -1,13 +1,13 @@
 """GigaChat through its SDK (``gigachat`` 0.2.x), on the root chat contract (``POST
 {base_url}/chat/completions``): system + user messages, temperature and max_tokens; the answer's
-``choices[0].message.content`` is parsed as JSON (:func:`webapp.resume.prompt.parse_answer`).
+``choices[0].message.content`` is parsed as JSON (:func:`domain.resume.prompt.parse_answer`).
 
 Everything the client needs is passed explicitly, and the settings the SDK would otherwise read
 from stray ``GIGACHAT_*`` environment variables (an access token, a user and password, client
 certificates, retries) are pinned off, so the server's or the user's configuration is what is
 used. TLS is verified unless an administrator turned it off; a CA bundle can be given. The key
 is never logged, and an error never carries it (SDK exceptions are mapped to
-:class:`~webapp.resume.errors.GenerationError` without their text).
+:class:`~domain.resume.errors.GenerationError` without their text).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from gigachat import GigaChat
 from gigachat import exceptions as gx
 from gigachat.models import Chat, Messages, MessagesRole
 
-from webapp.resume import prompt
-from webapp.resume.errors import GenerationError
-from webapp.resume.model import Generated, Profile, Vacancy
+from domain.resume import prompt
+from domain.resume.errors import GenerationError
+from domain.resume.model import Generated, Profile, Vacancy
 
 NAME = "gigachat"
 _log = logging.getLogger(__name__)

@@ -1,10 +1,10 @@
 """The truthfulness check: deterministic, no AI. A tailored resume may select, reorder and rephrase
 what the profile says, never add to it.
 
-Rules, applied to a provider's answer (:class:`~webapp.resume.model.Generated`):
+Rules, applied to a provider's answer (:class:`~domain.resume.model.Generated`):
 
 * **skills** — each must be a profile skill (case, spacing and punctuation ignored; simple
-  synonyms such as PostgreSQL/Postgres, see :mod:`.vocab`) or a technology the profile's own text
+  synonyms such as PostgreSQL/Postgres, see :mod:`domain.skills`) or a technology the profile's own text
   names; it is written as the profile writes it. Anything else is removed. Skills the vacancy
   asks for and the profile has are kept in front even if the answer left them out.
 * **experience** — each entry must be a profile job with the same employer (quotes, legal forms
@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from webapp.resume import offline, texts
-from webapp.resume.model import (
+from domain.resume import offline, texts
+from domain.resume.model import (
     Generated,
     GenExperience,
     Profile,
@@ -39,7 +39,7 @@ from webapp.resume.model import (
     parse_date,
     years_between,
 )
-from webapp.resume.vocab import TermFinder, canonical, name_key, numbers, sentences
+from domain.skills import TermFinder, canonical, name_key, numbers, sentences
 
 _QUOTE_LIMIT = 160
 

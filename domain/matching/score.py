@@ -1,0 +1,202 @@
+"""The match score: how well one vacancy fits one user's profile, from 0 to 100, with its reasons.
+
+Deterministic and explainable: the same profile and vacancy always give the same points, and
+every point comes from a named component (:data:`~domain.matching.weights.WEIGHTS`):
+
+- **skills**: the share of what the vacancy asks for (its key skills, and the known technologies
+  its text names) that the user has, blended with how many of the user's skills it names at all
+  (a vacancy without a skills list is judged by its text). Synonyms and Russian word forms match
+  (:mod:`domain.skills`). The matched and missing skills are kept for the details panel.
+- **title**: the share of the vacancy title's words (grades such as "senior" aside) found in the
+  roles the user wants, their headline or their recent job titles; hh.ru's professional role
+  names count as a second title.
+- **experience**: the user's years against hh.ru's bucket (none, 1-3, 3-6, 6+ years).
+- **salary**: the top of the vacancy's range in monthly roubles against the desired salary.
+- **area** and **format**: the vacancy's town among the user's, its work formats among theirs;
+  a remote vacancy fits any town when the user accepts remote work.
+
+What cannot be judged gives half the component's points (:data:`~domain.matching.weights.NEUTRAL`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from domain import skills
+from domain.matching.weights import COVERAGE_SHARE, NEUTRAL, SKILLS_FOR_FULL_EVIDENCE, WEIGHTS
+from domain.resume.model import Profile
+
+# Words of a title that say how senior, not what the job is.
+_GRADE_WORDS = frozenset(
+    skills.words(
+        "senior junior middle lead head chief principal intern стажер стажёр младший старший ведущий "
+        "главный начинающий помощник ассистент remote удаленно удаленный удалённо удалённый"
+    )
+)
+# hh.ru's experience buckets in order, and the bucket a number of years falls in.
+BUCKETS = ("noExperience", "between1And3", "between3And6", "moreThan6")
+
+
+def bucket_of(years: float) -> int:
+    return 0 if years < 1 else 1 if years < 3 else 2 if years < 6 else 3
+
+
+def _area_key(name: str | None) -> str:
+    return " ".join((name or "").casefold().replace("ё", "е").split())
+
+
+@dataclass(frozen=True)
+class MatchProfile:
+    """What of a :class:`Profile` the score reads, prepared once per rescoring."""
+
+    lexicon: skills.Lexicon
+    titles: tuple[frozenset[str], ...]
+    years: float | None
+    salary: int | None
+    areas: frozenset[str]
+    formats: frozenset[str]
+
+    @classmethod
+    def of(cls, profile: Profile, today: date) -> MatchProfile:
+        titles = [*profile.wishes.roles, profile.headline, *(job.role for job in profile.experience[:3])]
+        title_words = tuple(
+            words for words in (frozenset(skills.words(t)) - _GRADE_WORDS for t in titles if t) if words
+        )
+        return cls(
+            lexicon=skills.Lexicon(profile.skills),
+            titles=title_words,
+            years=profile.years(today),
+            salary=profile.wishes.salary,
+            areas=frozenset(_area_key(a) for a in profile.wishes.areas if a),
+            formats=frozenset(profile.wishes.work_formats),
+        )
+
+    @property
+    def usable(self) -> bool:
+        """Whether there is anything to score by: skills or a title to compare."""
+        return bool(self.lexicon.names or self.titles)
+
+
+@dataclass(frozen=True)
+class VacancyFacts:
+    """What of a vacancy the score reads (one row of :func:`domain.matching.store.facts`)."""
+
+    name: str
+    key_skills: Sequence[str] = ()
+    terms: frozenset[str] = frozenset()  # stemmed words of its skills and text (domain.skills.terms)
+    role_names: Sequence[str] = ()
+    experience_id: str | None = None
+    salary_from_rub: int | None = None
+    salary_to_rub: int | None = None
+    area_name: str | None = None
+    work_format_ids: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    """A score and its reasons: points per component, skills matched and missing."""
+
+    score: int
+    points: dict[str, float]
+    matched: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def parts(self) -> dict[str, Any]:
+        """What ``t08.score_parts`` stores."""
+        return {"points": self.points, "matched": self.matched, "missing": self.missing}
+
+
+def _skills(
+    profile: MatchProfile, vacancy: VacancyFacts, name_terms: frozenset[str]
+) -> tuple[float, list[str], list[str]]:
+    all_terms = vacancy.terms | name_terms
+    # What it asks for: its key skills, then the known technologies its text names.
+    asked: dict[str, str] = {}
+    for skill in vacancy.key_skills:
+        asked.setdefault(skills.canonical(skill), skill)
+    for key in sorted(skills.known().find(all_terms)):
+        asked.setdefault(key, skills.known().names[key])
+    mine = profile.lexicon.find(all_terms)
+    matched: list[str] = []
+    missing: list[str] = []
+    for key, name in asked.items():
+        ours = key if key in profile.lexicon.names else profile.lexicon.covers(name)
+        if ours is not None:
+            matched.append(profile.lexicon.names[ours])
+            mine.add(ours)
+        else:
+            missing.append(skills.display(name))
+    for key in sorted(mine):
+        name = profile.lexicon.names[key]
+        if name not in matched:
+            matched.append(name)
+    evidence = min(1.0, len(mine) / SKILLS_FOR_FULL_EVIDENCE)
+    if not asked:
+        return evidence, matched, missing
+    coverage = (len(asked) - len(missing)) / len(asked)
+    return COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * evidence, matched, missing
+
+
+def _title(profile: MatchProfile, vacancy: VacancyFacts) -> float:
+    if not profile.titles:
+        return NEUTRAL
+    best = 0.0
+    for title in (vacancy.name, *vacancy.role_names):
+        words = frozenset(skills.words(title)) - _GRADE_WORDS
+        if not words:
+            continue
+        for mine in profile.titles:
+            best = max(best, len(words & mine) / min(len(words), len(mine)))
+    return best
+
+
+def _experience(profile: MatchProfile, vacancy: VacancyFacts) -> float:
+    if profile.years is None or vacancy.experience_id not in BUCKETS:
+        return NEUTRAL
+    gap = bucket_of(profile.years) - BUCKETS.index(vacancy.experience_id)
+    if gap >= 0:  # as asked, or more: a little less fit for each bucket over
+        return (1.0, 0.8, 0.6, 0.5)[gap]
+    return (1.0, 0.4, 0.1, 0.0)[-gap]
+
+
+def _salary(profile: MatchProfile, vacancy: VacancyFacts) -> float:
+    top = vacancy.salary_to_rub or vacancy.salary_from_rub
+    if not profile.salary or not top:
+        return NEUTRAL
+    if top >= profile.salary:
+        return 1.0
+    # 10% short loses a fifth, 50% short loses everything.
+    return max(0.0, 1.0 - 2.0 * (profile.salary - top) / profile.salary)
+
+
+def _area(profile: MatchProfile, vacancy: VacancyFacts) -> float:
+    if "REMOTE" in vacancy.work_format_ids and (not profile.formats or "REMOTE" in profile.formats):
+        return 1.0
+    if not profile.areas or not vacancy.area_name:
+        return NEUTRAL
+    return 1.0 if _area_key(vacancy.area_name) in profile.areas else 0.0
+
+
+def _format(profile: MatchProfile, vacancy: VacancyFacts) -> float:
+    if not profile.formats or not vacancy.work_format_ids:
+        return NEUTRAL
+    return 1.0 if profile.formats.intersection(vacancy.work_format_ids) else 0.0
+
+
+def score(profile: MatchProfile, vacancy: VacancyFacts) -> Match:
+    """The score of one vacancy for one profile."""
+    skill_fit, matched, missing = _skills(profile, vacancy, skills.terms(vacancy.name))
+    fits = {
+        "skills": skill_fit,
+        "title": _title(profile, vacancy),
+        "experience": _experience(profile, vacancy),
+        "salary": _salary(profile, vacancy),
+        "area": _area(profile, vacancy),
+        "format": _format(profile, vacancy),
+    }
+    points = {name: round(WEIGHTS[name] * fit, 1) for name, fit in fits.items()}
+    total = round(sum(WEIGHTS[name] * fit for name, fit in fits.items()))
+    return Match(score=max(0, min(100, total)), points=points, matched=matched, missing=missing)

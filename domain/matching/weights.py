@@ -1,0 +1,44 @@
+"""How many of the score's 100 points each component gives, and why: the one place they are set.
+
+A component that cannot be judged (the vacancy names no salary, the user gave no areas) gives
+half its points, so it neither lifts nor sinks a vacancy against others the user cannot judge
+either: "unknown is neutral".
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: Points per component; they add up to 100.
+WEIGHTS: Final[dict[str, int]] = {
+    # What the job is made of: the strongest evidence of fit, and the one the user can act on
+    # (the "missing" list). Counted against the vacancy's key skills and its text.
+    "skills": 40,
+    # A Python developer reads "Python-разработчик" first: the title says what the job is even
+    # when the vacancy lists no skills (most Trudvsem and many hh.ru vacancies do not).
+    "title": 30,
+    # hh.ru's experience bucket is coarse and often overstated by employers: a light weight.
+    "experience": 10,
+    # Below the desired salary the fit falls fast; above it adds nothing more.
+    "salary": 10,
+    # The wrong town is usually a dealbreaker, but remote work makes it moot.
+    "area": 6,
+    # Office, hybrid or remote: a preference more than a requirement.
+    "format": 4,
+}
+
+assert sum(WEIGHTS.values()) == 100
+
+#: Fraction of its points a component gives when it cannot be judged.
+NEUTRAL: Final = 0.5
+
+#: How many of the user's skills found in a vacancy make the "evidence" part of the skills
+#: component full: a vacancy that lists nothing but mentions four of them in its text is a match.
+SKILLS_FOR_FULL_EVIDENCE: Final = 4
+
+#: The skills component blends coverage (the share of what the vacancy asks for that the user
+#: has) with evidence (how many of the user's skills it names at all).
+COVERAGE_SHARE: Final = 0.6
+
+#: A score at or above this is "a good match" (the grid's badge colour, Telegram's "best").
+GOOD: Final = 70
