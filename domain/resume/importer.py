@@ -7,6 +7,13 @@ the short lines around it are the employer and role, the rest are its bullet poi
 read paragraph by paragraph (tables too) and its heading and list styles become ``#``/``-``
 marks, so our own generated resumes import back exactly.
 
+hh.ru's own export ("Скачать резюме", TXT or DOCX) is read as it is laid out: the «Желаемая
+должность и зарплата» block gives the wishes (desired title and specialisations → roles, the
+amount in roubles → salary, «Занятость»/«График работы»/«Формат работы» → work formats where they
+say one), «Проживает» the area; a job there is the period, its length, the employer, the town and
+site, the employer's industries (a line and its «•» sub-industries, never the title), then the
+title and the description. Skills come from «Навыки» only: «Опыт вождения» goes to the summary.
+
 The result is a dict shaped like :class:`~domain.resume.model.Profile` holding raw strings: it
 fills the profile form and is validated only when the user saves.
 """
@@ -41,6 +48,7 @@ class ImportFailed(ValueError):
 
 
 _SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("driving", ("опыт вождения", "водительские права", "driving experience", "driving licence")),
     ("ignore", ("повышение квалификации", "курсы", "тесты, экзамены", "электронные сертификаты",
                 "сертификаты", "гражданство", "рекомендации", "портфолио", "courses", "certificates",
                 "certifications", "references", "portfolio", "hobbies", "хобби", "интересы")),
@@ -81,6 +89,7 @@ _RANGE = re.compile(
     rf"(?P<start>{_DATE})\s*(?:—|–|-|по|to|until|till)\s*(?P<end>{_PRESENT_WORDS}|{_DATE})", re.IGNORECASE
 )
 _EXPERIENCE_LENGTH = re.compile(r"\(?(?<!\d)\d++\s*(?:год|года|лет|месяц\w*|years?|months?)[^,;]*+\)?")
+_UPDATED = re.compile(r"^(?:резюме обновлено|resume updated)\b", re.IGNORECASE)
 _YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}$")
 _SPLIT_HEADER = re.compile(r"\s+[—–|]\s+|\s+at\s+|\s+@\s+")
 _EDU_LEVELS = {"высшее", "среднее", "среднее специальное", "неоконченное высшее", "higher", "secondary"}
@@ -139,6 +148,8 @@ def _split_sections(lines: list[str]) -> dict[str, list[str]]:
     sections: dict[str, list[str]] = {"header": []}
     current = "header"
     for line in lines:
+        if _UPDATED.match(line):  # hh.ru's footer «Резюме обновлено 12 ноября 2024 в 10:15»
+            continue
         section = _section_of(line)
         if section is not None:
             current = section
@@ -211,19 +222,82 @@ def _header(lines: list[str], result: dict[str, Any]) -> None:
             result["headline"] = line
 
 
+# hh.ru's industries (its /industries dictionary, top level): an employer's line in the export,
+# never a job title. An industry missing here is still found by its «•» sub-industries.
+_INDUSTRIES = frozenset(
+    (
+        "автомобильный бизнес", "гостиницы, рестораны, общепит, кейтеринг", "государственные организации",
+        "добывающая отрасль", "жилищно-коммунальное хозяйство", "жкх", "информационные технологии, "
+        "системная интеграция, интернет", "искусство, культура", "лесная промышленность, деревообработка",
+        "медицина, фармацевтика, аптеки", "металлургия, металлообработка", "нефть и газ",
+        "образовательные учреждения", "общественная деятельность, партии, благотворительность, нко",
+        "перевозки, логистика, склад, вэд", "продукты питания",
+        "промышленное оборудование, техника, станки и комплектующие", "розничная торговля",
+        "сми, маркетинг, реклама, btl, pr, дизайн, продюсирование", "сельское хозяйство",
+        "строительство, недвижимость, эксплуатация, проектирование", "телекоммуникации, связь",
+        "товары народного потребления (непищевые)", "тяжелое машиностроение",
+        "управление многоотраслевыми активами", "услуги для бизнеса", "услуги для населения",
+        "финансовый сектор", "химическое производство, удобрения",
+        "электроника, приборостроение, бытовая техника, компьютеры и оргтехника", "энергетика",
+        "машиностроение", "оптовая торговля", "разнопрофильная деятельность",
+    )
+)  # fmt: skip
+_SUB_INDUSTRY = re.compile(r"^\s*[•·▪●]\s*")
+_SITE = re.compile(r"(?:^|[\s,])(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-zа-я]{2,12}(?:/\S*)?$", re.I)
+# Towns a job's "town, site" line may name without a site (the biggest, as hh.ru spells them).
+_TOWN_NAMES = (
+    "москва санкт-петербург новосибирск екатеринбург казань челябинск самара омск "
+    "ростов-на-дону уфа красноярск воронеж пермь волгоград краснодар саратов тюмень тольятти ижевск "
+    "барнаул ульяновск иркутск хабаровск ярославль владивосток махачкала томск оренбург кемерово "
+    "новокузнецк рязань астрахань пенза липецк киров чебоксары калининград тула курск сочи ставрополь "
+    "балашиха тверь брянск иваново магнитогорск белгород сургут владимир архангельск калуга смоленск "
+    "мурманск вологда якутск грозный петрозаводск кострома новороссийск химки подольск"
+)
+_TOWNS = frozenset(_TOWN_NAMES.split())
+
+
+def _is_industry_name(line: str) -> bool:
+    return _norm(line).strip(" .") in _INDUSTRIES
+
+
+def _is_place(line: str) -> bool:
+    """hh.ru's "town, site" line under an employer («Москва, romashka.ru», «Казань»)."""
+    text = _norm(line)
+    if _SITE.search(text) and len(text) <= 120:
+        return True
+    town = text.split(",")[0].strip()
+    return town in _TOWNS or town in {"нижний новгород", "великий новгород", "набережные челны"}
+
+
 def _experience(lines: list[str]) -> list[dict[str, Any]]:
     jobs: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
 
     def new(headers: list[str] | None = None) -> dict[str, Any]:
-        job = {"headers": headers or [], "start": "", "end": "", "bullets": [], "dated": False}
+        job = {
+            "headers": headers or [],
+            "start": "",
+            "end": "",
+            "bullets": [],
+            "dated": False,
+            "hh": False,  # hh.ru's layout: the period's length on the next line
+            "titled": False,  # the title after the industries is found: the rest is description
+        }
         jobs.append(job)
         return job
 
-    for index, raw in enumerate(lines):
+    def plain(text: str) -> bool:
+        return (
+            bool(text) and not _RANGE.search(text) and not _BULLET.match(text) and not _DURATION.match(text)
+        )
+
+    index = 0
+    while index < len(lines):
+        raw = lines[index]
+        index += 1
         marked = _MARK.match(raw)
         line = _text(raw)
-        nxt = _text(lines[index + 1]) if index + 1 < len(lines) else ""
+        nxt = _text(lines[index]) if index < len(lines) else ""
         date = _RANGE.search(line)
         if marked or (not date and _SPLIT_HEADER.search(line) and _RANGE.search(nxt) and len(line) <= 150):
             current = new([line])
@@ -234,6 +308,7 @@ def _experience(lines: list[str]) -> list[dict[str, Any]]:
             current["start"] = _date_text(date.group("start"), end=False)
             current["end"] = _date_text(date.group("end"), end=True)
             current["dated"] = True
+            current["hh"] = bool(_DURATION.match(nxt))
             rest = (line[: date.start()] + " " + line[date.end() :]).strip(" ,;()—–-")
             rest = _EXPERIENCE_LENGTH.sub("", rest).strip(" ,;()")
             if rest:
@@ -241,6 +316,35 @@ def _experience(lines: list[str]) -> list[dict[str, Any]]:
             continue
         if _DURATION.match(line):
             continue
+        if (
+            current is not None
+            and current["hh"]
+            and not current["titled"]
+            and not current["bullets"]
+            and current["headers"]
+        ):
+            # hh.ru: the employer's industries come between the employer (and its town) and the
+            # title; an industry is a known name, or a line with «•» sub-industries under it
+            # followed by the title.
+            sub = index
+            while sub < len(lines) and _SUB_INDUSTRY.match(lines[sub]):
+                sub += 1
+            after = _text(lines[sub]) if sub < len(lines) else ""
+            # (only right under the employer, its town or another industry)
+            under = (
+                current.get("industries") or len(current["headers"]) == 1 or _is_place(current["headers"][-1])
+            )
+            industry = _is_industry_name(line) or (
+                under and sub > index and plain(after) and len(after) <= 100 and not line.endswith(":")
+            )
+            if industry and not _BULLET.match(line):
+                current["industries"] = True
+                index = sub
+                continue
+            if current.get("industries") and plain(line):
+                current["headers"].append(line)
+                current["titled"] = True
+                continue
         if _BULLET.match(line):
             if current is None:
                 current = new()
@@ -249,7 +353,12 @@ def _experience(lines: list[str]) -> list[dict[str, Any]]:
         if current is None:
             current = new([line])
             continue
-        if not current["bullets"] and len(current["headers"]) < 3 and len(line) <= 100:
+        if (
+            not current["titled"]
+            and not current["bullets"]
+            and len(current["headers"]) < 3
+            and len(line) <= 100
+        ):
             current["headers"].append(line)
         else:
             current["bullets"].append(line)
@@ -257,17 +366,28 @@ def _experience(lines: list[str]) -> list[dict[str, Any]]:
     result = []
     for job in jobs:
         headers = [h for h in job["headers"] if not _LINK.fullmatch(h)]
+        bullets = list(job["bullets"])
         employer = role = ""
         split = next((h for h in headers if _SPLIT_HEADER.search(h)), None)
-        if split is not None:
+        if job["hh"] and headers:
+            # hh.ru: employer, [town and site], [industries], title — then the description
+            employer, others = headers[0], headers[1:]
+            if others and _is_place(others[0]) and (len(others) > 1 or job["titled"]):
+                others = others[1:]
+            if job["titled"]:
+                role = others[-1] if others else ""
+            elif others:
+                role, extra = others[0], others[1:]
+                bullets = extra + bullets
+        elif split is not None:
             role, employer = (p.strip() for p in _SPLIT_HEADER.split(split, maxsplit=1))
         elif len(headers) >= 3:
-            employer, role = headers[0], headers[-1]  # hh.ru: employer, city/site, role
+            employer, role = headers[0], headers[-1]  # employer, city/site, role
         elif len(headers) == 2:
             employer, role = headers
         elif headers:
             employer = headers[0]
-        if not (employer or role or job["bullets"]):
+        if not (employer or role or bullets):
             continue
         result.append(
             {
@@ -275,7 +395,7 @@ def _experience(lines: list[str]) -> list[dict[str, Any]]:
                 "role": role,
                 "start": job["start"],
                 "end": job["end"],
-                "bullets": job["bullets"],
+                "bullets": bullets,
             }
         )
     return result
@@ -338,6 +458,79 @@ def _languages(lines: list[str]) -> list[dict[str, str]]:
     return result
 
 
+# The desired salary in hh.ru's block: «150 000 ₽», «150 000 руб. на руки» (roubles only).
+_SALARY = re.compile(
+    r"(?<![\d])(\d{1,3}(?:[\s\u00a0\u202f]?\d{3}){1,3})\s*(?:₽|руб\b\.?|rub\b|rur\b)", re.IGNORECASE
+)
+_WISH_FIELD = re.compile(r"^([^:]{3,60}):\s*(.*)$")
+# hh.ru's words for where the work is done (its old «График работы» and its «Формат работы»).
+_FORMAT_WORDS = (
+    ("удален", "REMOTE"),
+    ("удаленка", "REMOTE"),
+    ("гибрид", "HYBRID"),
+    ("на месте работодателя", "ON_SITE"),
+    ("в офисе", "ON_SITE"),
+    ("разъездн", "FIELD_WORK"),
+    ("remote", "REMOTE"),
+    ("hybrid", "HYBRID"),
+    ("on-site", "ON_SITE"),
+)
+_FORMAT_FIELDS = ("занятость", "график работы", "формат работы", "тип занятости", "employment", "schedule")
+
+
+def _formats(text: str) -> list[str]:
+    found: list[str] = []
+    lowered = _norm(text)
+    for word, code in _FORMAT_WORDS:
+        if word in lowered and code not in found:
+            found.append(code)
+    return found
+
+
+def _wishes(lines: list[str], location: str) -> tuple[str, dict[str, Any]]:
+    """The title and the wishes of hh.ru's «Желаемая должность и зарплата» block."""
+    title = ""
+    roles: list[str] = []
+    formats: list[str] = []
+    salary = ""
+    listing = False  # inside «Специализации:»
+    for raw in lines:
+        line = _text(raw)
+        if not line:
+            continue
+        money = _SALARY.search(line) if len(line) <= 200 else None
+        if money:
+            salary = salary or re.sub(r"\D", "", money.group(1))
+            line = (line[: money.start()] + line[money.end() :]).strip(" ,;—–-")
+            line = re.sub(r"^на руки\b|\bна руки$|\bдо вычета налогов$", "", line, flags=re.I).strip(" ,;")
+            if not line:
+                continue
+        field = _WISH_FIELD.match(line)
+        if field:
+            name = _norm(field.group(1))
+            listing = name in ("специализации", "специализация", "specializations")
+            if name in _FORMAT_FIELDS:
+                formats += [code for code in _formats(field.group(2)) if code not in formats]
+            elif listing and field.group(2):
+                roles.append(field.group(2))
+            continue
+        if _BULLET.match(line):
+            if listing:
+                roles.append(_strip_bullet(line))
+            continue
+        if not title:
+            title = line
+    town = location.split(",")[0].strip()
+    wishes = {
+        "roles": [r for r in dict.fromkeys([title, *roles]) if r][:10],
+        "salary": salary,
+        "areas": [town] if town else [],
+        "work_formats": formats,
+        "years": "",
+    }
+    return title, wishes
+
+
 def empty() -> dict[str, Any]:
     return {
         "name": "",
@@ -348,6 +541,7 @@ def empty() -> dict[str, Any]:
         "experience": [],
         "education": [],
         "languages": [],
+        "wishes": {"roles": [], "salary": "", "areas": [], "work_formats": [], "years": ""},
     }
 
 
@@ -358,10 +552,14 @@ def parse_text(text: str) -> dict[str, Any]:
     result = empty()
     sections = _split_sections(_lines(text or ""))
     _header(sections.get("header", []) + sections.get("contacts", []), result)
-    headline = [_text(line) for line in sections.get("headline", [])]
-    if headline:
-        result["headline"] = headline[0]
-    result["summary"] = "\n".join(_text(line) for line in sections.get("summary", []))
+    title, result["wishes"] = _wishes(sections.get("headline", []), result["contacts"]["location"])
+    result["headline"] = title or result["headline"]
+    summary = [_text(line) for line in sections.get("summary", [])]
+    summary = [line for line in summary if _norm(line).strip(" :") not in ("обо мне", "о себе", "about me")]
+    driving = [_strip_bullet(_text(line)) for line in sections.get("driving", [])]
+    if driving:  # «Имеется собственный автомобиль», «Права категории B»: facts, not skills
+        summary.append("Опыт вождения: " + "; ".join(driving))
+    result["summary"] = "\n".join(summary)
     result["skills"] = _skills(sections.get("skills", []))
     result["experience"] = _experience(sections.get("experience", []))
     result["education"] = _education(sections.get("education", []))

@@ -325,10 +325,18 @@ def _years(value: Any) -> float | None:
     return round(years, 1)
 
 
+def split_roles(value: Any) -> list[Any]:
+    """Roles one a line (or separated by semicolons): a role may hold a comma, as hh.ru's
+    «Программист, разработчик» does."""
+    if isinstance(value, str):
+        value = value.replace(";", "\n")
+    return split_lines(value)
+
+
 class Wishes(_Model):
     """What the user looks for: the match score compares each vacancy with it (``domain.matching``)."""
 
-    roles: Annotated[list[Line120], BeforeValidator(split_skills), Field(max_length=10)] = []
+    roles: Annotated[list[Line120], BeforeValidator(split_roles), Field(max_length=10)] = []
     salary: Annotated[int | None, BeforeValidator(_salary)] = None
     areas: Annotated[list[Line120], BeforeValidator(split_skills), Field(max_length=20)] = []
     work_formats: Annotated[list[str], BeforeValidator(_work_formats)] = []
@@ -513,6 +521,12 @@ _FIELD_KEYS = {
     "year": "field.year",
     "languages": "field.languages",
     "level": "field.level",
+    "wishes": "field.wishes",
+    "roles": "field.roles",
+    "salary": "field.salary",
+    "areas": "field.areas",
+    "work_formats": "field.work_formats",
+    "years": "field.years",
 }
 
 

@@ -180,6 +180,57 @@ _PHRASES: dict[str, tuple[str, str]] = {
         "Сохранённый ключ не читается (на сервере сменился JH_SECRET_KEY?) — вставьте его заново.",
         "The saved key cannot be read (JH_SECRET_KEY changed on the server?); paste it again.",
     ),
+    # -- match score: profile
+    "field.wishes": ("Что я ищу", "What I'm looking for"),
+    "field.roles": ("Желаемые должности", "Desired roles"),
+    "field.salary": ("Желаемая зарплата, ₽ в месяц", "Desired salary, roubles a month"),
+    "field.areas": ("Города", "Towns"),
+    "field.work_formats": ("Формат работы", "Work format"),
+    "field.years": ("Опыт работы, лет", "Years of experience"),
+    "profile.wishes_help": (
+        "По этому и по навыкам Job Hunter оценивает каждую вакансию от 0 до 100 и показывает, почему.",
+        "From this and your skills Job Hunter scores every vacancy from 0 to 100 and shows why.",
+    ),
+    "profile.roles_help": (
+        "по одной в строке; с ними сравнивается название вакансии",
+        "one a line; the vacancy's title is compared with them",
+    ),
+    "profile.salary_help": ("на руки; пусто — не важно", "take-home; empty: does not matter"),
+    "profile.areas_help": (
+        "по одному в строке, как на hh.ru: Москва; удалённая работа подходит из любого города",
+        "one a line, as hh.ru writes them: Москва; remote work fits any town",
+    ),
+    "profile.formats_help": ("ничего не отмечено — любой", "none ticked: any"),
+    "profile.years_help": (
+        "пусто — по местам работы: {years}",
+        "empty: counted from your jobs: {years}",
+    ),
+    "profile.years_help_none": (
+        "пусто — посчитаем по местам работы",
+        "empty: counted from your jobs",
+    ),
+    "profile.notify_min": (
+        "Сообщать в Telegram только о вакансиях с соответствием от",
+        "Tell me in Telegram only about vacancies with a match of at least",
+    ),
+    "profile.notify_min_help": (
+        "от 0 до 100; пусто — обо всех новых вакансиях",
+        "0 to 100; empty: about every new vacancy",
+    ),
+    "profile.bad_min_score": (
+        "Порог для Telegram — целое число от 0 до 100.",
+        "The Telegram threshold is a whole number from 0 to 100.",
+    ),
+    "profile.rescoring": (
+        "Пересчитываем соответствие: {done} из {total}",
+        "Recomputing match scores: {done} of {total}",
+    ),
+    "profile.rescored": (
+        "Соответствие пересчитано: {total} вакансий.",
+        "Match scores are up to date: {total} vacancies.",
+    ),
+    "profile.years_unit": ("{years} г.", "{years} yr"),
+    # -- end match score: profile
     # documents panel
     "docs.title": ("Резюме и сопроводительное письмо", "Resume and cover letter"),
     "docs.generate": ("Сгенерировать резюме и письмо", "Generate resume and cover letter"),

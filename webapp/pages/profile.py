@@ -4,7 +4,10 @@ DOCX) and their own GigaChat key and options.
 ``layout(user)`` is the page content, ``register(app, engine)`` its callbacks. Every callback
 works on ``current_user.id`` only. The form keeps whatever the user typed until it is saved:
 adding or removing a job, importing and a failed save re-render it from the values in the
-browser. The GigaChat key goes one way: it is encrypted on save and the page only ever says
+browser. «Что я ищу» holds the wishes the match score reads and the Telegram threshold
+(``t05.notify_min_score``); a save that changes the profile rescores the user's vacancies in the
+background (:mod:`webapp.rescoring`), and the page shows how far that got while any is stale.
+The GigaChat key goes one way: it is encrypted on save and the page only ever says
 whether one is stored.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -21,12 +25,16 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 from pydantic import ValidationError
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, select, update
 
+from core.schema import users
 from core.settings import GIGACHAT_SCOPES, Settings, get_settings
+from domain.matching import store as matching
 from domain.resume import importer, store
-from domain.resume.model import Profile, describe_errors
+from domain.resume.model import WORK_FORMATS, Profile, describe_errors
 from domain.resume.texts import tr
+from webapp import rescoring
+from webapp.i18n import WORK_FORMAT_NAMES, name_of, number
 
 _log = logging.getLogger(__name__)
 
@@ -34,7 +42,10 @@ PATH = "/profile"
 JOB_FIELDS = ("employer", "role", "start", "end", "bullets")
 SCHOOL_FIELDS = ("institution", "degree", "year")
 FIXED_FIELDS = ("name", "headline", "email", "phone", "location", "links", "summary", "skills", "languages")
+#: «Что я ищу»: the profile's wishes, and the Telegram threshold (kept on the user, not the profile).
+WISH_FIELDS = ("roles", "salary", "areas", "work_formats", "years", "notify_min")
 MAX_UPLOAD = importer.MAX_DOCX_BYTES
+POLL_MS = 1000
 
 
 def nav_label(lang: str) -> str:
@@ -61,7 +72,13 @@ def display_date(value: str) -> str:
 def to_form(document: dict[str, Any]) -> dict[str, Any]:
     """Form values from a profile-shaped dict (a stored profile or an import)."""
     contacts = document.get("contacts") or {}
+    wishes = document.get("wishes") or {}
     return {
+        "roles": "\n".join(wishes.get("roles") or []),
+        "salary": "" if wishes.get("salary") in (None, "") else str(wishes["salary"]),
+        "areas": "\n".join(wishes.get("areas") or []),
+        "work_formats": [f for f in wishes.get("work_formats") or [] if f in WORK_FORMATS],
+        "years": "" if wishes.get("years") in (None, "") else _years_text(wishes["years"]),
         "name": document.get("name", ""),
         "headline": document.get("headline", ""),
         "email": contacts.get("email", ""),
@@ -115,7 +132,57 @@ def from_form(values: dict[str, Any]) -> dict[str, Any]:
         "languages": values.get("languages") or "",
         "experience": [job for job in values.get("experience", []) if not blank(job)],
         "education": [school for school in values.get("education", []) if not blank(school)],
+        "wishes": {
+            "roles": values.get("roles") or "",
+            "salary": values.get("salary"),
+            "areas": values.get("areas") or "",
+            "work_formats": values.get("work_formats") or [],
+            "years": values.get("years"),
+        },
     }
+
+
+def _years_text(value: Any) -> str:
+    """7.0 → "7", 7.5 → "7.5" (as the user would type it)."""
+    try:
+        return f"{float(value):g}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+class BadThreshold(ValueError):
+    """The Telegram threshold is not a whole number from 0 to 100."""
+
+
+def clean_threshold(value: Any) -> int | None:
+    """The Telegram threshold as typed: empty = every vacancy (None), else 0..100."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return None
+    try:
+        number_ = float(text.replace(",", "."))
+    except ValueError:
+        raise BadThreshold(text) from None
+    if not number_.is_integer() or not 0 <= number_ <= 100:
+        raise BadThreshold(text)
+    return int(number_)
+
+
+def load_threshold(conn: Connection, user_id: int) -> int | None:
+    return conn.execute(select(users.c.notify_min_score).where(users.c.id == user_id)).scalar_one_or_none()
+
+
+def save_threshold(conn: Connection, user_id: int, threshold: int | None) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(notify_min_score=threshold))
+
+
+def _computed_years(values: dict[str, Any]) -> float | None:
+    """The years the jobs in the form add up to (the hint beside an empty years field)."""
+    try:
+        jobs = Profile.model_validate({"experience": from_form(values)["experience"]})
+    except ValidationError:
+        return None
+    return jobs.years(datetime.now(UTC).date())
 
 
 # -- the form --------------------------------------------------------------------------------------
@@ -327,6 +394,7 @@ def form(values: dict[str, Any], lang: str) -> list[Any]:
                 className="g-2",
             ),
         ),
+        wishes_section(values, lang),
         _section(
             tr("field.experience", lang),
             [
@@ -360,6 +428,122 @@ def form(values: dict[str, Any], lang: str) -> list[Any]:
             ],
         ),
     ]
+
+
+def wishes_section(values: dict[str, Any], lang: str) -> Any:
+    """«Что я ищу»: what the match score compares every vacancy with, and the Telegram threshold."""
+    computed = _computed_years(values)
+    years_help = (
+        tr("profile.years_help", lang, years=tr("profile.years_unit", lang, years=number(computed, lang)))
+        if computed is not None
+        else tr("profile.years_help_none", lang)
+    )
+    return _section(
+        tr("field.wishes", lang),
+        [
+            html.P(tr("profile.wishes_help", lang), className="small text-body-secondary mb-2"),
+            dbc.Row(
+                [
+                    _field(
+                        tr("field.roles", lang),
+                        _textarea("resume-roles", values.get("roles"), 3, 1300),
+                        tr("profile.roles_help", lang),
+                        md=6,
+                    ),
+                    _field(
+                        tr("field.areas", lang),
+                        _textarea("resume-areas", values.get("areas"), 3, 2500),
+                        tr("profile.areas_help", lang),
+                        md=6,
+                    ),
+                ],
+                className="g-2",
+            ),
+            dbc.Row(
+                [
+                    _field(
+                        tr("field.salary", lang),
+                        _input("resume-salary", values.get("salary"), 20, inputMode="numeric"),
+                        tr("profile.salary_help", lang),
+                        xs=6,
+                        md=3,
+                    ),
+                    _field(
+                        tr("field.years", lang),
+                        _input("resume-years", values.get("years"), 10, inputMode="decimal"),
+                        years_help,
+                        xs=6,
+                        md=3,
+                    ),
+                    _field(
+                        tr("field.work_formats", lang),
+                        dbc.Checklist(
+                            id="resume-work_formats",
+                            options=[
+                                {"label": name_of(WORK_FORMAT_NAMES, code, lang), "value": code}
+                                for code in WORK_FORMATS
+                            ],
+                            value=list(values.get("work_formats") or []),
+                            inline=True,
+                            className="small",
+                        ),
+                        tr("profile.formats_help", lang),
+                        md=6,
+                    ),
+                ],
+                className="g-2",
+            ),
+            dbc.Row(
+                _field(
+                    tr("profile.notify_min", lang),
+                    _input(
+                        "resume-notify_min",
+                        values.get("notify_min"),
+                        5,
+                        inputMode="numeric",
+                        placeholder="70",
+                        style={"maxWidth": "8rem"},
+                    ),
+                    tr("profile.notify_min_help", lang),
+                ),
+                className="g-2",
+            ),
+        ],
+        id_="resume-wishes",
+    )
+
+
+# -- rescoring progress ----------------------------------------------------------------------------
+
+
+def progress(stale: int, total: int, lang: str) -> Any:
+    """«Пересчитываем соответствие: 12 000 из 100 000» with a bar; nothing when none is stale."""
+    if not stale:
+        return None
+    done = total - stale
+    return dbc.Alert(
+        [
+            html.Div(
+                tr("profile.rescoring", lang, done=number(done, lang), total=number(total, lang)),
+                id="resume-rescoring-text",
+                className="mb-1",
+            ),
+            dbc.Progress(value=done, max=max(total, 1), striped=True, animated=True, style={"height": "6px"}),
+        ],
+        color="info",
+        className="py-2 small mb-3",
+    )
+
+
+def rescoring_card(engine: Engine, server: Any, user_id: int, lang: str) -> tuple[Any, bool]:
+    """The progress the page opens with, and whether to poll (a job is on, restarted if a dead
+    process left stale links behind)."""
+    running = rescoring.of(server, engine).resume(user_id)
+    if not running:
+        return None, False
+    with engine.connect() as conn:
+        stale, total = matching.pending(conn, user_id)
+    return progress(stale, total, lang), True
 
 
 # -- the GigaChat card -----------------------------------------------------------------------------
@@ -503,6 +687,10 @@ def layout(user: Any, side: list[Any] | None = None) -> Any:
     engine, settings = _runtime()
     with engine.connect() as conn:
         stored = store.load_profile(conn, user.id)
+        threshold = load_threshold(conn, user.id)
+    values = to_form(stored.document or stored.profile.model_dump())
+    values["notify_min"] = "" if threshold is None else str(threshold)
+    shown, polling = rescoring_card(engine, flask.current_app, user.id, lang)
     return html.Div(
         [
             html.Div(
@@ -512,15 +700,14 @@ def layout(user: Any, side: list[Any] | None = None) -> Any:
                 ],
                 className="mb-3",
             ),
+            html.Div(shown, id="resume-rescoring", role="status", **{"aria-live": "polite"}),
+            dcc.Interval(id="resume-rescoring-poll", interval=POLL_MS, disabled=not polling),
             dbc.Row(
                 [
                     dbc.Col(
                         [
                             import_card(lang),
-                            html.Div(
-                                form(to_form(stored.document or stored.profile.model_dump()), lang),
-                                id="resume-form",
-                            ),
+                            html.Div(form(values, lang), id="resume-form"),
                             html.Div(
                                 [
                                     dbc.Button(tr("profile.save", lang), id="resume-save", color="primary"),
@@ -550,6 +737,7 @@ def layout(user: Any, side: list[Any] | None = None) -> Any:
 
 _STATES = [
     *[State(f"resume-{name}", "value") for name in FIXED_FIELDS],
+    *[State(f"resume-{name}", "value") for name in WISH_FIELDS],
     *[State({"type": "resume-job", "field": name, "index": ALL}, "value") for name in JOB_FIELDS],
     *[State({"type": "resume-school", "field": name, "index": ALL}, "value") for name in SCHOOL_FIELDS],
 ]
@@ -564,7 +752,7 @@ def _values_from_states() -> dict[str, Any]:
     for item in states:
         if isinstance(item, dict):
             name = str(item["id"]).removeprefix("resume-")
-            if name in FIXED_FIELDS:
+            if name in FIXED_FIELDS or name in WISH_FIELDS:
                 values[name] = item.get("value")
             continue
         for one in item:
@@ -578,8 +766,12 @@ def _values_from_states() -> dict[str, Any]:
                 schools.setdefault(index, {})[name] = one.get("value")
     values["experience"] = [{f: jobs[i].get(f) or "" for f in JOB_FIELDS} for i in sorted(jobs)][:40]
     values["education"] = [{f: schools[i].get(f) or "" for f in SCHOOL_FIELDS} for i in sorted(schools)][:20]
-    for name in FIXED_FIELDS:
-        values[name] = values.get(name) or ""
+    for name in (*FIXED_FIELDS, *WISH_FIELDS):
+        if name == "work_formats":
+            chosen = values.get(name)
+            values[name] = [f for f in chosen if f in WORK_FORMATS] if isinstance(chosen, list) else []
+        else:
+            values[name] = values.get(name) or ""
     return values
 
 
@@ -664,6 +856,8 @@ def register(app: Dash, engine: Engine) -> None:
         Output("resume-feedback", "children", allow_duplicate=True),
         Output("resume-feedback", "color", allow_duplicate=True),
         Output("resume-feedback", "is_open", allow_duplicate=True),
+        Output("resume-rescoring", "children", allow_duplicate=True),
+        Output("resume-rescoring-poll", "disabled", allow_duplicate=True),
         Input("resume-save", "n_clicks"),
         *_STATES,
         prevent_initial_call=True,
@@ -673,18 +867,61 @@ def register(app: Dash, engine: Engine) -> None:
             raise PreventUpdate
         lang = current_user.lang
         values = _values_from_states()
+        problems: list[str] = []
+        profile = None
+        threshold = None
         try:
             profile = Profile.model_validate(from_form(values))
         except ValidationError as error:
             problems = describe_errors(error, lang)
+        try:
+            threshold = clean_threshold(values.get("notify_min"))
+        except BadThreshold:
+            problems.append(f"{tr('profile.notify_min', lang)}: {tr('profile.bad_min_score', lang)}")
+        if profile is None or problems:
             message = [
                 tr("profile.not_saved", lang),
                 html.Ul([html.Li(p) for p in problems[:12]], className="mb-0"),
             ]
-            return no_update, message, "danger", True  # the form keeps what was typed
+            return no_update, message, "danger", True, no_update, no_update  # the form keeps what was typed
+        user_id = current_user.id
         with engine.begin() as conn:
-            store.save_profile(conn, current_user.id, profile)
-        return form(to_form(profile.model_dump()), lang), tr("profile.saved", lang), "success", True
+            changed = store.save_profile(conn, user_id, profile)
+            save_threshold(conn, user_id, threshold)
+        saved = to_form(profile.model_dump())
+        saved["notify_min"] = "" if threshold is None else str(threshold)
+        shown: Any = no_update
+        disabled: Any = no_update
+        if changed:
+            rescoring.of(flask.current_app, engine).start(user_id)
+            with engine.connect() as conn:
+                stale, total = matching.pending(conn, user_id)
+            shown, disabled = progress(stale, total, lang), not stale
+        return form(saved, lang), tr("profile.saved", lang), "success", True, shown, disabled
+
+    @app.callback(
+        Output("resume-rescoring", "children"),
+        Output("resume-rescoring-poll", "disabled"),
+        Input("resume-rescoring-poll", "n_intervals"),
+        prevent_initial_call=True,
+    )
+    def poll_rescoring(_: Any) -> Any:
+        """How far the user's rescoring got; stops polling when no link is stale."""
+        lang = current_user.lang
+        user_id = current_user.id
+        runner = rescoring.of(flask.current_app, engine)
+        with engine.connect() as conn:
+            stale, total = matching.pending(conn, user_id)
+        if not stale:
+            return dbc.Alert(
+                tr("profile.rescored", lang, total=number(total, lang)),
+                color="success",
+                className="py-2 small mb-3",
+                dismissable=True,
+            ), True
+        if not runner.running(user_id):
+            runner.start(user_id)  # the job died with its process: carry on
+        return progress(stale, total, lang), False
 
     @app.callback(
         Output("resume-key-status", "children"),
