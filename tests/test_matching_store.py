@@ -15,6 +15,7 @@ from domain.matching import store
 from domain.matching.weights import WEIGHTS
 from domain.resume import store as resume_store
 from domain.resume.model import Profile
+from etl import housekeeping
 from tests.harvesting import harvest
 from tests.helpers import add_user_and_search
 from tests.helpers import vacancies as make_vacancies
@@ -166,3 +167,20 @@ def test_a_profile_with_nothing_to_score_by_leaves_scores_empty(engine):
     assert pending(engine, anna) == (0, 30)  # judged, so not rescored again and again
     with engine.connect() as conn:
         assert conn.execute(select(resume_profiles.c.revision)).scalar_one() == 1
+
+
+def test_housekeeping_finishes_what_a_killed_rescoring_left(engine):
+    anna, [a_search] = add_user(engine, "anna")
+    boris, [b_search] = add_user(engine, "boris")  # no profile: never stale
+    load_vacancies(engine, anna, a_search, 40, first_id=750_000_000)
+    load_vacancies(engine, boris, b_search, 10, first_id=760_000_000)
+    save_profile(engine, anna)
+    assert pending(engine, boris) == (0, 10)
+    with engine.connect() as conn:
+        assert housekeeping.stale_users(conn) == [anna]
+
+    assert housekeeping.rescore_stale(engine) == {"users": 1, "links": 40, "busy": 0}
+    assert pending(engine, anna) == (0, 40)
+    with engine.connect() as conn:
+        assert housekeeping.stale_users(conn) == []
+    assert housekeeping.rescore_stale(engine) == {"users": 0, "links": 0, "busy": 0}
