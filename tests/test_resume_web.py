@@ -29,7 +29,7 @@ from tests.web.resume_support import (
 )
 from tests.web.support import add_user, client_for
 from webapp.app import create_app
-from webapp.pages.profile import FIXED_FIELDS, JOB_FIELDS, SCHOOL_FIELDS
+from webapp.pages.profile import FIXED_FIELDS, JOB_FIELDS, SCHOOL_FIELDS, WISH_FIELDS
 
 KEY = base64.b64encode(b"11111111-2222-3333-4444-555555555555:very-secret-client-secret").decode()
 
@@ -113,6 +113,7 @@ def form_state(values: dict[str, Any]) -> list[Any]:
     schools = values.get("education", [])
     return [
         *[values.get(name, "") for name in FIXED_FIELDS],
+        *[values.get(name, [] if name == "work_formats" else "") for name in WISH_FIELDS],
         *[
             [({"type": "resume-job", "field": f, "index": i}, j.get(f, "")) for i, j in enumerate(jobs)]
             for f in JOB_FIELDS
@@ -169,6 +170,7 @@ def form_values(tree: Any) -> dict[str, Any]:
     """Form values back from a rendered form, shaped like ``to_form``."""
     found = values_in(tree)
     values: dict[str, Any] = {name: found.get(f"resume-{name}", "") for name in FIXED_FIELDS}
+    values |= {name: found.get(f"resume-{name}", "") for name in WISH_FIELDS}
 
     def entries(kind: str, fields: tuple[str, ...]) -> list[dict[str, Any]]:
         result: dict[int, dict[str, Any]] = {}
