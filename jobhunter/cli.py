@@ -55,6 +55,11 @@ def _register_components() -> None:
     app.command("web")(web)
     app.command("bot")(bot)
     app.add_typer(telegram_cli, name="telegram")
+    # -- match score: profile
+    from jobhunter.match_cli import matches, profile_cli
+
+    app.add_typer(profile_cli, name="profile")
+    app.command("matches")(matches)
 
 
 _register_components()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 
 import docx
 import pytest
@@ -369,3 +370,106 @@ def test_answers_are_lenient_about_small_things() -> None:
     assert answer.resume.experience[0].bullets == ["a"] and answer.resume.experience[0].end == ""
     assert len(answer.resume.summary) == 3000
     assert answer.cover_letter.paragraphs == ["Первый.", "Второй."]
+
+
+# -- hh.ru's own export ("Скачать резюме") ----------------------------------------------------------
+
+
+def _hh(name: str, kind: str) -> dict:
+    from tests.hh_resumes import hh_docx, text
+
+    return importer.parse_docx(hh_docx(name)) if kind == "docx" else importer.parse_text(text(name))
+
+
+@pytest.mark.parametrize("kind", ["txt", "docx"])
+def test_an_hh_ru_developer_resume_is_read_faithfully(kind) -> None:
+    draft = _hh("hh_developer", kind)
+    assert draft["name"] == "Смирнов Алексей Викторович"
+    assert draft["headline"] == "Python-разработчик"
+    # the industry lines are the employer's, never the job title
+    assert [(j["employer"], j["role"], j["start"], j["end"]) for j in draft["experience"]] == [
+        ("ООО «Ромашка Софт»", "Ведущий Python-разработчик", "01.2019", ""),
+        ("АО «Лютик Банк»", "Python-разработчик", "09.2016", "12.2018"),
+    ]
+    first = draft["experience"][0]
+    assert first["bullets"][0] == "Разработка сервисов каталога на Django и PostgreSQL."
+    assert not any(
+        "Информационные технологии" in b or "Разработка программного" in b for b in first["bullets"]
+    )
+    # skills only from «Навыки»: nothing of «Опыт вождения» or «Знание языков»
+    assert draft["skills"] == ["Python", "Django", "PostgreSQL", "Redis", "Celery", "Docker", "Git", "Linux"]
+    assert draft["languages"] == [
+        {"name": "Русский", "level": "Родной"},
+        {"name": "Английский", "level": "B2 — Средне-продвинутый"},
+    ]
+    assert draft["wishes"] == {
+        "roles": ["Python-разработчик", "Программист, разработчик"],
+        "salary": "250000",
+        "areas": ["Москва"],
+        "work_formats": ["REMOTE"],
+        "years": "",
+    }
+    assert "Резюме обновлено" not in draft["summary"]
+    profile = Profile.model_validate(draft)
+    assert profile.wishes.salary == 250_000 and profile.wishes.roles[1] == "Программист, разработчик"
+    assert profile.years(date(2024, 12, 1)) == 8.3  # 09.2016 … 12.2024, from the jobs
+
+
+@pytest.mark.parametrize("kind", ["txt", "docx"])
+def test_an_hh_ru_courier_resume_keeps_driving_out_of_the_skills(kind) -> None:
+    draft = _hh("hh_courier", kind)
+    assert [(j["employer"], j["role"]) for j in draft["experience"]] == [
+        ("СДЭК", "Курьер на автомобиле"),
+        ("Пятёрочка", "Продавец-кассир"),  # no town line, an industry with its «•» sub-industry
+    ]
+    assert draft["skills"] == ["Знание города", "Работа с кассой", "Вежливость", "Пунктуальность"]
+    assert not any("Права" in s or "автомобиль" in s for s in draft["skills"])
+    assert "Опыт вождения: Имеется собственный автомобиль; Права категории B, C" in draft["summary"]
+    assert draft["wishes"]["roles"] == ["Курьер", "Водитель"]
+    assert draft["wishes"]["salary"] == "80000"
+    assert draft["wishes"]["areas"] == ["Казань"]
+    assert draft["wishes"]["work_formats"] == ["FIELD_WORK"]
+    assert draft["education"][0]["institution"] == "Казанский автотранспортный техникум"
+    assert Profile.model_validate(draft).missing() == []
+
+
+def test_an_unknown_industry_is_known_by_its_sub_industries() -> None:
+    text = """Опыт работы — 2 года
+Март 2022 — настоящее время
+2 года 1 месяц
+ООО «Вектор»
+Новый Уренгой
+Космическая отрасль, спутники
+• Спутниковая связь
+Инженер-программист
+Писал прошивки на C.
+"""
+    [job] = importer.parse_text(text)["experience"]
+    assert (job["employer"], job["role"], job["bullets"]) == (
+        "ООО «Вектор»",
+        "Инженер-программист",
+        ["Писал прошивки на C."],
+    )
+
+
+def test_an_import_is_merged_over_the_stored_profile() -> None:
+    stored = {"name": "Анна", "skills": ["Go"], "wishes": {"salary": 300000, "areas": ["Москва"]}}
+    draft = importer.empty() | {
+        "skills": ["Python"],
+        "wishes": {**importer.empty()["wishes"], "areas": ["Казань"]},
+    }
+    merged = importer.merged(stored, draft)
+    assert merged["name"] == "Анна" and merged["skills"] == ["Python"]
+    assert merged["wishes"]["salary"] == 300000 and merged["wishes"]["areas"] == ["Казань"]
+
+
+def test_wishes_are_validated_in_words() -> None:
+    with pytest.raises(ValidationError) as error:
+        Profile.model_validate({"wishes": {"salary": "много", "years": "99", "work_formats": ["office"]}})
+    ru = describe_errors(error.value, "ru")
+    assert "Что я ищу → Желаемая зарплата, ₽ в месяц: «много» не похоже на сумму в рублях" in ru
+    assert any(line.startswith("Что я ищу → Опыт работы, лет:") for line in ru)
+    en = describe_errors(error.value, "en")
+    assert any(line.startswith("What I'm looking for → Work format:") and "office" in line for line in en)
+    roles = Profile.model_validate({"wishes": {"roles": "Программист, разработчик\nКурьер"}}).wishes.roles
+    assert roles == ["Программист, разработчик", "Курьер"]

@@ -331,8 +331,12 @@ def _experience(lines: list[str]) -> list[dict[str, Any]]:
                 sub += 1
             after = _text(lines[sub]) if sub < len(lines) else ""
             # (only right under the employer, its town or another industry)
+            # (a town hh.ru's list of big ones lacks: an industry names several, with commas)
             under = (
-                current.get("industries") or len(current["headers"]) == 1 or _is_place(current["headers"][-1])
+                current.get("industries")
+                or len(current["headers"]) == 1
+                or _is_place(current["headers"][-1])
+                or (len(current["headers"]) == 2 and "," in line)
             )
             industry = _is_industry_name(line) or (
                 under and sub > index and plain(after) and len(after) <= 100 and not line.endswith(":")
@@ -656,3 +660,17 @@ def counts(draft: dict[str, Any]) -> dict[str, int]:
         "skills": len(draft.get("skills", [])),
         "schools": len(draft.get("education", [])),
     }
+
+
+def merged(current: dict[str, Any], draft: dict[str, Any]) -> dict[str, Any]:
+    """An import over a stored profile, as the profile page merges it: what the import found
+    replaces that field (contacts and wishes field by field), the rest stays."""
+    result = dict(current)
+    for key, value in draft.items():
+        if isinstance(value, dict):
+            inner = dict(result.get(key) or {})
+            inner.update({k: v for k, v in value.items() if v})
+            result[key] = inner
+        elif value:
+            result[key] = value
+    return result
