@@ -84,7 +84,7 @@ class Locked:
         self.conn.close()
 
 
-def test_the_wishes_section_shows_what_the_score_reads(app, people) -> None:
+def test_the_wishes_section_shows_what_the_score_reads(app, people, engine) -> None:
     client = client_for(app, "alice")
     page = response(route(client, "/profile"))["page"]["children"]
     shown = text_of(page)
@@ -104,6 +104,23 @@ def test_the_wishes_section_shows_what_the_score_reads(app, people) -> None:
     values = form_values(page)
     assert values["roles"] == "" and values["work_formats"] == [] and values["notify_min"] == ""
     assert "Пересчитываем" not in shown  # nothing is stale
+
+    with engine.begin() as conn:
+        conn.execute(update(users).where(users.c.id == people["alice"]).values(preferences={"lang": "en"}))
+    english = text_of(response(route(client_for(app, "alice"), "/profile"))["page"]["children"])
+    for label in (
+        "What I'm looking for",
+        "Desired roles",
+        "Desired salary, roubles a month",
+        "Towns",
+        "Remote",
+        "Field work",
+        "Years of experience",
+        "empty: counted from your jobs:",
+        "Tell me in Telegram only about vacancies with a match of at least",
+    ):
+        assert label in english, label
+    assert "Что я ищу" not in english and "Желаемые должности" not in english
 
 
 def test_saving_a_changed_profile_rescores_in_the_background_with_progress(app, people, engine) -> None:

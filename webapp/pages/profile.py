@@ -75,7 +75,7 @@ def to_form(document: dict[str, Any]) -> dict[str, Any]:
     wishes = document.get("wishes") or {}
     return {
         "roles": "\n".join(wishes.get("roles") or []),
-        "salary": "" if wishes.get("salary") in (None, "") else str(wishes["salary"]),
+        "salary": _amount_text(wishes.get("salary")),
         "areas": "\n".join(wishes.get("areas") or []),
         "work_formats": [f for f in wishes.get("work_formats") or [] if f in WORK_FORMATS],
         "years": "" if wishes.get("years") in (None, "") else _years_text(wishes["years"]),
@@ -140,6 +140,13 @@ def from_form(values: dict[str, Any]) -> dict[str, Any]:
             "years": values.get("years"),
         },
     }
+
+
+def _amount_text(value: Any) -> str:
+    """250000 → "250 000" (spaces, which the salary field reads back in either language)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}".replace(",", " ")
+    return "" if value is None else str(value)
 
 
 def _years_text(value: Any) -> str:
@@ -725,7 +732,8 @@ def layout(user: Any, side: list[Any] | None = None) -> Any:
                         lg=8,
                     ),
                     dbc.Col([ai_card(stored, settings, lang), *(side or [])], lg=4),
-                ]
+                ],
+                className="gx-3",  # gutters within the phone layout's 0.5rem padding: no sideways scroll
             ),
         ],
         id="resume-page",
