@@ -100,12 +100,25 @@ def settings_factory(database_url: str, test_schema: str, tmp_path: Path):
     return make
 
 
+# -- match score: profile
+def _settle_background_rescoring() -> None:
+    """The web app rescores a saved profile's links in the background (``webapp.rescoring``):
+    let that finish before the tables are emptied under it."""
+    rescoring = sys.modules.get("webapp.rescoring")
+    if rescoring is not None:
+        rescoring.wait_all(timeout=120)
+
+
+# -- end match score: profile
+
+
 @pytest.fixture
 def engine(settings_factory) -> Iterator[Engine]:
     """An engine on the migrated test schema; every table is emptied afterwards."""
     settings = settings_factory()
     eng = make_engine(settings)
     yield eng
+    _settle_background_rescoring()
     tables = ", ".join(f'"{settings.db_schema}"."{t.name}"' for t in metadata.sorted_tables)
     with eng.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

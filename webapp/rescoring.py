@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from datetime import UTC, datetime
 
 from flask import Flask
@@ -26,6 +29,7 @@ log = logging.getLogger(__name__)
 #: Rescoring is CPU work in Python: two threads keep the web app answering on a small machine.
 WORKERS = 2
 _KEY = "jobhunter_rescoring"
+_RUNNERS: weakref.WeakSet[Rescoring] = weakref.WeakSet()
 
 
 class Rescoring:
@@ -37,6 +41,7 @@ class Rescoring:
         self._lock = threading.Lock()
         self._jobs: dict[int, Future[None]] = {}
         self._again: set[int] = set()
+        _RUNNERS.add(self)
 
     def start(self, user_id: int) -> bool:
         """Rescore the user's links in the background; False when their job is already on (it is
@@ -72,6 +77,19 @@ class Rescoring:
         if job is not None:
             job.result(timeout=timeout)
 
+    def wait_idle(self, timeout: float) -> bool:
+        """Until no job runs here (False if some still does after ``timeout`` seconds)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                jobs = [job for job in self._jobs.values() if not job.done()]
+            if not jobs:
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            wait_futures(jobs, timeout=left)
+
     def _run(self, user_id: int) -> None:
         while True:
             try:
@@ -95,3 +113,8 @@ def of(server: Flask, engine: Engine) -> Rescoring:
     if runner is None:
         runner = server.extensions.setdefault(_KEY, Rescoring(engine))
     return runner
+
+
+def wait_all(timeout: float = 120) -> bool:
+    """Until every runner of this process is idle (a test empties the tables only then)."""
+    return all(runner.wait_idle(timeout) for runner in list(_RUNNERS))
