@@ -268,25 +268,27 @@ def test_unscored_vacancies_are_told_even_with_a_threshold(env, last_day) -> Non
     assert plain.startswith("🔔 6 новых вакансий") and "порог" not in plain
 
 
-def test_a_profile_saved_later_rescores_and_the_next_message_uses_it(env, last_day, now) -> None:
-    env.hh.add(make_vacancies(10, *last_day))
+def test_the_score_is_read_when_the_message_goes_out(env, last_day, now) -> None:
+    """Rows queued before the profile existed (the send failed) go out scored once it is rescored."""
+    env.hh.add(make_vacancies(12, *last_day))
     anna, _ = add_user_and_search(env.engine, "anna")
     env.link(anna)
-    env.harvest("scheduled__1")  # no profile yet: unscored
-    with_profile(env.engine, anna)
-    rescore(env.engine, anna, today=now.date())
     ask(env, CHAT, "/min 40")
-    env.hh.add(
-        make_vacancies(
-            10, now - timedelta(minutes=20), now - timedelta(minutes=10), seed=3, first_id=200_000_000
-        )
-    )
+    env.tg.fail_next(1, 500, method="sendMessage")
+    [first] = env.harvest("scheduled__1")  # no profile yet: nothing scored, nothing held back
+    assert first["failed"] == 12 and "below_threshold" not in first
+    with_profile(env.engine, anna)
+    assert rescore(env.engine, anna, today=now.date()) == 12
 
-    [stats] = env.harvest("scheduled__2")
+    result = deliver_pending(env.engine, env.settings)
 
+    stored = scores(env.engine, anna)
+    high = sorted((s for s in stored.values() if s >= 40), reverse=True)
+    assert 0 < len(high) < 12
+    assert result["vacancies_sent"] == len(high) and result["below_threshold"] == 12 - len(high)
     plain = env.tg.messages(CHAT)[-1].plain or ""
-    assert stats["vacancies_sent"] + stats.get("below_threshold", 0) == 10
-    assert all(s is not None and s >= 40 for s, _ in listed(plain))
+    assert [s for s, _ in listed(plain)] == high[:5]
+    assert "ниже порога 40%" in plain
 
 
 # -- /min ------------------------------------------------------------------------------------------------
