@@ -639,3 +639,29 @@ application_events = Table(
     Index(None, "user_id", "created_at"),
     comment="Every change of an application: the history is appended to, never overwritten.",
 )
+
+application_reminders = Table(
+    "t22_jh_application_reminders",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("user_id", BigInteger, nullable=False),
+    Column("vacancy_id", BigInteger, nullable=False),
+    Column("kind", Text, nullable=False, comment="morning (of the next step's day), hour_before, follow_up"),
+    _ts("due_at", nullable=False, comment="when it is due; a moved next step makes new reminders"),
+    Column("status", Text, nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    _ts("last_attempt_at"),
+    Column("last_error", Text),
+    _ts("sent_at"),
+    _ts("created_at", nullable=False, server_default=NOW),
+    ForeignKeyConstraint(
+        ["user_id", "vacancy_id"],
+        [user_vacancies.c.user_id, user_vacancies.c.vacancy_id],
+        ondelete="CASCADE",
+    ),
+    UniqueConstraint("user_id", "vacancy_id", "kind", "due_at"),
+    CheckConstraint("kind IN ('morning', 'hour_before', 'follow_up')", name="kind"),
+    CheckConstraint("status IN ('pending', 'sent', 'skipped')", name="status"),
+    Index(None, "status", "due_at"),
+    comment="Telegram reminders of next steps and follow-ups: each sent once, through quiet hours.",
+)

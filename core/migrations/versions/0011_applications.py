@@ -103,10 +103,63 @@ def upgrade() -> None:
         ["user_id", "created_at"],
         schema="jh",
     )
+    op.create_table(
+        "t22_jh_application_reminders",
+        sa.Column("id", sa.BigInteger(), sa.Identity(), nullable=False),
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("vacancy_id", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Text(),
+            nullable=False,
+            comment="morning (of the next step's day), hour_before, follow_up",
+        ),
+        sa.Column(
+            "due_at",
+            sa.DateTime(timezone=True),
+            nullable=False,
+            comment="when it is due; a moved next step makes new reminders",
+        ),
+        sa.Column("status", sa.Text(), server_default="pending", nullable=False),
+        sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.Column("last_attempt_at", sa.DateTime(timezone=True)),
+        sa.Column("last_error", sa.Text()),
+        sa.Column("sent_at", sa.DateTime(timezone=True)),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('morning', 'hour_before', 'follow_up')", name="ck_t22_jh_application_reminders_kind"
+        ),
+        sa.CheckConstraint(
+            "status IN ('pending', 'sent', 'skipped')", name="ck_t22_jh_application_reminders_status"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id", "vacancy_id"],
+            ["jh.t08_jh_user_vacancies.user_id", "jh.t08_jh_user_vacancies.vacancy_id"],
+            name="fk_t22_jh_application_reminders_user_id",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_t22_jh_application_reminders"),
+        sa.UniqueConstraint(
+            "user_id",
+            "vacancy_id",
+            "kind",
+            "due_at",
+            name="uq_t22_jh_application_reminders_user_id_vacancy_id_kind_due_at",
+        ),
+        schema="jh",
+        comment="Telegram reminders of next steps and follow-ups: each sent once, through quiet hours.",
+    )
+    op.create_index(
+        "ix_t22_jh_application_reminders_status_due_at",
+        "t22_jh_application_reminders",
+        ["status", "due_at"],
+        schema="jh",
+    )
 
 
 def downgrade() -> None:
     schema = _schema()
+    op.drop_table("t22_jh_application_reminders", schema="jh")
     op.drop_table("t21_jh_application_events", schema="jh")
     op.drop_index("ix_t08_jh_user_vacancies_stage", table_name="t08_jh_user_vacancies", schema="jh")
     op.drop_constraint(
