@@ -65,7 +65,11 @@ from core.db import make_engine  # noqa: E402
 from core.schema import metadata, raw, vacancies  # noqa: E402
 from core.searches import SavedSearch, list_searches  # noqa: E402
 from core.settings import Settings, load_settings  # noqa: E402
+from domain.matching import store as matching  # noqa: E402
+from domain.resume import store as resume_store  # noqa: E402
+from domain.resume.model import Profile  # noqa: E402
 from etl import dictionaries, load  # noqa: E402
+from etl.demo_profile import DEMO_PROFILE  # noqa: E402
 from etl.harvest import local, steps  # noqa: E402
 from etl.harvest.plan import Job, RunRequest  # noqa: E402
 from etl.parallel import in_parallel  # noqa: E402
@@ -230,6 +234,7 @@ LOAD_PARTS: list[tuple[Any, str, str]] = [
     (hh_source, "vacancy_row", "transform (vacancy_row)"),
     (load, "upsert_vacancies", "load.upsert_vacancies"),
     (load, "link_to_user", "load.link_to_user"),
+    (matching, "score_loaded", "match scores (matching.score_loaded)"),
 ]
 STEP_THREAD_PARTS = {label for _, _, label in LOAD_PARTS[:2]}
 
@@ -667,8 +672,10 @@ def land_pages(
 
 def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> None:
     empty_tables(engine, settings)
-    _, search_id = add_user_and_search(engine, "loader", name="Загрузка", text="")
+    user_id, search_id = add_user_and_search(engine, "loader", name="Загрузка", text="")
     with engine.connect() as conn:
+        # A user with a profile: every new link is scored in the load step, as in production.
+        resume_store.save_profile(conn, user_id, Profile.model_validate(DEMO_PROFILE))
         [search] = list_searches(conn, ids=[search_id])
         dictionaries.store(conn, "dictionaries", DICTIONARIES)
         conn.commit()
@@ -676,7 +683,8 @@ def step_load_scenario(engine: Engine, settings: Settings, n: int, ui: UI) -> No
     now = datetime.now(UTC).replace(microsecond=0)
     window = Window.aligned(now - timedelta(days=7, hours=1), now)
     table = _table(
-        f"3b. etl.harvest.steps.load_landed end to end from the landing table, {_n(n)} vacancies, "
+        f"3b. etl.harvest.steps.load_landed end to end from the landing table, {_n(n)} vacancies "
+        "for a user with a profile (each new link scored), "
         f"merged on {settings.load_workers} connections (JH_LOAD_WORKERS)",
         "pass",
         "received / new / unchanged / linked",

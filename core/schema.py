@@ -16,6 +16,7 @@ from sqlalchemy import (
     Computed,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Identity,
     Index,
     Integer,
@@ -236,7 +237,19 @@ user_vacancies = Table(
     Column("score", SmallInteger, comment="how well it fits the user's profile, 0-100 (domain.matching)"),
     Column("score_parts", JSONB, comment="the score's components: points, matched and missing skills"),
     Column("scored_rev", Integer, comment="the profile revision it was scored against; NULL: not yet"),
+    Column(
+        "stage", Text, comment="where the user's application stands (domain.applications); NULL: untracked"
+    ),
+    _ts("stage_at", comment="when the stage last changed"),
+    _ts("next_step_at", comment="the next step the user planned (an interview, a call), if any"),
+    Column("next_step_note", Text, comment="what that next step is, as the user wrote it"),
+    CheckConstraint(
+        "stage IN ('interested', 'applied', 'test_task', 'interview', 'offer', 'hired', "
+        "'rejected', 'no_answer', 'withdrawn')",
+        name="stage",
+    ),
     Index(None, "user_id", "matched_at"),
+    Index("ix_t08_jh_user_vacancies_stage", "user_id", "stage", postgresql_where=text("stage IS NOT NULL")),
     Index(
         "ix_t08_jh_user_vacancies_score", "user_id", text("score DESC NULLS LAST"), text("vacancy_id DESC")
     ),
@@ -591,4 +604,64 @@ group_splits = Table(
     _ts("split_at", nullable=False, server_default=NOW),
     Index(None, "vacancy_id"),
     comment="Vacancies a user took out of their duplicate group: a row of their own for that user.",
+)
+
+
+# -- application tracking (migration 0011) ---------------------------------------------------------
+
+application_events = Table(
+    "t21_jh_application_events",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("user_id", BigInteger, nullable=False),
+    Column("vacancy_id", BigInteger, nullable=False),
+    Column("stage_from", Text, comment="NULL: the vacancy was not tracked before"),
+    Column("stage_to", Text, comment="NULL: only the note or the next step changed"),
+    Column("note", Text, comment="plain text as the user wrote it; always rendered escaped"),
+    _ts("next_step_at"),
+    Column("next_step_note", Text),
+    Column("via", Text, nullable=False, comment="web, telegram or cli"),
+    Column(
+        "generation_id",
+        BigInteger,
+        ForeignKey(resume_generations.c.id, ondelete="SET NULL"),
+        comment="the tailored resume and letter the user applied with",
+    ),
+    _ts("created_at", nullable=False, server_default=NOW),
+    ForeignKeyConstraint(
+        ["user_id", "vacancy_id"],
+        [user_vacancies.c.user_id, user_vacancies.c.vacancy_id],
+        ondelete="CASCADE",
+    ),
+    CheckConstraint("via IN ('web', 'telegram', 'cli')", name="via"),
+    CheckConstraint("length(note) <= 2000", name="note"),
+    Index(None, "user_id", "vacancy_id", "id"),
+    Index(None, "user_id", "created_at"),
+    comment="Every change of an application: the history is appended to, never overwritten.",
+)
+
+application_reminders = Table(
+    "t22_jh_application_reminders",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("user_id", BigInteger, nullable=False),
+    Column("vacancy_id", BigInteger, nullable=False),
+    Column("kind", Text, nullable=False, comment="morning (of the next step's day), hour_before, follow_up"),
+    _ts("due_at", nullable=False, comment="when it is due; a moved next step makes new reminders"),
+    Column("status", Text, nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    _ts("last_attempt_at"),
+    Column("last_error", Text),
+    _ts("sent_at"),
+    _ts("created_at", nullable=False, server_default=NOW),
+    ForeignKeyConstraint(
+        ["user_id", "vacancy_id"],
+        [user_vacancies.c.user_id, user_vacancies.c.vacancy_id],
+        ondelete="CASCADE",
+    ),
+    UniqueConstraint("user_id", "vacancy_id", "kind", "due_at"),
+    CheckConstraint("kind IN ('morning', 'hour_before', 'follow_up')", name="kind"),
+    CheckConstraint("status IN ('pending', 'sent', 'skipped')", name="status"),
+    Index(None, "status", "due_at"),
+    comment="Telegram reminders of next steps and follow-ups: each sent once, through quiet hours.",
 )

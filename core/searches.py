@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from core.errors import UserInputError
 from core.schema import dictionaries, search_cursors, searches, users
-from domain.sources import check as check_sources
+from core.sources import check as check_sources
 
 # hh.ru dictionary ids (GET /dictionaries); searches are validated against them so a typo
 # fails here with a clear message instead of being silently ignored by hh.ru.

@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.sources import check
+
 HH_TOKEN_FILE = "hh_app_token"  # noqa: S105 - a file name, not a secret
 GIGACHAT_SCOPES = ("GIGACHAT_API_PERS", "GIGACHAT_API_B2B", "GIGACHAT_API_CORP")
 _LIBRARY_AGENTS = ("python-requests", "python-urllib", "curl/", "go-http-client", "aiohttp", "mozilla/")
@@ -291,8 +293,6 @@ class Settings(BaseSettings):
     def _sources(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
-        from domain.sources import check
-
         return ",".join(check(name.strip() for name in value.split(",") if name.strip()))
 
     @field_validator("superjob_app_key", mode="before")

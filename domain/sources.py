@@ -17,7 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-SOURCES = ("hh", "trudvsem", "superjob")
+from core.sources import SOURCES, check
+
+__all__ = ["SOURCES", "check"]  # re-exported: the interfaces name boards through this module
 
 LABELS = {"hh": "hh.ru", "trudvsem": "Работа России", "superjob": "SuperJob"}
 LABELS_EN = {"hh": "hh.ru", "trudvsem": "Trudvsem (Work in Russia)", "superjob": "SuperJob"}
@@ -51,15 +53,6 @@ def unsupported(source: str, given: Iterable[str]) -> list[str]:
     """The criteria among ``given`` (names of set criteria) that ``source`` cannot filter by."""
     filters = FILTERS.get(source, frozenset())
     return [name for name in given if name not in filters]
-
-
-def check(sources: Iterable[str]) -> list[str]:
-    """``sources`` without repeats, each a known source; ``ValueError`` names an unknown one."""
-    chosen = list(dict.fromkeys(sources))
-    for name in chosen:
-        if name not in SOURCES:
-            raise ValueError(f"unknown source {name!r}; use one of: {', '.join(SOURCES)}")
-    return chosen
 
 
 @dataclass(frozen=True)

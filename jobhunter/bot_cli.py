@@ -36,7 +36,8 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
 
 
 def bot() -> None:
-    """Run the Telegram bot: links chats (/start from the profile page's link), /status, /stop, ⭐ and 🚫.
+    """Run the Telegram bot: links chats (/start from the profile page's link), /status, /quiet, /tz,
+    /min (the match-score threshold), /stop, ⭐ and 🚫.
 
     Needs JH_TELEGRAM_BOT_TOKEN. Ctrl+C (or SIGTERM) stops it.
     """

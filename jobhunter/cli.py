@@ -49,8 +49,11 @@ app.add_typer(demo_app, name="demo")
 
 def _register_components() -> None:
     """Commands that live beside their components: the web server and the Telegram bot."""
+    from jobhunter.applications_cli import applications_cli
     from jobhunter.bot_cli import bot, telegram_cli
     from jobhunter.web_cli import web
+
+    app.add_typer(applications_cli, name="applications")
 
     app.command("web")(web)
     app.command("bot")(bot)

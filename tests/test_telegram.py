@@ -559,7 +559,15 @@ def test_the_bot_polls_registers_its_commands_and_stops(env) -> None:
     try:
         assert env.tg.wait_until(lambda: ready)
         assert ready == ["jobhunter_test_bot"] and env.tg.webhook_url == ""
-        assert [c["command"] for c in env.tg.commands] == ["start", "status", "quiet", "tz", "stop", "help"]
+        assert [c["command"] for c in env.tg.commands] == [
+            "start",
+            "status",
+            "quiet",
+            "tz",
+            "min",
+            "stop",
+            "help",
+        ]
         with env.engine.begin() as conn:
             url = create_link(conn, user_id, "jobhunter_test_bot")
         env.tg.user_sends(CHAT, "/start " + url.split("=")[1])

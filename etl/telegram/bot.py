@@ -7,6 +7,9 @@ Commands (answers in Russian):
   linked (and lifts a "blocked" mark: the user is talking to the bot again);
 * ``/stop`` — unlinks the chat; ``/status`` — the user's saved searches with their last run;
 * ``/quiet 22:00-08:00`` (or ``off``, ``default``) and ``/tz Europe/Moscow`` — quiet hours;
+* ``/min 60`` — tell only about vacancies matching the user's profile by at least 60%
+  (``t05.notify_min_score``, also set on the profile page); ``/min`` shows it, ``/min off`` or
+  ``/min 0`` clears it. Answered in the user's language of the web app (Russian or English);
 * ⭐ / 🚫 under a message — favourite / hide that vacancy, for the user this chat is linked to only.
 
 Handlers are plain functions of ``(engine, settings, …)`` returning the answer text, so they are
@@ -16,8 +19,10 @@ tested without Telegram; :func:`build_bot` wires them into a ``TeleBot``; :func:
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
+from datetime import date
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -27,8 +32,9 @@ from sqlalchemy import Engine, and_, func, select, update
 from telebot import apihelper, types
 
 from core import telegram_links as links
-from core.schema import etl_runs, searches, user_vacancies
+from core.schema import etl_runs, searches, user_vacancies, users
 from core.settings import Settings
+from domain.matching.store import user_profile
 from etl.telegram import messages, outbox
 from etl.telegram.sender import TelegramError, configure, describe
 
@@ -40,6 +46,7 @@ COMMANDS = [
     ("status", "Мои поиски и последний запуск"),
     ("quiet", "Тихие часы, например /quiet 22:00-08:00"),
     ("tz", "Часовой пояс, например /tz Europe/Moscow"),
+    ("min", "Порог совпадения, например /min 60"),
     ("stop", "Отвязать чат"),
     ("help", "Что умеет бот"),
 ]
@@ -63,6 +70,7 @@ HELP = (
     "/status — ваши поиски и последний запуск\n"
     "/quiet 22:00-08:00 — тихие часы (/quiet off — без них, /quiet default — как у всех)\n"
     "/tz Europe/Moscow — часовой пояс для тихих часов\n"
+    "/min 60 — присылать только вакансии, подходящие вам от 60% (/min off — все)\n"
     "/stop — отвязать этот чат\n\n"
     "Кнопки ⭐ и 🚫 под вакансией — в избранное и скрыть; это видно в веб-приложении."
 )
@@ -171,6 +179,8 @@ def handle_status(engine: Engine, settings: Settings, chat_id: int) -> str:
     quiet = "нет" if who.quiet is None else links.format_quiet_hours(who.quiet).replace("-", "–")
     lines.append("")
     lines.append(f"Тихие часы: {quiet} ({escape(who.time_zone)}).")
+    threshold = "нет, приходят все вакансии" if who.min_score is None else f"от {who.min_score}%"
+    lines.append(f"Порог совпадения: {threshold} (/min).")
     if who.blocked_at is not None:
         lines.append("Бот был заблокирован — теперь снова на связи.")
     if waiting:
@@ -215,6 +225,74 @@ def handle_tz(engine: Engine, settings: Settings, chat_id: int, payload: str) ->
         who = outbox.recipient(conn, user.id, settings)
     assert who is not None
     return f"Часовой пояс: {escape(who.time_zone)}."
+
+
+_MIN_OFF = frozenset({"off", "выкл", "нет", "no", "none", "все", "всё", "all"})
+_MIN_NUMBER = re.compile(r"(\d{1,3})\s*%?")
+MIN_ANSWERS = {
+    "ru": {
+        "set": "Порог: {n}%. Присылаю только вакансии, которые подходят вам от {n}%; остальные — в "
+        "веб-приложении. /min off — присылать все.",
+        "none": "Порога нет: присылаю все новые вакансии. /min 60 — только подходящие вам от 60%.",
+        "cleared": "Порог снят: присылаю все новые вакансии.",
+        "bad": "Не понял. Порог — целое число от 0 до 100, например /min 60; /min off — без порога; "
+        "/min — показать текущий.",
+        "no_profile": "Оценок совпадения пока нет: заполните профиль (навыки, желаемая должность) в "
+        "веб-приложении — до тех пор приходят все вакансии.",
+    },
+    "en": {
+        "set": "Threshold: {n}%. I send only vacancies that match you by {n}% or more; the rest are in "
+        "the web app. /min off sends everything.",
+        "none": "No threshold: I send every new vacancy. /min 60 sends only those matching you by 60% "
+        "or more.",
+        "cleared": "Threshold removed: I send every new vacancy.",
+        "bad": "I did not understand. The threshold is a whole number from 0 to 100, e.g. /min 60; "
+        "/min off removes it; /min shows the current one.",
+        "no_profile": "There are no match scores yet: fill in your profile (skills, desired role) in "
+        "the web app — until then every vacancy is sent.",
+    },
+}
+
+
+def parse_min_score(value: str) -> int | None:
+    """``60`` / ``60%`` → 60; ``off`` (``выкл``, ``нет``…) or ``0`` → None (no threshold).
+    Raises ``ValueError`` for anything else, including numbers above 100."""
+    value = value.strip().lower()
+    if value in _MIN_OFF:
+        return None
+    match = _MIN_NUMBER.fullmatch(value)
+    if match is None or int(match.group(1)) > 100:
+        raise ValueError(value)
+    return int(match.group(1)) or None
+
+
+def handle_min(engine: Engine, chat_id: int, payload: str, *, today: date | None = None) -> str:
+    """``/min N`` sets the user's threshold, ``/min off`` / ``/min 0`` clears it, ``/min`` shows it."""
+    with engine.begin() as conn:
+        user = links.chat_user(conn, chat_id)
+        if user is None:
+            return "Этот чат не привязан. " + HOW_TO_LINK
+        row = conn.execute(
+            select(users.c.notify_min_score, users.c.preferences["lang"].astext.label("lang")).where(
+                users.c.id == user.id
+            )
+        ).one()
+        say = MIN_ANSWERS["en" if row.lang == "en" else "ru"]
+        current = row.notify_min_score or None
+        cleared = False
+        if payload.strip():
+            try:
+                wanted = parse_min_score(payload)
+            except ValueError:
+                return say["bad"]
+            conn.execute(update(users).where(users.c.id == user.id).values(notify_min_score=wanted))
+            cleared, current = wanted is None, wanted
+            _log.info("Telegram: user %s set the match threshold to %s", user.login, wanted)
+        if current is None:
+            return say["cleared" if cleared else "none"]
+        profile, _ = user_profile(conn, user.id, today or date.today())
+    answer = say["set"].format(n=current)
+    return answer if profile is not None else answer + "\n\n" + say["no_profile"]
 
 
 def handle_callback(engine: Engine, chat_id: int | None, data: str | None) -> str:
@@ -289,6 +367,10 @@ def build_bot(engine: Engine, settings: Settings) -> telebot.TeleBot:
     @bot.message_handler(commands=["tz"])
     def tz(message: types.Message) -> None:
         _reply(bot, message.chat.id, handle_tz(engine, settings, message.chat.id, text_of(message)))
+
+    @bot.message_handler(commands=["min"])
+    def min_score(message: types.Message) -> None:
+        _reply(bot, message.chat.id, handle_min(engine, message.chat.id, text_of(message)))
 
     @bot.message_handler(commands=["help"])
     def help_(message: types.Message) -> None:

@@ -6,6 +6,11 @@ there, each with ⭐ / 🚫 buttons, and —
 when there are more than listed — a CSV with all of them (UTF-8 with BOM and ``;`` separators, so
 Excel in a Russian locale opens it with Cyrillic and columns intact).
 
+For a user with a profile the vacancies carry their match score (``t08.score``): the best matches
+come first, each with its score, and the CSV gains a score column; a user without scores gets the
+newest first, as before. Vacancies below the user's threshold (``/min N``) are not listed: the
+message only says how many were held back.
+
 Every string that comes from a board or a user is HTML-escaped: the message goes out with
 ``parse_mode=HTML``.
 """
@@ -22,6 +27,7 @@ from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from domain.matching.weights import GOOD
 from domain.sources import label
 
 MAX_TEXT = 4096  # Telegram's limit for a message (we count the HTML, which is never shorter)
@@ -44,6 +50,7 @@ CSV_COLUMNS = (
     "Источник",
     "Ссылка",
 )
+SCORE_COLUMN = "Совпадение, %"  # first, and only when some vacancy of the file has a score
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class Item:
     search_name: str
     run_id: str = ""
     source: str = "hh"
+    score: int | None = None  # the match score (0-100); None: not scored, or the user has no profile
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,21 @@ def _clip(value: str | None, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
+def ranked(items: Sequence[Item]) -> list[Item]:
+    """Best matches first: scored vacancies by score, then the unscored ones; newest first among
+    equals (so a user without scores gets the plain newest-first order)."""
+    return sorted(
+        items,
+        key=lambda i: (i.score is None, -(i.score or 0), -i.published_at.timestamp(), -i.vacancy_id),
+    )
+
+
+def below(item: Item, threshold: int | None) -> bool:
+    """Whether the user's threshold holds this vacancy back. An unscored one is told: its score may
+    not be computed yet (a profile saved minutes ago), and silence would hide it for good."""
+    return threshold is not None and item.score is not None and item.score < threshold
+
+
 def callback_data(action: str, vacancy_id: int) -> str:
     """``fav:<id>`` / ``ban:<id>`` (at most 23 bytes; Telegram allows 64)."""
     if action not in (FAVOURITE, BAN):
@@ -146,19 +169,22 @@ def parse_callback(data: str | None) -> tuple[str, int] | None:
 # -- the message --------------------------------------------------------------------------------------
 
 
-def build_message(items: Sequence[Item], *, list_size: int = 5) -> Message:
-    """The summary message of ``items`` (newest first), listing at most ``list_size`` of them."""
+def build_message(
+    items: Sequence[Item], *, list_size: int = 5, held_back: int = 0, threshold: int | None = None
+) -> Message:
+    """The summary message of ``items`` (best matches first, see :func:`ranked`), listing at most
+    ``list_size`` of them; ``held_back`` more were below the user's ``threshold``."""
     if not items:
         raise ValueError("nothing to tell")
-    ordered = sorted(items, key=lambda i: (i.published_at, i.vacancy_id), reverse=True)
+    ordered = ranked(items)
     for listed in range(min(list_size, len(ordered)), 0, -1):
-        message = _render(ordered, listed)
+        message = _render(ordered, listed, held_back, threshold)
         if len(message.text) <= MAX_TEXT:
             return message
     raise AssertionError("a message with one vacancy always fits")  # pragma: no cover
 
 
-def _render(items: Sequence[Item], listed: int) -> Message:
+def _render(items: Sequence[Item], listed: int, held_back: int = 0, threshold: int | None = None) -> Message:
     total = len(items)
     runs = {i.run_id for i in items if i.run_id}
     title = f"🔔 <b>{total} {plural(total, 'новая вакансия', 'новые вакансии', 'новых вакансий')}</b>"
@@ -166,12 +192,17 @@ def _render(items: Sequence[Item], listed: int) -> Message:
         title += f" — сводка за {len(runs)} {plural(len(runs), 'запуск', 'запуска', 'запусков')}"
     lines = [title]
     per_search = Counter(i.search_name for i in items)
-    ranked = sorted(per_search.items(), key=lambda kv: (-kv[1], kv[0]))
-    for name, n in ranked[:MAX_SEARCH_LINES]:
+    by_search = sorted(per_search.items(), key=lambda kv: (-kv[1], kv[0]))
+    for name, n in by_search[:MAX_SEARCH_LINES]:
         lines.append(f"• {escape(_clip(name, 80))}: {n}")
-    if len(ranked) > MAX_SEARCH_LINES:
-        rest = sum(n for _, n in ranked[MAX_SEARCH_LINES:])
+    if len(by_search) > MAX_SEARCH_LINES:
+        rest = sum(n for _, n in by_search[MAX_SEARCH_LINES:])
         lines.append(f"• другие поиски: {rest}")
+    if any(i.score is not None for i in items):
+        good = sum(1 for i in items if i.score is not None and i.score >= GOOD)
+        lines.append(
+            "🎯 Сначала — лучшие совпадения с вашим профилем" + (f" ({good} от {GOOD}%)" if good else "")
+        )
     lines.append("")
     keyboard: list[list[Button]] = []
     for number, item in enumerate(items[:listed], start=1):
@@ -184,7 +215,8 @@ def _render(items: Sequence[Item], listed: int) -> Message:
         if item.area_name:
             details.append(escape(_clip(item.area_name, 40)))
         details.append(escape(label(item.source)))
-        lines.append(f"{number}. {link}")
+        score = "" if item.score is None else f"{item.score}% · "
+        lines.append(f"{number}. {score}{link}")
         lines.append("    " + " · ".join(details))
         keyboard.append(
             [
@@ -196,6 +228,12 @@ def _render(items: Sequence[Item], listed: int) -> Message:
         rest = total - listed
         lines.append("")
         lines.append(f"…и ещё {rest} {plural(rest, 'вакансия', 'вакансии', 'вакансий')} — в файле ниже.")
+    if held_back:
+        lines.append("")
+        lines.append(
+            f"Ещё {held_back} {plural(held_back, 'вакансия', 'вакансии', 'вакансий')} ниже порога "
+            f"{threshold}% — в веб-приложении (/min — изменить порог)."
+        )
     lines.append("")
     lines.append("⭐ — в избранное, 🚫 — скрыть. Всё видно в веб-приложении.")
     return Message("\n".join(lines), keyboard, listed, total)
@@ -224,18 +262,22 @@ def _cell(value: str | None) -> str:
 
 
 def build_csv(items: Sequence[Item], *, time_zone: str) -> bytes:
-    """All ``items`` (newest first) as CSV: UTF-8 with BOM, ``;``-separated, CRLF, a header row.
+    """All ``items`` (in the message's order, :func:`ranked`) as CSV: UTF-8 with BOM,
+    ``;``-separated, CRLF, a header row.
 
     Salaries are monthly roubles as plain integers (sortable in Excel); publication time is local to
-    ``time_zone``.
+    ``time_zone``. When some vacancy has a match score, a first column holds the scores.
     """
     zone = ZoneInfo(time_zone)
+    scored = any(i.score is not None for i in items)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(CSV_COLUMNS)
-    for item in sorted(items, key=lambda i: (i.published_at, i.vacancy_id), reverse=True):
+    writer.writerow(((SCORE_COLUMN,) if scored else ()) + CSV_COLUMNS)
+    for item in ranked(items):
+        score = ["" if item.score is None else item.score] if scored else []
         writer.writerow(
             [
+                *score,
                 _cell(item.name),
                 _cell(item.employer_name),
                 "" if item.salary_from_rub is None else item.salary_from_rub,

@@ -3,7 +3,8 @@
 ``t14_jh_telegram_outbox`` holds one row per (user, vacancy) — unique — so a re-run, a retried
 task or a second matching search never tells a user about a vacancy twice. A row is ``pending``
 until Telegram accepts the message that lists it (``sent``, with the delivery), or it stops being
-worth sending (``skipped``: banned, employer banned, closed, chat unlinked). Failed attempts are
+worth sending (``skipped``: banned, employer banned, closed, chat unlinked, or scored below the
+user's threshold ``t05.notify_min_score`` when a message goes out). Failed attempts are
 counted on the rows and retried by the next delivery. ``t15_jh_telegram_deliveries`` holds each
 message sent and whether its CSV still has to follow.
 
@@ -64,6 +65,7 @@ class Recipient:
     blocked_at: datetime | None
     time_zone: str
     quiet: QuietHours
+    min_score: int | None = None  # the threshold of ``/min N``: None tells of every new vacancy
 
     def quiet_at(self, moment: datetime) -> bool:
         return is_quiet(moment, self.time_zone, self.quiet)
@@ -79,6 +81,7 @@ def recipient(conn: Connection, user_id: int, settings: Settings) -> Recipient |
             users.c.time_zone,
             users.c.quiet_from,
             users.c.quiet_to,
+            users.c.notify_min_score,
         ).where(users.c.id == user_id, users.c.is_active)
     ).one_or_none()
     if row is None:
@@ -94,6 +97,7 @@ def recipient(conn: Connection, user_id: int, settings: Settings) -> Recipient |
         row.telegram_blocked_at,
         row.time_zone or settings.telegram_time_zone,
         quiet,
+        row.notify_min_score or None,  # 0 holds nothing back
     )
 
 
@@ -235,8 +239,19 @@ def skip_unwanted(conn: Connection, user_id: int) -> int:
     return result.rowcount
 
 
+def skip_below_threshold(conn: Connection, ids: Sequence[int]) -> None:
+    """These pending rows scored below the user's threshold: never sent (the message counts them)."""
+    if ids:
+        conn.execute(
+            update(telegram_outbox)
+            .where(telegram_outbox.c.id == any_(_IDS), telegram_outbox.c.status == "pending")
+            .values(status="skipped", last_error="scored below the user's threshold"),
+            {"ids": list(ids)},
+        )
+
+
 def _items_query() -> Any:
-    o, v = telegram_outbox, vacancies
+    o, v, uv = telegram_outbox, vacancies, user_vacancies
     return (
         select(
             o.c.id.label("outbox_id"),
@@ -254,8 +269,10 @@ def _items_query() -> Any:
             v.c.source,
             func.coalesce(searches.c.name, DELETED_SEARCH).label("search_name"),
             o.c.run_id,
+            uv.c.score,
         )
         .join(v, v.c.id == o.c.vacancy_id)
+        .outerjoin(uv, and_(uv.c.user_id == o.c.user_id, uv.c.vacancy_id == o.c.vacancy_id))
         .outerjoin(searches, searches.c.id == o.c.search_id)
         .order_by(v.c.published_at.desc(), v.c.id.desc())
     )
@@ -277,6 +294,7 @@ def _item(row: Any) -> Item:
         search_name=row.search_name,
         run_id=row.run_id,
         source=row.source,
+        score=row.score,
     )
 
 

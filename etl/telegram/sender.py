@@ -6,6 +6,9 @@
 * :func:`deliver_pending` — deliver everything due for every user (housekeeping: the morning
   digest after quiet hours on days without harvests, and anything a failure left behind).
 
+A user with a threshold (``/min N``) is not told about vacancies scored below it: the message says
+how many were held back, and those rows are skipped when it goes out; unscored ones are told.
+
 Policy: a 429 waits ``retry_after`` (up to ``JH_TELEGRAM_MAX_RETRY_AFTER`` seconds, at most
 ``JH_TELEGRAM_RETRIES`` times) and tries again, else the rows wait for the next delivery; a 403
 (the user blocked the bot) marks the user blocked and nothing is sent to them until they
@@ -226,17 +229,27 @@ def _send_message(
         rows = outbox.pending(conn, who.id)
     if skipped:
         stats["skipped"] = skipped
+    # Below the user's threshold: counted in the message, never listed. They stay pending until
+    # the message goes out (a failed send counts them again next time), then are skipped with it.
+    held = [outbox_id for outbox_id, item in rows if messages.below(item, who.min_score)]
+    rows = [(outbox_id, item) for outbox_id, item in rows if not messages.below(item, who.min_score)]
+    if held:
+        stats["below_threshold"] = len(held)
     if not rows:
+        with engine.begin() as conn:
+            outbox.skip_below_threshold(conn, held)
         stats["pending"] = 0
         return
     ids = [outbox_id for outbox_id, _ in rows]
     items = [item for _, item in rows]
-    message = messages.build_message(items, list_size=settings.telegram_list_size)
+    message = messages.build_message(
+        items, list_size=settings.telegram_list_size, held_back=len(held), threshold=who.min_score
+    )
     try:
         message_id = bot.send_message(who.chat_id, message.text, message.keyboard)
     except TelegramError as error:
         _failed(engine, who, ids, error, stats)
-        stats["pending"] = len(ids)
+        stats["pending"] = len(ids) + len(held)
         return
     with engine.begin() as conn:
         delivery_id = outbox.record_sent(
@@ -248,6 +261,7 @@ def _send_message(
             message_id=message_id,
             document_needed=message.needs_document,
         )
+        outbox.skip_below_threshold(conn, held)
     stats["sent"] += 1
     stats["vacancies_sent"] += len(ids)
     stats["pending"] = 0
@@ -416,6 +430,8 @@ def deliver_pending(
         result = deliver_user(engine, settings, bot, user_id, now=now)
         for key in ("sent", "vacancies_sent", "documents"):
             totals[key] += result.get(key, 0)
+        if result.get("below_threshold"):
+            totals["below_threshold"] = totals.get("below_threshold", 0) + result["below_threshold"]
         for key, flag in (("failed", "failed"), ("blocked", "blocked")):
             if result.get(flag):
                 totals[key] = totals.get(key, 0) + 1
