@@ -229,3 +229,21 @@ def test_the_progress_is_only_ever_the_logged_in_users(app, people, engine) -> N
         lock.release()
     with engine.connect() as conn:
         assert matching.pending(conn, alice)[0] == 300  # Bob's poll started nothing of Alice's
+
+
+def test_the_threshold_reads_as_the_bot_does() -> None:
+    """Empty or 0 is "every vacancy" (``/min 0`` in the bot clears it too)."""
+    from webapp.pages.profile import BadThreshold, clean_threshold
+
+    assert [clean_threshold(v) for v in ("", None, "0", "70", " 85 ", "100", 55)] == [
+        None,
+        None,
+        None,
+        70,
+        85,
+        100,
+        55,
+    ]
+    for bad in ("101", "-1", "7.5", "семьдесят"):
+        with pytest.raises(BadThreshold):
+            clean_threshold(bad)

@@ -214,8 +214,8 @@ _PHRASES: dict[str, tuple[str, str]] = {
         "Tell me in Telegram only about vacancies with a match of at least",
     ),
     "profile.notify_min_help": (
-        "от 0 до 100; пусто — обо всех новых вакансиях",
-        "0 to 100; empty: about every new vacancy",
+        "от 1 до 100; пусто или 0 — обо всех новых вакансиях (в боте: /min N)",
+        "1 to 100; empty or 0: about every new vacancy (in the bot: /min N)",
     ),
     "profile.bad_min_score": (
         "Порог для Telegram — целое число от 0 до 100.",

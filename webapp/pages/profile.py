@@ -162,7 +162,8 @@ class BadThreshold(ValueError):
 
 
 def clean_threshold(value: Any) -> int | None:
-    """The Telegram threshold as typed: empty = every vacancy (None), else 0..100."""
+    """The Telegram threshold as typed: empty or 0 = every vacancy (None, as ``/min 0`` in the
+    bot), else 1..100."""
     text = str(value if value is not None else "").strip()
     if not text:
         return None
@@ -172,7 +173,7 @@ def clean_threshold(value: Any) -> int | None:
         raise BadThreshold(text) from None
     if not number_.is_integer() or not 0 <= number_ <= 100:
         raise BadThreshold(text)
-    return int(number_)
+    return int(number_) or None
 
 
 def load_threshold(conn: Connection, user_id: int) -> int | None:
