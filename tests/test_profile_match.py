@@ -13,7 +13,8 @@ from sqlalchemy import func, select, update
 
 from core.schema import user_vacancies, users
 from domain.matching import store as matching
-from tests.test_resume_web import form_values, response, route, save_form, text_of
+from tests.hh_resumes import text as resume_text
+from tests.test_resume_web import form_values, response, restructure, route, save_form, text_of
 from tests.web.resume_support import PROFILE_DOC, dependency, post, save_profile
 from tests.web.support import add_user, client_for, load_vacancies
 from webapp import rescoring
@@ -247,3 +248,15 @@ def test_the_threshold_reads_as_the_bot_does() -> None:
     for bad in ("101", "-1", "7.5", "семьдесят"):
         with pytest.raises(BadThreshold):
             clean_threshold(bad)
+
+
+def test_an_hh_ru_export_pasted_on_the_page_fills_the_wishes(app, people) -> None:
+    client = client_for(app, "alice")
+    values = form_values(response(route(client, "/profile"))["page"]["children"])
+    values |= {"notify_min": "60"}
+    imported = response(restructure(client, values, "parse", text=resume_text("hh_courier")))
+    found = form_values(imported["resume-form"]["children"])
+    assert found["roles"] == "Курьер\nВодитель" and found["salary"] == "80000"
+    assert found["areas"] == "Казань" and found["work_formats"] == ["FIELD_WORK"]
+    assert found["notify_min"] == "60"  # not the import's: what was typed stays
+    assert [job["role"] for job in found["experience"]] == ["Курьер на автомобиле", "Продавец-кассир"]
