@@ -290,24 +290,27 @@ def _skip(conn: Connection, reasons: dict[int, str]) -> None:
         )
 
 
-def _sendable(
-    conn: Connection, user_id: int, rows: Sequence[Due], now: datetime, time_zone: str
-) -> list[Due]:
+def _fresh(conn: Connection, rows: Sequence[Due], now: datetime, time_zone: str) -> list[Due]:
     """Skip what went stale (in this transaction); the rest, in the order they fell due."""
     reasons = {d.id: why for d in rows if (why := stale(d, now, time_zone)) is not None}
-    keep = [d for d in rows if d.id not in reasons]
-    hour_before = {(d.reminder.vacancy_id, d.due_at) for d in keep if d.kind == "hour_before"}
-    hour_before |= _sent_hour_before(conn, user_id, now)
-    for d in keep:
-        step = d.reminder.next_step_at
-        if (
-            d.kind == "morning"
-            and step is not None
-            and (d.reminder.vacancy_id, step - HOUR_BEFORE) in hour_before
-        ):
-            reasons[d.id] = HOUR_BEFORE_GOES
     _skip(conn, reasons)
-    return [d for d in keep if d.id not in reasons]
+    return [d for d in rows if d.id not in reasons]
+
+
+def _one_per_step(conn: Connection, user_id: int, rows: Sequence[Due], now: datetime) -> list[Due]:
+    """A morning reminder that would come with (or after) the hour-before one of its step is
+    skipped: one message is enough."""
+    hour_before = {(d.reminder.vacancy_id, d.due_at) for d in rows if d.kind == "hour_before"}
+    hour_before |= _sent_hour_before(conn, user_id, now)
+    reasons = {
+        d.id: HOUR_BEFORE_GOES
+        for d in rows
+        if d.kind == "morning"
+        and d.reminder.next_step_at is not None
+        and (d.reminder.vacancy_id, d.reminder.next_step_at - HOUR_BEFORE) in hour_before
+    }
+    _skip(conn, reasons)
+    return [d for d in rows if d.id not in reasons]
 
 
 # -- delivery ------------------------------------------------------------------------------------------
@@ -348,14 +351,17 @@ def deliver_user(
             if who is None:
                 return stats
             rows = _pending(conn, user_id, now)
-            send = _sendable(conn, user_id, rows, now, who.time_zone)
-        stats["skipped"] = len(rows) - len(send)
-        if not send:
-            return stats
-        if who.chat_id is None or who.blocked_at is not None:
-            return stats | {"waiting": len(send), "note": "not reachable: no chat, or the bot is blocked"}
-        if who.quiet_at(now):
-            return stats | {"waiting": len(send), "note": "quiet hours: sent when they end"}
+            send = _fresh(conn, rows, now, who.time_zone)
+            stats["skipped"] = len(rows) - len(send)
+            if not send:
+                return stats
+            if who.chat_id is None or who.blocked_at is not None:
+                return stats | {"waiting": len(send), "note": "not reachable: no chat, or the bot is blocked"}
+            if who.quiet_at(now):
+                return stats | {"waiting": len(send), "note": "quiet hours: sent when they end"}
+            sending = _one_per_step(conn, user_id, send, now)
+            stats["skipped"] += len(send) - len(sending)
+            send = sending
         for number, due in enumerate(send):
             text, keyboard = messages.build_reminder(
                 due.reminder, now=now, time_zone=who.time_zone, lang=who.lang
@@ -402,4 +408,6 @@ def deliver_reminders(
         for key in ("sent", "skipped", "waiting", "failed"):
             if result.get(key):
                 totals[key] = totals.get(key, 0) + result[key]
+        if "telegram_error" in result:
+            totals["telegram_error"] = result["telegram_error"]  # the last one; each is on its row
     return totals
