@@ -535,3 +535,30 @@ def test_a_follow_up_that_falls_at_night_waits_and_one_overtaken_by_a_change_is_
         (a1, "sent", None),
         (a2, "skipped", MOVED_ON),
     }
+
+
+def test_jobhunter_telegram_deliver_sends_the_reminders_due_now(env, cli_env) -> None:
+    import json
+
+    from tests.test_telegram import _cli
+
+    anna, _, [a1, *_] = user_with_vacancies(env, "anna", first_id=940_000_000, chat=CHAT)
+    real_now = datetime.now(UTC)  # the command runs on the real clock
+    interview(env.engine, anna, a1, real_now + timedelta(minutes=40), now=real_now - timedelta(hours=2))
+    telegram_env = cli_env | {
+        "JH_TELEGRAM_BOT_TOKEN": env.tg.token,
+        "JH_TELEGRAM_API_URL": env.tg.url,
+        "JH_TELEGRAM_BOT_USERNAME": env.tg.username,
+        "JH_TELEGRAM_QUIET_HOURS": "off",
+    }
+    figures = []
+    for _ in range(2):
+        run = _cli(["deliver"], telegram_env)
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+        figures.append(json.loads(out.splitlines()[-1]))
+    assert [f["reminders"]["sent"] for f in figures] == [1, 0]  # the second run: nothing twice
+    assert figures[0]["sent"] == 0  # no vacancies were queued: the outbox's figures as before
+    [text] = texts(env, CHAT)
+    assert text.startswith("⏰ Через ") and f"собеседование: {title_employer(env.engine, a1)}" in text
+    assert [r["status"] for r in reminder_rows(env.engine) if r["kind"] == "hour_before"] == ["sent"]
