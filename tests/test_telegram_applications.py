@@ -562,3 +562,60 @@ def test_jobhunter_telegram_deliver_sends_the_reminders_due_now(env, cli_env) ->
     [text] = texts(env, CHAT)
     assert text.startswith("⏰ Через ") and f"собеседование: {title_employer(env.engine, a1)}" in text
     assert [r["status"] for r in reminder_rows(env.engine) if r["kind"] == "hour_before"] == ["sent"]
+
+
+def test_a_step_moved_back_gets_its_reminder_again(env) -> None:
+    anna, _, [a1, *_] = user_with_vacancies(env, "anna", first_id=950_000_000, chat=CHAT)
+    with env.engine.begin() as conn:
+        set_quiet_hours(conn, anna, (time(22), time(10)))
+    first = datetime(2026, 12, 12, 15, 0, tzinfo=MOSCOW)
+    interview(env.engine, anna, a1, first)
+    deliver_reminders(env.engine, env.settings, datetime(2026, 12, 12, 9, 0, tzinfo=MOSCOW))  # waits
+    interview(
+        env.engine, anna, a1, first + timedelta(days=1), now=datetime(2026, 12, 12, 9, 10, tzinfo=MOSCOW)
+    )
+    deliver_reminders(env.engine, env.settings, datetime(2026, 12, 12, 9, 20, tzinfo=MOSCOW))
+    assert [(r["status"], r["last_error"]) for r in reminder_rows(env.engine)] == [("skipped", MOVED)]
+    interview(env.engine, anna, a1, first, now=datetime(2026, 12, 12, 9, 30, tzinfo=MOSCOW))  # back again
+    back = deliver_reminders(env.engine, env.settings, datetime(2026, 12, 12, 10, 0, tzinfo=MOSCOW))
+    assert back["made"] == 1 and back["sent"] == 1  # the skipped row is pending again, and goes
+    assert texts(env, CHAT) == [
+        f"🗓 Сегодня в 15:00 собеседование: {title_employer(env.engine, a1)}\n📝 Zoom с тимлидом"
+    ]
+    assert [(r["status"], r["sent_at"]) for r in reminder_rows(env.engine)] == [
+        ("sent", datetime(2026, 12, 12, 10, 0, tzinfo=MOSCOW))
+    ]
+
+
+def test_reminder_texts_escape_what_boards_and_users_wrote_and_speak_english() -> None:
+    from etl.telegram.messages import Reminder, build_reminder
+    from testing.fakes.telegram import parse_html
+
+    step = datetime(2026, 12, 12, 15, 30, tzinfo=UTC)
+    reminder = Reminder(
+        kind="hour_before",
+        vacancy_id=7,
+        name="Python <b>& Go",
+        employer_name=None,
+        url='javascript:alert(1)" x="',
+        stage="test_task",
+        stage_at=None,
+        next_step_at=step,
+        next_step_note="Сдать <script> до 18:00 & прислать ссылку",
+        follow_up_days=0,
+    )
+    text, keyboard = build_reminder(
+        reminder, now=step - timedelta(minutes=30), time_zone="Asia/Yekaterinburg"
+    )
+    assert parse_html(text) == (
+        "⏰ Через 30 минут, в 20:30, тестовое задание: Python <b>& Go — работодатель не указан\n"
+        "📝 Сдать <script> до 18:00 & прислать ссылку"
+    )
+    assert "javascript" not in text and keyboard == []
+    text, _ = build_reminder(reminder, now=step - timedelta(hours=1), time_zone="Europe/Moscow", lang="en")
+    assert parse_html(text).splitlines()[0] == (
+        "⏰ In an hour, at 18:30, test task: Python <b>& Go — employer not given"
+    )
+    morning = Reminder(**(reminder.__dict__ | {"kind": "morning", "stage": None, "next_step_note": None}))
+    text, _ = build_reminder(morning, now=step - timedelta(hours=6), time_zone="Europe/Moscow", lang="en")
+    assert parse_html(text) == "🗓 Today at 18:30, next step: Python <b>& Go — employer not given"

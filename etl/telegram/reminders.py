@@ -105,9 +105,9 @@ def _linked() -> Any:
 
 def _next_step_rows(conn: Connection, now: datetime, settings: Settings) -> list[dict[str, Any]]:
     ev = application_events.c
-    set_at = (
-        select(func.max(ev.created_at))
-        .where(ev.user_id == uv.user_id, ev.vacancy_id == uv.vacancy_id, ev.next_step_at.is_not(None))
+    set_at = (  # when the user first wrote this moment down (a step moved back keeps its first time)
+        select(func.min(ev.created_at))
+        .where(ev.user_id == uv.user_id, ev.vacancy_id == uv.vacancy_id, ev.next_step_at == uv.next_step_at)
         .scalar_subquery()
     )
     candidates = conn.execute(
@@ -320,7 +320,7 @@ def _users_with_due(conn: Connection, now: datetime) -> list[int]:
     query = (
         select(r.user_id)
         .join(users, u.id == r.user_id)
-        .where(r.status == "pending", r.due_at <= now, u.is_active)
+        .where(r.status == "pending", r.due_at <= now, _linked())  # an unlinked user's wait
         .distinct()
         .order_by(r.user_id)
     )
