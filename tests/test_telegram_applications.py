@@ -86,12 +86,14 @@ def reminder_rows(engine: Engine, user_id: int | None = None) -> list[dict[str, 
         return [dict(row._mapping) for row in conn.execute(query)]
 
 
-def title_employer(engine: Engine, vacancy_id: int) -> str:
+def title_employer(engine: Engine, vacancy_id: int, joiner: str = "—") -> str:
+    """«<title> — <employer>» as a next-step reminder names the vacancy (a follow-up: «в», «at»)."""
     with engine.connect() as conn:
         row = conn.execute(
             select(vacancies.c.name, vacancies.c.employer_name).where(vacancies.c.id == vacancy_id)
         ).one()
-    return f"{row.name} — {row.employer_name}"
+    assert row.employer_name
+    return f"{row.name} {joiner} {row.employer_name}"
 
 
 def stage_of(engine: Engine, user_id: int, vacancy_id: int) -> str | None:
@@ -445,7 +447,7 @@ def test_a_follow_up_after_seven_quiet_days_and_no_answer_suggested_after_fourte
     assert first["sent"] == 1  # the one applied to 20 days ago: straight to the two-week question
     [two_weeks] = env.tg.messages(CHAT)[1:]
     assert two_weeks.plain == (
-        f"📨 Вы откликнулись на {title_employer(env.engine, old)} 20 дней назад; ответа пока нет.\n"
+        f"📨 Вы откликнулись на {title_employer(env.engine, old, 'в')} 20 дней назад; ответа пока нет.\n"
         "Отметить «Нет ответа»?"
     )
     assert two_weeks.buttons == [("⌛ Нет ответа", f"noa:{old}"), ("🗣 Собеседование", f"int:{old}")]
@@ -466,13 +468,13 @@ def test_a_follow_up_after_seven_quiet_days_and_no_answer_suggested_after_fourte
     )
     [week] = env.tg.messages(CHAT)[2:]
     assert week.plain == (
-        f"📨 Вы откликнулись на {title_employer(env.engine, quiet)} 7 дней назад; ответа пока нет.\n"
+        f"📨 Вы откликнулись на {title_employer(env.engine, quiet, 'в')} 7 дней назад; ответа пока нет.\n"
         "Можно напомнить о себе работодателю — или отметьте, что изменилось:"
     )
     assert week.buttons == [("⌛ Нет ответа", f"noa:{quiet}"), ("🗣 Собеседование", f"int:{quiet}")]
     [his_week] = env.tg.messages(OTHER_CHAT)[1:]
     assert his_week.plain == (
-        f"📨 You applied to {title_employer(env.engine, his)} 7 days ago; no answer yet.\n"
+        f"📨 You applied to {title_employer(env.engine, his, 'at')} 7 days ago; no answer yet.\n"
         "You could remind the employer of yourself — or mark what has changed:"
     )
     assert his_week.buttons == [("⌛ No answer", f"noa:{his}"), ("🗣 Interview", f"int:{his}")]
@@ -528,7 +530,7 @@ def test_a_follow_up_that_falls_at_night_waits_and_one_overtaken_by_a_change_is_
     morning = deliver_reminders(env.engine, env.settings, datetime(2026, 12, 9, 8, 0, tzinfo=MOSCOW))
     assert morning == {"made": 0, "sent": 1, "skipped": 1}
     assert texts(env, CHAT) == [
-        f"📨 Вы откликнулись на {title_employer(env.engine, a1)} 7 дней назад; ответа пока нет.\n"
+        f"📨 Вы откликнулись на {title_employer(env.engine, a1, 'в')} 7 дней назад; ответа пока нет.\n"
         "Можно напомнить о себе работодателю — или отметьте, что изменилось:"
     ]
     assert {(r["vacancy_id"], r["status"], r["last_error"]) for r in reminder_rows(env.engine)} == {
@@ -619,3 +621,15 @@ def test_reminder_texts_escape_what_boards_and_users_wrote_and_speak_english() -
     morning = Reminder(**(reminder.__dict__ | {"kind": "morning", "stage": None, "next_step_note": None}))
     text, _ = build_reminder(morning, now=step - timedelta(hours=6), time_zone="Europe/Moscow", lang="en")
     assert parse_html(text) == "🗓 Today at 18:30, next step: Python <b>& Go — employer not given"
+    follow_up = Reminder(
+        **(
+            reminder.__dict__
+            | {"kind": "follow_up", "stage": "applied", "stage_at": step - timedelta(days=8)}
+        )
+    )
+    text, keyboard = build_reminder(follow_up, now=step, time_zone="Europe/Moscow")
+    assert (
+        parse_html(text).splitlines()[0]
+        == "📨 Вы откликнулись на Python <b>& Go 8 дней назад; ответа пока нет."
+    )
+    assert [b.callback_data for row in keyboard for b in row] == ["noa:7", "int:7"]

@@ -332,14 +332,16 @@ class Reminder:
     suggest_no_answer: bool = False  # a follow-up past the «Нет ответа» threshold asks about it
 
 
-def _vacancy_link(reminder: Reminder, lang: str) -> str:
+def _vacancy_link(reminder: Reminder, lang: str, *, follow_up: bool = False) -> str:
+    """«<title> — <employer>» (the title links to the vacancy's page); in a follow-up's sentence
+    «<title> в <employer>» / «<title> at <employer>», or the title alone."""
     title = escape(_clip(reminder.name, 150))
     url = reminder.url if reminder.url and _URL.fullmatch(reminder.url) else None
     link = f'<a href="{escape(url, quote=True)}">{title}</a>' if url else f"<b>{title}</b>"
-    employer = escape(_clip(reminder.employer_name, 80)) or (
-        "employer not given" if lang == "en" else "работодатель не указан"
-    )
-    return f"{link} — {employer}"
+    employer = escape(_clip(reminder.employer_name, 80))
+    if follow_up:
+        return f"{link} {'at' if lang == 'en' else 'в'} {employer}" if employer else link
+    return f"{link} — {employer or ('employer not given' if lang == 'en' else 'работодатель не указан')}"
 
 
 def _minutes(n: int, lang: str) -> str:
@@ -361,11 +363,11 @@ def build_reminder(
 
     Next steps: «🗓 Сегодня в 15:00 собеседование: <vacancy> — <employer>» on the morning of the
     day, «⏰ Через час, в 15:00, собеседование: …» before it. Follow-ups: «📨 Вы откликнулись на
-    <vacancy> — <employer> 7 дней назад; ответа пока нет.» with «Нет ответа» / «Собеседование»
+    <vacancy> в <employer> 7 дней назад; ответа пока нет.» with «Нет ответа» / «Собеседование»
     buttons, and from two weeks on the question «Отметить «Нет ответа»?».
     """
     en = lang == "en"
-    vacancy = _vacancy_link(reminder, lang)
+    vacancy = _vacancy_link(reminder, lang, follow_up=reminder.kind == "follow_up")
     if reminder.kind == "follow_up":
         if reminder.stage_at is None:
             raise ValueError("a follow-up needs the moment of the application")
