@@ -127,6 +127,7 @@ def _next_step_rows(conn: Connection, now: datetime, settings: Settings) -> list
             uv.next_step_at <= now + _HORIZON,
             or_(uv.stage.is_(None), uv.stage.not_in(CLOSING)),
         )
+        .order_by(uv.user_id, uv.vacancy_id)  # every process inserts in one order: no deadlock
     )
     rows: list[dict[str, Any]] = []
     for c in candidates:
@@ -170,6 +171,7 @@ def _follow_up_rows(conn: Connection, now: datetime) -> list[dict[str, Any]]:
             uv.stage_at <= now - timedelta(days=FOLLOW_UP_AFTER_DAYS),
             ~done,
         )
+        .order_by(uv.user_id, uv.vacancy_id)
     )
     rows = []
     for c in candidates:
