@@ -220,7 +220,7 @@ def _pending(conn: Connection, user_id: int, now: datetime) -> list[Due]:
         .join(user_vacancies, and_(uv.user_id == r.user_id, uv.vacancy_id == r.vacancy_id))
         .join(vacancies, v.id == r.vacancy_id)
         .where(r.user_id == user_id, r.status == "pending", r.due_at <= now)
-        .order_by(r.due_at, r.id)
+        .order_by(r.due_at, uv.next_step_at.asc().nulls_last(), r.id)  # the earlier step first
     )
     result = []
     for row in conn.execute(query):
