@@ -11,6 +11,9 @@
   stay `running` and hold their users' messages back), then sends anything still queued for
   Telegram (a digest after quiet hours, retries of earlier failures); every hour, so digests
   arrive on days without harvests too.
+* **deliver_reminders**: every hour, the application reminders due for Telegram — the morning of
+  a next step (09:00 local, after quiet hours), an hour before it, and follow-ups 7 and 14 days
+  after an application with no answer — each sent exactly once (`t22_jh_application_reminders`).
 * **rescore_stale**: every hour, finishes any match rescoring a web process left half-done
   (links scored against an older revision of their user's profile).
 
@@ -19,7 +22,7 @@ The daily tasks run in the 05:00 UTC run, before the first harvest of the day.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pendulum
 from airflow.sdk import dag, get_current_context, task
@@ -69,12 +72,20 @@ def hh_housekeeping():
         return steps.deliver(runtime.engine(), runtime.settings())
 
     @task
+    def deliver_reminders() -> dict:
+        """Send the application reminders now due (next steps, follow-ups)."""
+        from etl.telegram.reminders import deliver_reminders as deliver
+
+        return deliver(runtime.engine(), runtime.settings(), datetime.now(UTC))
+
+    @task
     def rescore_stale() -> dict:
         """Bring match scores left stale by a killed rescoring up to date."""
         return housekeeping.rescore_stale(runtime.engine())
 
     daily() >> refresh_dictionaries() >> recheck_vacancies() >> prune_raw()
     deliver_telegram()
+    deliver_reminders()
     rescore_stale()
 
 

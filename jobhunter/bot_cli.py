@@ -113,13 +113,18 @@ def status() -> None:
 
 @telegram_cli.command("deliver")
 def deliver() -> None:
-    """Send now everything due (what the housekeeping DAG does daily): one message per user."""
+    """Send now everything due (what the housekeeping DAG does hourly): one message per user, and
+    the application reminders due (next steps, follow-ups)."""
     import json
 
     from core.settings import get_settings
+    from etl.telegram.reminders import deliver_reminders  # application reminders (#15)
     from etl.telegram.sender import deliver_pending
 
     settings = get_settings()
     if not settings.telegram_token:
         raise _fail("no Telegram bot token: set JH_TELEGRAM_BOT_TOKEN (from @BotFather)", 2)
-    typer.echo(json.dumps(deliver_pending(_engine(), settings, now=datetime.now(UTC)), ensure_ascii=False))
+    now = datetime.now(UTC)
+    stats = deliver_pending(_engine(), settings, now=now)
+    stats["reminders"] = deliver_reminders(_engine(), settings, now)  # application reminders (#15)
+    typer.echo(json.dumps(stats, ensure_ascii=False))

@@ -228,7 +228,7 @@ def test_a_harvest_sends_one_message_and_one_csv(env, last_day) -> None:
             select(vacancies.c.id).where(vacancies.c.source_id == "100000000")
         ).scalar_one()
     assert [data for _, data in message.buttons][:2] == [f"fav:{first_id}", f"ban:{first_id}"]
-    assert len(message.buttons) == 10
+    assert len(message.buttons) == 15  # ⭐, 🚫 and ✅ Откликнулся for each of the five listed
 
     assert document.filename == f"vacancies-{datetime.now(ZoneInfo('Europe/Moscow')).date()}.csv"
     rows = read_csv(document)
@@ -497,7 +497,7 @@ def test_buttons_mark_the_vacancy_for_the_chats_own_user_only(env, last_day) -> 
     env.link(boris, OTHER_CHAT)
     env.harvest("scheduled__1")
     [message] = env.tg.messages(CHAT)[1:]
-    (_, fav1), (_, ban1), (_, fav2), (_, ban2) = message.buttons[:4]
+    (_, fav1), (_, ban1), _, (_, fav2), (_, ban2), _ = message.buttons[:6]
     first, second = int(fav1.split(":")[1]), int(fav2.split(":")[1])
     before = flags(env.engine, anna)
 

@@ -85,11 +85,11 @@ def test_message_escapes_html_lists_the_first_few_and_counts_per_search() -> Non
     assert "…и ещё 4 вакансии — в файле ниже." in plain
     assert message.listed == 3 and message.total == 7 and message.needs_document
     assert [[b.callback_data for b in row] for row in message.keyboard] == [
-        ["fav:100000001", "ban:100000001"],
-        ["fav:100000002", "ban:100000002"],
-        ["fav:100000003", "ban:100000003"],
+        ["fav:100000001", "ban:100000001", "app:100000001"],
+        ["fav:100000002", "ban:100000002", "app:100000002"],
+        ["fav:100000003", "ban:100000003", "app:100000003"],
     ]
-    assert [b.text for b in message.keyboard[1]] == ["⭐ 2", "🚫 2"]
+    assert [b.text for b in message.keyboard[1]] == ["⭐ 2", "🚫 2", "✅ Откликнулся"]
 
 
 def test_a_short_batch_needs_no_document_and_a_digest_says_so() -> None:
@@ -119,6 +119,8 @@ def test_only_http_links_are_trusted() -> None:
 def test_callback_data_round_trip_and_rejects_anything_else() -> None:
     assert parse_callback("fav:123") == ("fav", 123)
     assert parse_callback("ban:9") == ("ban", 9)
+    assert parse_callback("app:7") == ("app", 7) and parse_callback("noa:7") == ("noa", 7)
+    assert parse_callback("int:7") == ("int", 7)
     for bad in (None, "", "fav:", "fav:abc", "del:1", "fav:1:2", "fav:" + "9" * 30):
         assert parse_callback(bad) is None
 

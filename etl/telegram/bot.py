@@ -10,7 +10,10 @@ Commands (answers in Russian):
 * ``/min 60`` — tell only about vacancies matching the user's profile by at least 60%
   (``t05.notify_min_score``, also set on the profile page); ``/min`` shows it, ``/min off`` or
   ``/min 0`` clears it. Answered in the user's language of the web app (Russian or English);
-* ⭐ / 🚫 under a message — favourite / hide that vacancy, for the user this chat is linked to only.
+* ⭐ / 🚫 under a message — favourite / hide that vacancy, for the user this chat is linked to only;
+* ✅ Откликнулся under a new vacancy, «Нет ответа» / «Собеседование» under a follow-up reminder —
+  the application's stage (``domain.applications``, via "telegram"), for the chat's own user only;
+  a second press changes nothing and says so. Answered in the user's language.
 
 Handlers are plain functions of ``(engine, settings, …)`` returning the answer text, so they are
 tested without Telegram; :func:`build_bot` wires them into a ``TeleBot``; :func:`run` polls.
@@ -22,7 +25,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -34,6 +37,7 @@ from telebot import apihelper, types
 from core import telegram_links as links
 from core.schema import etl_runs, searches, user_vacancies, users
 from core.settings import Settings
+from domain import applications
 from domain.matching.store import user_profile
 from etl.telegram import messages, outbox
 from etl.telegram.sender import TelegramError, configure, describe
@@ -72,7 +76,8 @@ HELP = (
     "/tz Europe/Moscow — часовой пояс для тихих часов\n"
     "/min 60 — присылать только вакансии, подходящие вам от 60% (/min off — все)\n"
     "/stop — отвязать этот чат\n\n"
-    "Кнопки ⭐ и 🚫 под вакансией — в избранное и скрыть; это видно в веб-приложении."
+    "Кнопки ⭐ и 🚫 под вакансией — в избранное и скрыть, ✅ — вы откликнулись: напомню о "
+    "собеседовании утром и за час, а если ответа нет — через неделю. Всё видно в веб-приложении."
 )
 
 
@@ -273,11 +278,9 @@ def handle_min(engine: Engine, chat_id: int, payload: str, *, today: date | None
         if user is None:
             return "Этот чат не привязан. " + HOW_TO_LINK
         row = conn.execute(
-            select(users.c.notify_min_score, users.c.preferences["lang"].astext.label("lang")).where(
-                users.c.id == user.id
-            )
+            select(users.c.notify_min_score, outbox.LANG.label("lang")).where(users.c.id == user.id)
         ).one()
-        say = MIN_ANSWERS["en" if row.lang == "en" else "ru"]
+        say = MIN_ANSWERS[outbox.language(row.lang)]
         current = row.notify_min_score or None
         cleared = False
         if payload.strip():
@@ -295,12 +298,41 @@ def handle_min(engine: Engine, chat_id: int, payload: str, *, today: date | None
     return answer if profile is not None else answer + "\n\n" + say["no_profile"]
 
 
-def handle_callback(engine: Engine, chat_id: int | None, data: str | None) -> str:
-    """⭐ / 🚫 pressed under a message in ``chat_id``: mark the vacancy for the user of that chat only."""
+STAGE_ANSWERS = {
+    "ru": {
+        "applied": "Отмечено: отклик отправлен. Напомню, если не будет ответа.",
+        "no_answer": "Отмечено: нет ответа.",
+        "interview": "Отмечено: собеседование. Дату и время укажите в веб-приложении — напомню утром "
+        "и за час.",
+        "already": "Уже отмечено: {stage}.",
+        "not_yours": "Эта вакансия не из ваших поисков.",
+    },
+    "en": {
+        "applied": "Marked: application sent. I will remind you if there is no answer.",
+        "no_answer": "Marked: no answer.",
+        "interview": "Marked: interview. Set its date and time in the web app — I will remind you that "
+        "morning and an hour before.",
+        "already": "Already marked: {stage}.",
+        "not_yours": "This vacancy is not among your searches' results.",
+    },
+}
+#: ✅ Откликнулся changes nothing once the application is this far (a second press, an old message).
+APPLIED_OR_LATER = ("applied", "test_task", "interview", "offer", "hired")
+
+
+def handle_callback(
+    engine: Engine, chat_id: int | None, data: str | None, *, now: datetime | None = None
+) -> str:
+    """A button pressed under a message in ``chat_id``: ⭐ / 🚫 mark the vacancy, ✅ and the
+    follow-up's buttons move the application — for the user of that chat only."""
     parsed = messages.parse_callback(data)
     if parsed is None or chat_id is None:
         return "Кнопка устарела."
     action, vacancy_id = parsed
+    if action in messages.STAGE_ACTIONS:
+        return _move_stage(
+            engine, chat_id, messages.STAGE_ACTIONS[action], vacancy_id, now or datetime.now(UTC)
+        )
     with engine.begin() as conn:
         user = links.chat_user(conn, chat_id)
         if user is None:
@@ -314,6 +346,29 @@ def handle_callback(engine: Engine, chat_id: int | None, data: str | None) -> st
     if not changed:
         return "Эта вакансия не из ваших поисков."
     return "⭐ В избранном" if action == messages.FAVOURITE else "🚫 Скрыто"
+
+
+def _move_stage(engine: Engine, chat_id: int, stage: str, vacancy_id: int, now: datetime) -> str:
+    """Record ``stage`` for the chat's own user's link to the vacancy (refused for anyone else's;
+    nothing recorded when the application is there already)."""
+    with engine.begin() as conn:
+        user = links.chat_user(conn, chat_id)
+        if user is None:
+            return "Этот чат не привязан к пользователю Job Hunter."
+        lang = outbox.language_of(conn, user.id)
+        say = STAGE_ANSWERS[lang]
+        uv = user_vacancies.c
+        current = conn.execute(
+            select(uv.stage).where(uv.user_id == user.id, uv.vacancy_id == vacancy_id).with_for_update()
+        ).first()
+        if current is None:
+            _log.warning("Telegram: user %s pressed a button for a vacancy not theirs", user.login)
+            return say["not_yours"]
+        if current.stage == stage or (stage == "applied" and current.stage in APPLIED_OR_LATER):
+            return say["already"].format(stage=applications.label(current.stage, lang))
+        applications.record(conn, user.id, vacancy_id, stage=stage, via="telegram", now=now)
+    _log.info("Telegram: user %s moved vacancy %d to %s", user.login, vacancy_id, stage)
+    return say[stage]
 
 
 def handle_member_update(engine: Engine, chat_id: int, status: str) -> None:

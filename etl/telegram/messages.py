@@ -2,7 +2,7 @@
 
 One message per user per run (or per morning digest): how many vacancies are new per saved search,
 the first few with title, employer, salary in roubles, the board it is on and a link to its page
-there, each with ⭐ / 🚫 buttons, and —
+there, each with ⭐ / 🚫 / ✅ Откликнулся buttons, and —
 when there are more than listed — a CSV with all of them (UTF-8 with BOM and ``;`` separators, so
 Excel in a Russian locale opens it with Cyrillic and columns intact).
 
@@ -27,6 +27,7 @@ from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
+from domain.applications import label as stage_label
 from domain.matching.weights import GOOD
 from domain.sources import label
 
@@ -34,7 +35,11 @@ MAX_TEXT = 4096  # Telegram's limit for a message (we count the HTML, which is n
 MAX_CAPTION = 1024
 MAX_SEARCH_LINES = 15
 FAVOURITE, BAN = "fav", "ban"
-_CALLBACK = re.compile(r"(fav|ban):(\d{1,19})")
+# Buttons that move the application's stage (etl.telegram.reminders): ✅ under a new vacancy,
+# «Нет ответа» / «Собеседование» under a follow-up reminder.
+APPLIED, NO_ANSWER, INTERVIEW = "app", "noa", "int"
+STAGE_ACTIONS = {APPLIED: "applied", NO_ANSWER: "no_answer", INTERVIEW: "interview"}
+_CALLBACK = re.compile(r"(fav|ban|app|noa|int):(\d{1,19})")
 _URL = re.compile(r"https?://[^\s\"'<>]+")
 
 CSV_COLUMNS = (
@@ -155,8 +160,9 @@ def below(item: Item, threshold: int | None) -> bool:
 
 
 def callback_data(action: str, vacancy_id: int) -> str:
-    """``fav:<id>`` / ``ban:<id>`` (at most 23 bytes; Telegram allows 64)."""
-    if action not in (FAVOURITE, BAN):
+    """``fav:<id>``, ``ban:<id>``, ``app:<id>``, ``noa:<id>``, ``int:<id>`` (at most 23 bytes;
+    Telegram allows 64)."""
+    if action not in (FAVOURITE, BAN, *STAGE_ACTIONS):
         raise ValueError(action)
     return f"{action}:{vacancy_id}"
 
@@ -222,6 +228,7 @@ def _render(items: Sequence[Item], listed: int, held_back: int = 0, threshold: i
             [
                 Button(f"⭐ {number}", callback_data(FAVOURITE, item.vacancy_id)),
                 Button(f"🚫 {number}", callback_data(BAN, item.vacancy_id)),
+                Button("✅ Откликнулся", callback_data(APPLIED, item.vacancy_id)),
             ]
         )
     if total > listed:
@@ -235,7 +242,10 @@ def _render(items: Sequence[Item], listed: int, held_back: int = 0, threshold: i
             f"{threshold}% — в веб-приложении (/min — изменить порог)."
         )
     lines.append("")
-    lines.append("⭐ — в избранное, 🚫 — скрыть. Всё видно в веб-приложении.")
+    lines.append(
+        "⭐ — в избранное, 🚫 — скрыть, ✅ — вы откликнулись (напомню, если не будет ответа). "
+        "Всё видно в веб-приложении."
+    )
     return Message("\n".join(lines), keyboard, listed, total)
 
 
@@ -292,3 +302,112 @@ def build_csv(items: Sequence[Item], *, time_zone: str) -> bytes:
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")
+
+
+# -- application reminders (etl.telegram.reminders) ------------------------------------------------------
+
+#: What the next step is, by the application's stage (ru, en); any other stage: "следующий шаг".
+NEXT_STEP_NAMES = {
+    "interview": ("собеседование", "interview"),
+    "test_task": ("тестовое задание", "test task"),
+    "offer": ("разговор об оффере", "offer talk"),
+}
+_NEXT_STEP = ("следующий шаг", "next step")
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One application reminder to render: the vacancy and the state of the user's application."""
+
+    kind: str  # morning (of the next step's day), hour_before, follow_up
+    vacancy_id: int
+    name: str
+    employer_name: str | None
+    url: str | None
+    stage: str | None
+    stage_at: datetime | None
+    next_step_at: datetime | None
+    next_step_note: str | None
+    follow_up_days: int = 0  # for a follow-up: 7 or 14 (the day it was due after the application)
+    suggest_no_answer: bool = False  # a follow-up past the «Нет ответа» threshold asks about it
+
+
+def _vacancy_link(reminder: Reminder, lang: str, *, follow_up: bool = False) -> str:
+    """«<title> — <employer>» (the title links to the vacancy's page); in a follow-up's sentence
+    «<title> в <employer>» / «<title> at <employer>», or the title alone."""
+    title = escape(_clip(reminder.name, 150))
+    url = reminder.url if reminder.url and _URL.fullmatch(reminder.url) else None
+    link = f'<a href="{escape(url, quote=True)}">{title}</a>' if url else f"<b>{title}</b>"
+    employer = escape(_clip(reminder.employer_name, 80))
+    if follow_up:
+        return f"{link} {'at' if lang == 'en' else 'в'} {employer}" if employer else link
+    return f"{link} — {employer or ('employer not given' if lang == 'en' else 'работодатель не указан')}"
+
+
+def _minutes(n: int, lang: str) -> str:
+    if lang == "en":
+        return f"{n} minute" + ("" if n == 1 else "s")
+    return f"{n} {plural(n, 'минуту', 'минуты', 'минут')}"
+
+
+def _days(n: int, lang: str) -> str:
+    if lang == "en":
+        return f"{n} day" + ("" if n == 1 else "s")
+    return f"{n} {plural(n, 'день', 'дня', 'дней')}"
+
+
+def build_reminder(
+    reminder: Reminder, *, now: datetime, time_zone: str, lang: str = "ru"
+) -> tuple[str, list[list[Button]]]:
+    """The text (HTML) and buttons of a reminder: Russian, or English for ``lang="en"``.
+
+    Next steps: «🗓 Сегодня в 15:00 собеседование: <vacancy> — <employer>» on the morning of the
+    day, «⏰ Через час, в 15:00, собеседование: …» before it. Follow-ups: «📨 Вы откликнулись на
+    <vacancy> в <employer> 7 дней назад; ответа пока нет.» with «Нет ответа» / «Собеседование»
+    buttons, and from two weeks on the question «Отметить «Нет ответа»?».
+    """
+    en = lang == "en"
+    vacancy = _vacancy_link(reminder, lang, follow_up=reminder.kind == "follow_up")
+    if reminder.kind == "follow_up":
+        if reminder.stage_at is None:
+            raise ValueError("a follow-up needs the moment of the application")
+        days = _days(max(1, (now - reminder.stage_at).days), lang)
+        if en:
+            lines = [f"📨 You applied to {vacancy} {days} ago; no answer yet."]
+            lines.append(
+                f"Mark it «{stage_label('no_answer', 'en')}»?"
+                if reminder.suggest_no_answer
+                else "You could remind the employer of yourself — or mark what has changed:"
+            )
+        else:
+            lines = [f"📨 Вы откликнулись на {vacancy} {days} назад; ответа пока нет."]
+            lines.append(
+                f"Отметить «{stage_label('no_answer')}»?"
+                if reminder.suggest_no_answer
+                else "Можно напомнить о себе работодателю — или отметьте, что изменилось:"
+            )
+        keyboard = [
+            [
+                Button(f"⌛ {stage_label('no_answer', lang)}", callback_data(NO_ANSWER, reminder.vacancy_id)),
+                Button(f"🗣 {stage_label('interview', lang)}", callback_data(INTERVIEW, reminder.vacancy_id)),
+            ]
+        ]
+        return "\n".join(lines), keyboard
+    if reminder.next_step_at is None:
+        raise ValueError("a next-step reminder needs the next step")
+    at = f"{reminder.next_step_at.astimezone(ZoneInfo(time_zone)):%H:%M}"
+    ru_what, en_what = NEXT_STEP_NAMES.get(reminder.stage or "", _NEXT_STEP)
+    if reminder.kind == "morning":
+        line = f"🗓 Today at {at}, {en_what}: {vacancy}" if en else f"🗓 Сегодня в {at} {ru_what}: {vacancy}"
+    else:
+        left = max(1, -(-int((reminder.next_step_at - now).total_seconds()) // 60))  # minutes, rounded up
+        if en:
+            soon = "In an hour" if left >= 55 else f"In {_minutes(left, lang)}"
+            line = f"⏰ {soon}, at {at}, {en_what}: {vacancy}"
+        else:
+            soon = "Через час" if left >= 55 else f"Через {_minutes(left, lang)}"
+            line = f"⏰ {soon}, в {at}, {ru_what}: {vacancy}"
+    lines = [line]
+    if reminder.next_step_note:
+        lines.append(f"📝 {escape(_clip(reminder.next_step_note, 300))}")
+    return "\n".join(lines), []

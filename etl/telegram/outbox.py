@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import (
@@ -66,9 +66,30 @@ class Recipient:
     time_zone: str
     quiet: QuietHours
     min_score: int | None = None  # the threshold of ``/min N``: None tells of every new vacancy
+    lang: str = "ru"  # the web app's language of the user (``preferences.lang``): "ru" or "en"
 
     def quiet_at(self, moment: datetime) -> bool:
         return is_quiet(moment, self.time_zone, self.quiet)
+
+
+#: The user's language as the web app stores it; the bot speaks Russian unless it is "en".
+LANG = users.c.preferences["lang"].astext
+
+
+def language(value: str | None) -> str:
+    """``"en"`` for a user who switched the web app to English, else ``"ru"``."""
+    return "en" if value == "en" else "ru"
+
+
+def language_of(conn: Connection, user_id: int) -> str:
+    return language(conn.execute(select(LANG).where(users.c.id == user_id)).scalar())
+
+
+def quiet_hours(quiet_from: time | None, quiet_to: time | None, settings: Settings) -> QuietHours:
+    """A user's quiet hours: their own, none (equal ends), or the installation's default (NULL)."""
+    if quiet_from is None or quiet_to is None:
+        return parse_quiet_hours(settings.telegram_quiet_hours)
+    return None if quiet_from == quiet_to else (quiet_from, quiet_to)
 
 
 def recipient(conn: Connection, user_id: int, settings: Settings) -> Recipient | None:
@@ -82,22 +103,20 @@ def recipient(conn: Connection, user_id: int, settings: Settings) -> Recipient |
             users.c.quiet_from,
             users.c.quiet_to,
             users.c.notify_min_score,
+            LANG.label("lang"),
         ).where(users.c.id == user_id, users.c.is_active)
     ).one_or_none()
     if row is None:
         return None
-    if row.quiet_from is None or row.quiet_to is None:
-        quiet = parse_quiet_hours(settings.telegram_quiet_hours)
-    else:
-        quiet = None if row.quiet_from == row.quiet_to else (row.quiet_from, row.quiet_to)
     return Recipient(
         row.id,
         row.login,
         row.telegram_chat_id,
         row.telegram_blocked_at,
         row.time_zone or settings.telegram_time_zone,
-        quiet,
+        quiet_hours(row.quiet_from, row.quiet_to, settings),
         row.notify_min_score or None,  # 0 holds nothing back
+        language(row.lang),
     )
 
 
