@@ -21,6 +21,7 @@ from telebot import apihelper
 from core.schema import application_reminders, user_vacancies, users, vacancies
 from core.telegram_links import set_quiet_hours
 from domain import applications as apps
+from etl.telegram import bot as telegram_bot
 from etl.telegram import outbox
 from etl.telegram.reminders import (
     BEGUN,
@@ -633,3 +634,24 @@ def test_reminder_texts_escape_what_boards_and_users_wrote_and_speak_english() -
         == "📨 Вы откликнулись на Python <b>& Go 8 дней назад; ответа пока нет."
     )
     assert [b.callback_data for row in keyboard for b in row] == ["noa:7", "int:7"]
+
+
+def test_the_running_bot_sends_a_reminder_when_it_falls_due(env) -> None:
+    anna, _, [a1, *_] = user_with_vacancies(env, "anna", first_id=890_000_000, chat=CHAT)
+    interview(env.engine, anna, a1, datetime(2026, 12, 12, 15, 30, tzinfo=MOSCOW))
+    stop, ready = threading.Event(), []
+    moment = datetime(2026, 12, 12, 14, 35, tzinfo=MOSCOW)  # 55 minutes before: no hourly run yet
+    thread = threading.Thread(
+        target=telegram_bot.run,
+        args=(env.engine, env.settings),
+        kwargs={"stop": stop, "timeout": 1, "on_ready": ready.append, "clock": lambda: moment},
+        daemon=True,
+    )
+    thread.start()
+    try:
+        assert env.tg.wait_until(lambda: any(t.startswith("⏰") for t in texts(env, CHAT)))
+    finally:
+        stop.set()
+        thread.join(timeout=120)
+    [reminder] = [t for t in texts(env, CHAT) if t.startswith("⏰")]
+    assert reminder.startswith("⏰ Через час, в 15:30, собеседование:"), reminder

@@ -24,8 +24,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -39,12 +40,15 @@ from core.schema import etl_runs, searches, user_vacancies, users
 from core.settings import Settings
 from domain import applications
 from domain.matching.store import user_profile
-from etl.telegram import messages, outbox
+from etl.telegram import messages, outbox, reminders
 from etl.telegram.sender import TelegramError, configure, describe
 
 _log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+#: How often the running bot sends reminders that fell due (housekeeping does it hourly too).
+REMINDERS_EVERY = timedelta(minutes=5)
+
 COMMANDS = [
     ("start", "Привязать чат к пользователю Job Hunter"),
     ("status", "Мои поиски и последний запуск"),
@@ -498,9 +502,12 @@ def run(
     stop: threading.Event | None = None,
     timeout: int = 20,
     on_ready: Callable[[str], None] | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> None:
     """Poll until ``stop`` is set (or forever). Network trouble waits and retries; errors never quote
-    the token."""
+    the token. Between polls, application reminders that fell due are sent (at most
+    :data:`REMINDERS_EVERY` apart), so an hour-before reminder comes near its moment rather than
+    at the next hourly housekeeping run."""
     stop = stop or threading.Event()
     bot = build_bot(engine, settings)
     username = announce(bot, settings)
@@ -508,7 +515,14 @@ def run(
     if on_ready is not None:
         on_ready(username)
     pause = 1.0
+    reminded: float | None = None
     while not stop.is_set():
+        if reminded is None or time.monotonic() - reminded >= REMINDERS_EVERY.total_seconds():
+            reminded = time.monotonic()
+            try:
+                reminders.deliver_reminders(engine, settings, clock())
+            except Exception:  # a reminder failure never stops the bot; housekeeping retries too
+                _log.exception("delivering application reminders failed")
         try:
             poll_once(bot, timeout=timeout)
             pause = 1.0
