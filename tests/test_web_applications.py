@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -76,10 +76,11 @@ def test_the_board_shows_each_stage_with_its_cards_counts_and_the_funnel(app, en
     anna = people["anna"]
     tracked(engine, anna, 900_001, ["interested"], name="Аналитик данных", score=83)
     tracked(engine, anna, 900_002, ["interested", "applied"], name="Python-разработчик", days_ago=3)
+    interview_at = datetime(2026, 12, 12, 10, 0, tzinfo=UTC)
     tracked(engine, anna, 900_003, ["applied", "interview"], name="Data engineer", employer="Лютик",
-            next_step_at=datetime(2026, 12, 12, 10, 0, tzinfo=ZoneInfo("UTC")), next_step_note="Zoom")  # fmt: skip
+            next_step_at=interview_at, next_step_note="Zoom")  # fmt: skip
     tracked(engine, anna, 900_004, ["applied", "interview", "rejected"], name="Тимлид",
-            closed_at=datetime(2026, 12, 5, 9, 0, tzinfo=ZoneInfo("UTC")))  # fmt: skip
+            closed_at=datetime(2026, 12, 5, 9, 0, tzinfo=UTC))  # fmt: skip
     add_vacancy(engine, anna, 900_005, name="Не отслеживается")
     client = client_for(app, "anna")
 
@@ -152,7 +153,7 @@ def test_the_panel_moves_the_stage_with_a_note_and_a_next_step_and_keeps_the_his
     assert response[json.dumps(pid("changed", 900_010), sort_keys=True, separators=(",", ":"))]["data"]
     assert "✓ Сохранено" in texts(panel)
     assert stage_of(engine, anna, 900_010) == "interview"
-    [first, second] = events_of(engine, anna, 900_010)
+    [_, second] = events_of(engine, anna, 900_010)
     assert (second["stage_from"], second["stage_to"]) == ("interested", "interview")
     assert second["note"] == HOSTILE
     # 15:00 in the user's zone (Yekaterinburg, UTC+5)
@@ -293,7 +294,7 @@ def test_the_export_lists_stages_dates_notes_and_history_in_csv_and_xlsx(app, en
     anna = people["anna"]
     tracked(engine, anna, 900_050, ["interested", "applied", "interview"], name="Python-разработчик",
             note="=HYPERLINK(\"http://evil\")", score=77,
-            next_step_at=datetime(2026, 12, 12, 10, 0, tzinfo=ZoneInfo("UTC")), next_step_note="Zoom")  # fmt: skip
+            next_step_at=datetime(2026, 12, 12, 10, 0, tzinfo=UTC), next_step_note="Zoom")  # fmt: skip
     tracked(
         engine,
         anna,
