@@ -109,6 +109,7 @@ def test_the_board_shows_each_stage_with_its_cards_counts_and_the_funnel(app, en
     rows = {r["id"]: r for r in grid["props"]["rowData"]}
     assert set(rows) == {900_001, 900_002, 900_003, 900_004}
     assert rows[900_003]["stage"] == "Собеседование" and rows[900_001]["score"] == 83
+    assert rows[900_003]["stage_order"] == apps.STAGES.index("interview")
     assert grid["props"]["defaultColDef"]["sortable"] is True
 
     # the navbar names the page; English on the switch

@@ -8,6 +8,7 @@ documents in an offcanvas; a change there redraws the page. Everything is read w
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -223,15 +224,17 @@ def list_rows(data: dict[str, Any], lang: str, now: datetime) -> list[dict[str, 
 
 
 def list_view(data: dict[str, Any], lang: str, now: datetime) -> Any:
+    stage_names = {str(i): apps.label(stage, lang) for i, stage in enumerate(apps.STAGES)}
     columns = [
         {"field": "name", "headerName": t("col.title", lang), "flex": 2, "minWidth": 200},
         {"field": "employer_name", "headerName": t("col.employer", lang), "flex": 1.3, "minWidth": 150},
         {
-            "field": "stage",
+            # the stage's place in the order (so it sorts Интересно → … → Отозвал), shown as its name
+            "colId": "stage",
+            "field": "stage_order",
             "headerName": t("col.stage", lang),
+            "valueFormatter": {"function": f"jhLabel(params.value, {json.dumps(stage_names)})"},
             "width": 170,
-            # by the stages' order, not alphabetically
-            "comparator": {"function": "(a, b, na, nb) => na.data.stage_order - nb.data.stage_order"},
         },
         {"field": "days", "headerName": t("apps.col.days", lang), "width": 130, "type": "rightAligned"},
         {
@@ -372,7 +375,7 @@ def page(engine: Engine, user: Any) -> Any:
                 ],
                 value="board",
                 inline=True,
-                className="btn-group",
+                className="btn-group jh-view-switch",
                 inputClassName="btn-check",
                 labelClassName="btn btn-sm btn-outline-primary",
                 labelCheckedClassName="active",
