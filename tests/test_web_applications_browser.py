@@ -211,6 +211,14 @@ def test_a_card_moves_through_the_panel_and_apply_asks_whether_it_was_sent(site,
         shot(driver, "applications-panel-moved-ru-light")
         assert not [e for e in driver.get_log("browser") if "alert" in e.get("message", "")]
 
+        # a quiet application offers «Нет ответа» in its panel too
+        driver.find_element(By.CSS_SELECTOR, ".offcanvas .btn-close").click()
+        wait(driver, ec.invisibility_of_element_located((By.ID, "apps-details-title")))
+        click(driver, card(910_003))
+        wait(driver, ec.visibility_of_element_located(by_pid("quiet", 910_003)))
+        assert "Без ответа 16 дн." in text_of(driver, by_pid("quiet", 910_003))
+        assert not driver.find_element(*by_pid("apply", 910_003)).is_displayed()  # applied already
+
         # «Откликнуться на hh.ru» opens the vacancy's page in a new tab and asks
         driver.find_element(By.CSS_SELECTOR, ".offcanvas .btn-close").click()
         wait(driver, ec.invisibility_of_element_located((By.ID, "apps-details-title")))
@@ -221,6 +229,8 @@ def test_a_card_moves_through_the_panel_and_apply_asks_whether_it_was_sent(site,
         assert apply.text == "Откликнуться на hh.ru"
         assert apply.get_attribute("href") == "https://hh.ru/vacancy/910002"
         assert apply.get_attribute("target") == "_blank"
+        assert not driver.find_element(*by_pid("confirm", 910_002)).is_displayed()  # asked only after
+        assert not driver.find_element(*by_pid("quiet", 910_002)).is_displayed()  # not quiet
         apply.click()
         wait(driver, lambda d: len(d.window_handles) == 2)
         driver.switch_to.window(home)

@@ -211,19 +211,23 @@ def _summary(row: dict[str, Any], lang: str, now: datetime, linked: datetime | N
 
 def _quiet_offer(row: dict[str, Any], lang: str, now: datetime, scope: str) -> Any:
     days = quiet(row, now)
+    # ``hidden`` on a wrapper: Bootstrap's d-flex (display: flex !important) would outrank it
     return html.Div(
-        [
-            html.Span(t("apps.quiet", lang, n=days or 0), className="me-2"),
-            dbc.Button(
-                t("apps.mark_no_answer", lang),
-                id=pid("no-answer", scope, row["vacancy_id"]),
-                size="sm",
-                color="secondary",
-                outline=True,
-            ),
-        ],
+        html.Div(
+            [
+                html.Span(t("apps.quiet", lang, n=days or 0), className="me-2"),
+                dbc.Button(
+                    t("apps.mark_no_answer", lang),
+                    id=pid("no-answer", scope, row["vacancy_id"]),
+                    size="sm",
+                    color="secondary",
+                    outline=True,
+                ),
+            ],
+            className="alert alert-info py-2 small d-flex align-items-center flex-wrap gap-1",
+        ),
         hidden=days is None,
-        className="alert alert-info py-2 small d-flex align-items-center flex-wrap gap-1",
+        id=pid("quiet", scope, row["vacancy_id"]),
     )
 
 
@@ -254,23 +258,25 @@ def _apply(row: dict[str, Any], lang: str, scope: str, ready: dict[str, Any] | N
                 className="d-flex gap-2 flex-wrap",
             ),
             html.Div(
-                [
-                    html.Span(t("apps.sent_question", lang), className="fw-semibold me-2"),
-                    dbc.Button(
-                        t("apps.sent_yes", lang), id=pid("yes", scope, vid), size="sm", color="success"
-                    ),
-                    dbc.Button(
-                        t("apps.sent_no", lang),
-                        id=pid("no", scope, vid),
-                        size="sm",
-                        color="secondary",
-                        outline=True,
-                    ),
-                    html.Div(hint, className="small text-body-secondary w-100 mt-1") if hint else None,
-                ],
+                html.Div(
+                    [
+                        html.Span(t("apps.sent_question", lang), className="fw-semibold me-2"),
+                        dbc.Button(
+                            t("apps.sent_yes", lang), id=pid("yes", scope, vid), size="sm", color="success"
+                        ),
+                        dbc.Button(
+                            t("apps.sent_no", lang),
+                            id=pid("no", scope, vid),
+                            size="sm",
+                            color="secondary",
+                            outline=True,
+                        ),
+                        html.Div(hint, className="small text-body-secondary w-100 mt-1") if hint else None,
+                    ],
+                    className="alert alert-primary py-2 mt-2 mb-0 d-flex align-items-center flex-wrap gap-2",
+                ),
                 id=pid("confirm", scope, vid),
                 hidden=True,
-                className="alert alert-primary py-2 mt-2 mb-0 d-flex align-items-center flex-wrap gap-2",
             ),
         ],
         className="mb-3",
