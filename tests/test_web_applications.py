@@ -346,3 +346,27 @@ def test_the_export_lists_stages_dates_notes_and_history_in_csv_and_xlsx(app, en
     assert client.post("/applications/export", data={"format": "csv"}).status_code == 400
     stranger = app.server.test_client()
     assert stranger.post("/applications/export", data={"format": "csv"}).status_code in (302, 400, 401)
+
+
+def test_the_panel_embeds_under_its_own_scope_and_refuses_anothers_vacancy(app, engine, people) -> None:
+    """The vacancies page embeds the panel as scope "details": its ids differ from the page's, and
+    its callbacks answer that panel only."""
+    from webapp import applications_panel
+
+    anna, boris = people["anna"], people["boris"]
+    tracked(engine, anna, 900_060, ["interested"], name="Аналитик")
+    with app.server.test_request_context():
+        details = applications_panel.layout(anna, 900_060, "ru", scope="details", engine=engine)
+        page = applications_panel.layout(anna, 900_060, "ru", scope="page", engine=engine)
+        refused = applications_panel.layout(boris, 900_060, "ru", scope="details", engine=engine)
+    ids = {json.dumps(c.id, sort_keys=True) for c in details._traverse() if getattr(c, "id", None)}
+    page_ids = {json.dumps(c.id, sort_keys=True) for c in page._traverse() if getattr(c, "id", None)}
+    assert ids and not ids & page_ids
+    assert "Аналитик" not in str(refused) and "не из вашего списка" in str(refused)
+
+    client = client_for(app, "anna")
+    moved = panel_act(client, 900_060, "save", scope="details", stage="applied")
+    assert moved.status_code == 200, moved.get_data(as_text=True)
+    key = json.dumps(pid("body", 900_060, "details"), sort_keys=True, separators=(",", ":"))
+    assert "Интересно → Отклик отправлен" in texts(moved.json["response"][key]["children"])
+    assert stage_of(engine, anna, 900_060) == "applied"
