@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 
 from core.schema import application_events
 from domain import applications as apps
-from webapp import applications_panel as panel
+from webapp import applications_data as reads
 from webapp import auth, clock
 from webapp.export import _csv_value
 from webapp.i18n import board, t
@@ -57,7 +57,7 @@ def rows(engine: Engine, user_id: int, lang: str) -> list[list[Any]]:
     ev = application_events.c
     with engine.connect() as conn:
         tracked = apps.applications(conn, user_id)
-        resumes = panel.applied_with(conn, user_id)
+        resumes = reads.applied_with(conn, user_id)
         events = conn.execute(
             select(ev.vacancy_id, ev.created_at, ev.stage_from, ev.stage_to, ev.note)
             .where(ev.user_id == user_id)
@@ -80,7 +80,7 @@ def rows(engine: Engine, user_id: int, lang: str) -> list[list[Any]]:
             "employer_name": row.get("employer_name") or "",
             "stage": apps.label(row["stage"], lang),
             "stage_at": _local(row["stage_at"]),
-            "days": panel.days_since(row["stage_at"], now),
+            "days": reads.days_since(row["stage_at"], now),
             "next_step_at": _local(row["next_step_at"]),
             "next_step_note": row.get("next_step_note") or "",
             "score": row.get("score"),

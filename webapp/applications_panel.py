@@ -8,7 +8,8 @@ details and on the applications page, even twice on one page under different sco
 change the panel's ``{"type": "jhapp-changed", …}`` store gets new data: a page listens to it
 (``Input({"type": "jhapp-changed", "scope": ALL, "vac": ALL}, "data")``) to refresh its board
 or grid. The vacancy id comes from the browser, so every callback reads the link with
-``current_user.id`` (:func:`link`) and a made-up or somebody else's id gets a refusal.
+``current_user.id`` (:func:`webapp.applications_data.link`) and a made-up or somebody else's id
+gets a refusal.
 Notes are plain strings in the component tree: React renders them as text, never as HTML.
 """
 
@@ -23,13 +24,20 @@ import flask
 from dash import MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
-from sqlalchemy import Connection, Engine, and_, select
+from sqlalchemy import Connection, Engine
 
 from core.errors import UserInputError
-from core.schema import application_events, resume_generations, user_vacancies, vacancies
 from domain import applications as apps
-from domain.resume import store
 from webapp import clock
+from webapp.applications_data import (
+    day,
+    days_since,
+    generation_dates,
+    latest_done,
+    link,
+    quiet,
+    valid_id,
+)
 from webapp.i18n import board_on, t
 
 #: Stages from which «Откликнуться» makes sense (afterwards the button only opens the page).
@@ -45,86 +53,6 @@ def pid(kind: str, scope: str, vacancy_id: int) -> dict[str, Any]:
 
 def stage_label(stage: str | None, lang: str) -> str:
     return apps.label(stage, lang) if stage in apps.STAGES else t("apps.untracked", lang)
-
-
-def valid_id(value: Any) -> int | None:
-    """A vacancy id as the browser sent it, or None when it is not a plausible one."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
-        return None
-    return value
-
-
-# -- reading ---------------------------------------------------------------------------------------
-
-
-def link(conn: Connection, user_id: int, vacancy_id: Any) -> dict[str, Any] | None:
-    """The user's own link to ``vacancy_id`` with what the panel shows, or None."""
-    vacancy_id = valid_id(vacancy_id)
-    if vacancy_id is None:
-        return None
-    uv, v = user_vacancies.c, vacancies.c
-    row = conn.execute(
-        select(
-            uv.vacancy_id,
-            uv.stage,
-            uv.stage_at,
-            uv.next_step_at,
-            uv.next_step_note,
-            uv.score,
-            v.name,
-            v.employer_name,
-            v.source,
-            v.url,
-            v.closed_at,
-        )
-        .join(vacancies, v.id == uv.vacancy_id)
-        .where(uv.user_id == user_id, uv.vacancy_id == vacancy_id)
-    ).first()
-    return dict(row._mapping) if row else None
-
-
-def applied_with(conn: Connection, user_id: int, vacancy_ids: list[int] | None = None) -> dict[int, datetime]:
-    """For each vacancy, when the resume linked to its latest application event was made."""
-    ev, g = application_events.c, resume_generations.c
-    query = (
-        select(ev.vacancy_id, g.created_at)
-        .join(resume_generations, and_(g.id == ev.generation_id, g.user_id == user_id))
-        .where(ev.user_id == user_id, ev.generation_id.is_not(None))
-        .order_by(ev.id)
-    )
-    if vacancy_ids is not None:
-        query = query.where(ev.vacancy_id.in_(vacancy_ids))
-    return {vacancy_id: made for vacancy_id, made in conn.execute(query)}  # the latest event wins
-
-
-def latest_done(conn: Connection, user_id: int, vacancy_id: int) -> dict[str, Any] | None:
-    """The newest finished resume and letter generated for this vacancy (what «yes» links)."""
-    return next((g for g in store.list_generations(conn, user_id, vacancy_id) if g["status"] == "done"), None)
-
-
-def generation_dates(conn: Connection, user_id: int, ids: set[int]) -> dict[int, datetime]:
-    if not ids:
-        return {}
-    g = resume_generations.c
-    rows = conn.execute(select(g.id, g.created_at).where(g.user_id == user_id, g.id.in_(sorted(ids))))
-    return {gid: made for gid, made in rows}
-
-
-def day(value: datetime | None) -> str:
-    """``02.12`` in the user's zone."""
-    return clock.local(value).strftime("%d.%m") if value else ""
-
-
-def days_since(value: datetime | None, now: datetime) -> int | None:
-    return None if value is None else max(0, (now - value).days)
-
-
-def quiet(row: dict[str, Any], now: datetime) -> int | None:
-    """Days «Отклик отправлен» has been quiet when «Нет ответа» should be suggested, else None."""
-    days = days_since(row.get("stage_at"), now)
-    if row.get("stage") == "applied" and days is not None and days >= apps.NO_ANSWER_AFTER_DAYS:
-        return days
-    return None
 
 
 # -- views -----------------------------------------------------------------------------------------

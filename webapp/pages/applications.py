@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from core.errors import UserInputError
 from domain import applications as apps
+from webapp import applications_data as reads
 from webapp import applications_panel as panel
 from webapp import auth, clock
 from webapp.i18n import AG_GRID_RU, board, number, t
@@ -35,7 +36,7 @@ def _data(engine: Engine, user_id: int) -> dict[str, Any]:
         rows = apps.applications(conn, user_id)
         return {
             "rows": rows,
-            "with": panel.applied_with(conn, user_id),
+            "with": reads.applied_with(conn, user_id),
             "counts": apps.counts(conn, user_id),
             "funnel": apps.funnel(conn, user_id),
         }
@@ -109,7 +110,7 @@ def counts_view(counts: dict[str, int], lang: str) -> Any:
 
 def card(row: dict[str, Any], applied: datetime | None, lang: str, now: datetime) -> Any:
     vid = row["vacancy_id"]
-    days = panel.days_since(row["stage_at"], now)
+    days = reads.days_since(row["stage_at"], now)
     meta: list[Any] = [html.Span(t("apps.days", lang, n=days), className="me-2")] if days is not None else []
     if row.get("score") is not None:
         meta.append(html.Span(t("apps.score", lang, n=row["score"]), className="badge jh-score"))
@@ -127,15 +128,15 @@ def card(row: dict[str, Any], applied: datetime | None, lang: str, now: datetime
             )
         )
     if applied is not None:
-        lines.append(html.Div(t("apps.applied_with", lang, date=panel.day(applied)), className="small"))
+        lines.append(html.Div(t("apps.applied_with", lang, date=reads.day(applied)), className="small"))
     if row.get("closed_at"):
         lines.append(
             html.Div(
-                t("apps.closed", lang, date=panel.day(row["closed_at"])),
+                t("apps.closed", lang, date=reads.day(row["closed_at"])),
                 className="small text-danger-emphasis jh-app-closed",
             )
         )
-    quiet = panel.quiet(row, now)
+    quiet = reads.quiet(row, now)
     if quiet is not None:
         lines.append(html.Div(t("apps.quiet", lang, n=quiet), className="small text-info-emphasis"))
     return html.Button(
@@ -212,11 +213,11 @@ def list_rows(data: dict[str, Any], lang: str, now: datetime) -> list[dict[str, 
                 "source": board(row.get("source") or "", lang),
                 "stage": apps.label(row["stage"], lang),
                 "stage_order": apps.STAGES.index(row["stage"]),
-                "days": panel.days_since(row["stage_at"], now),
+                "days": reads.days_since(row["stage_at"], now),
                 "next_step_at": row["next_step_at"].isoformat() if row.get("next_step_at") else None,
                 "next_step_note": row.get("next_step_note") or "",
                 "score": row.get("score"),
-                "applied_with": panel.day(applied) if applied else "",
+                "applied_with": reads.day(applied) if applied else "",
                 "closed_at": row["closed_at"].isoformat() if row.get("closed_at") else None,
             }
         )
@@ -284,7 +285,7 @@ def content(engine: Engine, user_id: int, lang: str) -> Any:
             color="secondary",
             id="apps-empty",
         )
-    quiet = [(row, panel.quiet(row, now)) for row in data["rows"]]
+    quiet = [(row, reads.quiet(row, now)) for row in data["rows"]]
     quiet = [(row, days) for row, days in quiet if days is not None]
     offers = (
         dbc.Alert(
@@ -411,7 +412,7 @@ def details(engine: Engine, user_id: int, vacancy_id: int, lang: str) -> Any:
     """What a card opens: the vacancy's name, its application panel and its documents."""
     row = None
     with engine.connect() as conn:
-        row = panel.link(conn, user_id, vacancy_id)
+        row = reads.link(conn, user_id, vacancy_id)
     if row is None:
         return dbc.Alert(t("error.not_yours", lang), color="warning", id="apps-refused")
     return html.Div(
@@ -452,7 +453,7 @@ def register(app: Dash, engine: Engine) -> None:
                 vacancy_id = int(str(cell.get("rowId")))
             except ValueError:
                 vacancy_id = None
-        if panel.valid_id(vacancy_id) is None:
+        if reads.valid_id(vacancy_id) is None:
             raise PreventUpdate
         return True, details(engine, current_user.id, vacancy_id, current_user.lang)
 
@@ -468,12 +469,12 @@ def register(app: Dash, engine: Engine) -> None:
         if not isinstance(trigger, dict) or not any(item.get("value") for item in ctx.triggered):
             raise PreventUpdate
         if trigger.get("type") == "jhpage-no-answer":
-            vacancy_id = panel.valid_id(trigger.get("vac"))
+            vacancy_id = reads.valid_id(trigger.get("vac"))
             now = datetime.now(UTC)
             try:
                 with engine.begin() as conn:
-                    row = panel.link(conn, current_user.id, vacancy_id)
-                    if row is None or panel.quiet(row, now) is None:
+                    row = reads.link(conn, current_user.id, vacancy_id)
+                    if row is None or reads.quiet(row, now) is None:
                         raise PreventUpdate
                     apps.record(conn, current_user.id, vacancy_id, stage="no_answer", via="web", now=now)
             except UserInputError:
