@@ -370,3 +370,11 @@ def test_the_panel_embeds_under_its_own_scope_and_refuses_anothers_vacancy(app, 
     key = json.dumps(pid("body", 900_060, "details"), sort_keys=True, separators=(",", ":"))
     assert "Интересно → Отклик отправлен" in texts(moved.json["response"][key]["children"])
     assert stage_of(engine, anna, 900_060) == "applied"
+
+    # a change made in Telegram or the command line says so in the history
+    with engine.begin() as conn:
+        apps.record(conn, anna, 900_060, stage="interview", via="cli", now=NOW)
+        apps.record(conn, anna, 900_060, note="созвон перенесли", via="telegram", now=NOW)
+    history = texts(open_card(client, 900_060).json["response"])
+    assert "из командной строки" in history and "через Telegram" in history
+    assert "Отклик отправлен → Собеседование" in history and "созвон перенесли" in history
