@@ -12,10 +12,10 @@ from sqlalchemy import Engine
 
 from webapp import auth, clock, queries
 from webapp.i18n import display_name, t
-from webapp.pages import admin, profile, searches, telegram, vacancies
+from webapp.pages import admin, applications, profile, searches, telegram, vacancies
 
 #: Every page path the router serves (any other path is a 404, see webapp.guard).
-PAGES = ("/", "/searches", profile.PATH, "/admin/users", "/admin/runs")
+PAGES = ("/", "/searches", applications.PATH, profile.PATH, "/admin/users", "/admin/runs")
 
 
 def _logout_form(lang: str) -> html.Form:
@@ -58,6 +58,11 @@ def navbar(pathname: str = "/") -> dbc.Navbar:
         dbc.NavItem(dbc.NavLink(t("nav.vacancies", lang), href="/", active="exact", id="nav-vacancies")),
         dbc.NavItem(
             dbc.NavLink(t("nav.searches", lang), href="/searches", active="exact", id="nav-searches")
+        ),
+        dbc.NavItem(
+            dbc.NavLink(
+                t("nav.applications", lang), href=applications.PATH, active="exact", id="nav-applications"
+            )
         ),
     ]
     links.append(
@@ -173,6 +178,8 @@ def register(app: Dash, engine: Engine) -> None:
             return vacancies.page(engine, current_user)
         if path == "/searches":
             return searches.page(engine, current_user)
+        if path == applications.PATH:
+            return applications.page(engine, current_user)
         if path == profile.PATH:
             settings = flask.current_app.extensions["jobhunter"]["settings"]
             side = [telegram.card(engine, current_user, settings), sessions_card(lang)]
