@@ -26,7 +26,15 @@ from datetime import date
 from typing import Any
 
 from domain import skills
-from domain.matching.weights import COVERAGE_SHARE, NEUTRAL, SKILLS_FOR_FULL_EVIDENCE, WEIGHTS
+from domain.matching.weights import (
+    COVERAGE_SHARE,
+    NEUTRAL,
+    OVER_QUALIFIED,
+    SKILLS_FOR_FULL_EVIDENCE,
+    TEXT_SKILL_WEIGHT,
+    UNDER_QUALIFIED,
+    WEIGHTS,
+)
 from domain.resume.model import Profile
 
 # Words of a title that say how senior, not what the job is.
@@ -113,31 +121,40 @@ def _skills(
     profile: MatchProfile, vacancy: VacancyFacts, name_terms: frozenset[str]
 ) -> tuple[float, list[str], list[str]]:
     all_terms = vacancy.terms | name_terms
-    # What it asks for: its key skills, then the known technologies its text names.
-    asked: dict[str, str] = {}
+    lexicon = profile.lexicon
+    # What it asks for: its key skills (weight 1), then what its text names (weight
+    # TEXT_SKILL_WEIGHT): the known technologies, and the user's own skills.
+    asked: dict[str, tuple[str, float]] = {}
     for skill in vacancy.key_skills:
-        asked.setdefault(skills.canonical(skill), skill)
-    for key in sorted(skills.known().find(all_terms)):
-        asked.setdefault(key, skills.known().names[key])
-    mine = profile.lexicon.find(all_terms)
+        asked.setdefault(skills.canonical(skill), (skill, 1.0))
+    known = skills.known()
+    for key in sorted(known.find(all_terms)):
+        asked.setdefault(key, (known.names[key], TEXT_SKILL_WEIGHT))
+    mine = lexicon.find(all_terms)
     matched: list[str] = []
     missing: list[str] = []
-    for key, name in asked.items():
-        ours = key if key in profile.lexicon.names else profile.lexicon.covers(name)
+    have = total = 0.0
+    covered: set[str] = set()
+    for key, (name, weight) in asked.items():
+        ours = key if key in lexicon.names else lexicon.covers(name)
+        if ours is not None and ours in covered:
+            continue  # «1С» and «1С:Предприятие 8» in one vacancy: one skill of ours, counted once
+        total += weight
         if ours is not None:
-            matched.append(profile.lexicon.names[ours])
-            mine.add(ours)
+            covered.add(ours)
+            have += weight
+            matched.append(lexicon.names[ours])
         else:
             missing.append(skills.display(name))
-    for key in sorted(mine):
-        name = profile.lexicon.names[key]
-        if name not in matched:
-            matched.append(name)
-    evidence = min(1.0, len(mine) / SKILLS_FOR_FULL_EVIDENCE)
-    if not asked:
+    for key in sorted(mine - covered):
+        total += TEXT_SKILL_WEIGHT
+        have += TEXT_SKILL_WEIGHT
+        covered.add(key)
+        matched.append(lexicon.names[key])
+    evidence = min(1.0, len(covered) / SKILLS_FOR_FULL_EVIDENCE)
+    if not total:
         return evidence, matched, missing
-    coverage = (len(asked) - len(missing)) / len(asked)
-    return COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * evidence, matched, missing
+    return COVERAGE_SHARE * (have / total) + (1 - COVERAGE_SHARE) * evidence, matched, missing
 
 
 def _title(profile: MatchProfile, vacancy: VacancyFacts) -> float:
@@ -157,9 +174,7 @@ def _experience(profile: MatchProfile, vacancy: VacancyFacts) -> float:
     if profile.years is None or vacancy.experience_id not in BUCKETS:
         return NEUTRAL
     gap = bucket_of(profile.years) - BUCKETS.index(vacancy.experience_id)
-    if gap >= 0:  # as asked, or more: a little less fit for each bucket over
-        return (1.0, 0.8, 0.6, 0.5)[gap]
-    return (1.0, 0.4, 0.1, 0.0)[-gap]
+    return OVER_QUALIFIED[gap] if gap >= 0 else UNDER_QUALIFIED[-gap]
 
 
 def _salary(profile: MatchProfile, vacancy: VacancyFacts) -> float:

@@ -137,7 +137,8 @@ _WRITE = (
         scored_rev=bindparam("rev", type_=Integer),
     )
     .where(
-        user_vacancies.c.user_id == bindparam("user_id", type_=BigInteger),
+        # not "user_id": SQLAlchemy keeps a column's own name for the SET clause's values
+        user_vacancies.c.user_id == bindparam("owner", type_=BigInteger),
         user_vacancies.c.vacancy_id == _SCORED.c.vacancy_id,
     )
 )
@@ -194,7 +195,7 @@ def score_links(
         parts.append(orjson.dumps(match.parts()).decode())
     if not ids:
         return 0
-    conn.execute(_WRITE, {"ids": ids, "scores": scores, "parts": parts, "rev": revision, "user_id": user_id})
+    conn.execute(_WRITE, {"ids": ids, "scores": scores, "parts": parts, "rev": revision, "owner": user_id})
     if new_terms:
         conn.execute(
             _WRITE_TERMS,

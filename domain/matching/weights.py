@@ -13,18 +13,18 @@ from typing import Final
 WEIGHTS: Final[dict[str, int]] = {
     # What the job is made of: the strongest evidence of fit, and the one the user can act on
     # (the "missing" list). Counted against the vacancy's key skills and its text.
-    "skills": 40,
+    "skills": 36,
     # A Python developer reads "Python-разработчик" first: the title says what the job is even
     # when the vacancy lists no skills (most Trudvsem and many hh.ru vacancies do not).
-    "title": 30,
+    "title": 24,
     # hh.ru's experience bucket is coarse and often overstated by employers: a light weight.
     "experience": 10,
     # Below the desired salary the fit falls fast; above it adds nothing more.
     "salary": 10,
     # The wrong town is usually a dealbreaker, but remote work makes it moot.
-    "area": 6,
+    "area": 12,
     # Office, hybrid or remote: a preference more than a requirement.
-    "format": 4,
+    "format": 8,
 }
 
 assert sum(WEIGHTS.values()) == 100
@@ -39,6 +39,13 @@ SKILLS_FOR_FULL_EVIDENCE: Final = 4
 #: The skills component blends coverage (the share of what the vacancy asks for that the user
 #: has) with evidence (how many of the user's skills it names at all).
 COVERAGE_SHARE: Final = 0.6
+
+#: A skill the vacancy's text names counts for this much of one it lists as a key skill.
+TEXT_SKILL_WEIGHT: Final = 0.5
+
+#: Experience fit by how many of hh.ru's buckets the user is over / under the one asked for.
+OVER_QUALIFIED: Final = (1.0, 0.9, 0.8, 0.7)
+UNDER_QUALIFIED: Final = (1.0, 0.4, 0.1, 0.0)
 
 #: A score at or above this is "a good match" (the grid's badge colour, Telegram's "best").
 GOOD: Final = 70
