@@ -283,6 +283,7 @@ for _group in SYNONYMS:
     _DISPLAY[skill_key(_group[0])] = _group[0]
 
 
+@lru_cache(maxsize=100_000)
 def canonical(value: str) -> str:
     """The key a skill is compared by: its synonym group's first spelling, normalised."""
     key = skill_key(value)
@@ -428,6 +429,7 @@ def spellings(skill: str) -> tuple[str, ...]:
     return (skill,)
 
 
+@lru_cache(maxsize=100_000)
 def display(skill: str) -> str:
     """How we write a skill: its synonym group's first spelling, or as given."""
     return _DISPLAY.get(canonical(skill), " ".join(skill.split()))
@@ -480,12 +482,18 @@ class Lexicon:
                 entry = (stems, key)
                 self._by_first.setdefault(min(stems), []).append(entry)
                 self._stems.append(entry)
+        self._firsts = frozenset(self._by_first)
+
+    def stems(self) -> frozenset[str]:
+        """Every stemmed word :meth:`find` looks at: a text's other words cannot change its answer."""
+        return frozenset().union(*(stems for stems, _ in self._stems))
 
     def find(self, found_terms: frozenset[str] | set[str]) -> set[str]:
         """Canonical keys of the skills present in ``found_terms``."""
         present: set[str] = set()
-        for term in found_terms:
-            for stems, key in self._by_first.get(term, ()):
+        # the set intersection (in C, over the smaller side) picks the few words worth a look
+        for term in self._firsts.intersection(found_terms):
+            for stems, key in self._by_first[term]:
                 if key not in present and stems <= found_terms:
                     present.add(key)
         return present

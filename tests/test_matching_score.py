@@ -174,3 +174,82 @@ def test_the_score_ranks_better_than_recency_and_keyword_overlap(
         if baseline != "match score":
             assert ours > figures[baseline][0], (profile_name, baseline, figures)
     assert ours >= 0.85, figures
+
+
+# -- stored on the links ----------------------------------------------------------------------------
+
+
+def _expected(conn: Any, mine: MatchProfile) -> dict[int, tuple[int, dict[str, Any]]]:
+    """Every link's score computed here from the full rows (every word of every text)."""
+    from sqlalchemy import select
+
+    from core.schema import details, user_vacancies, vacancies
+
+    v, d, uv = vacancies.c, details.c, user_vacancies.c
+    rows = conn.execute(
+        select(uv.vacancy_id, v.name, v.experience_id, v.salary_from_rub, v.salary_to_rub, v.area_name,
+               v.work_format_ids, v.professional_role_names, d.key_skills, d.description_text)
+        .join(vacancies, v.id == uv.vacancy_id)
+        .join(details, d.vacancy_id == uv.vacancy_id)
+    ).all()  # fmt: skip
+    out = {}
+    for row in rows:
+        facts = VacancyFacts(
+            name=row.name,
+            key_skills=row.key_skills or (),
+            terms=skills.terms(*(row.key_skills or ()), row.description_text),
+            role_names=row.professional_role_names or (),
+            experience_id=row.experience_id,
+            salary_from_rub=row.salary_from_rub,
+            salary_to_rub=row.salary_to_rub,
+            area_name=row.area_name,
+            work_format_ids=row.work_format_ids or (),
+        )
+        match = score(mine, facts)
+        out[row.vacancy_id] = (match.score, match.parts())
+    return out
+
+
+def test_rescoring_stores_what_the_score_says_for_every_link(engine: Any, database_url: str) -> None:
+    from sqlalchemy import func, select
+
+    from bench.datagen import bulk_load
+    from bench.match import BENCH_PROFILE
+    from core.schema import details, user_vacancies
+    from core.searches import create_search
+    from core.users import create_user
+    from domain.matching.store import pending, rescore
+    from domain.resume.store import save_profile
+
+    schema = next(iter(engine.get_execution_options()["schema_translate_map"].values()))
+    with engine.begin() as conn:
+        user = create_user(conn, "matcher", "matcher password 1")
+        search = create_search(conn, user.id, name="python", text="python")
+    bulk_load(database_url, schema, user_id=user.id, search_ids=[search], n=300, workers=1)
+    document = Profile.model_validate(BENCH_PROFILE)
+
+    for salary in (200_000, 150_000):  # first the texts' words are stored, then they are read
+        document.wishes.salary = salary
+        with engine.begin() as conn:
+            assert save_profile(conn, user.id, document)
+        seen: list[tuple[int, int]] = []
+
+        assert (
+            rescore(engine, user.id, today=TODAY, progress=lambda d, t, seen=seen: seen.append((d, t))) == 300
+        )
+
+        assert seen[0] == (0, 300) and seen[-1] == (300, 300)
+        with engine.connect() as conn:
+            assert pending(conn, user.id) == (0, 300)
+            stored = {
+                r.vacancy_id: (r.score, r.score_parts)
+                for r in conn.execute(
+                    select(user_vacancies.c.vacancy_id, user_vacancies.c.score, user_vacancies.c.score_parts)
+                )
+            }
+            assert stored == _expected(conn, MatchProfile.of(document, TODAY))
+            without_terms = conn.execute(
+                select(func.count()).select_from(details).where(details.c.match_terms.is_(None))
+            ).scalar_one()
+            assert without_terms == 0
+    assert len({s for s, _ in stored.values()}) > 5  # the scores differ between vacancies

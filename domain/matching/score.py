@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property, lru_cache
 from typing import Any
 
 from domain import skills
@@ -81,6 +82,12 @@ class MatchProfile:
             areas=frozenset(_area_key(a) for a in profile.wishes.areas if a),
             formats=frozenset(profile.wishes.work_formats),
         )
+
+    @cached_property
+    def relevant(self) -> frozenset[str]:
+        """The stemmed words the score can look at in a vacancy's text: its other words change
+        nothing (``domain.matching.store`` fetches only these of the stored terms)."""
+        return self.lexicon.stems() | skills.known().stems()
 
     @property
     def usable(self) -> bool:
@@ -157,12 +164,23 @@ def _skills(
     return COVERAGE_SHARE * (have / total) + (1 - COVERAGE_SHARE) * evidence, matched, missing
 
 
+# A user's vacancies repeat a few hundred titles: each is cut into words once per process.
+@lru_cache(maxsize=50_000)
+def _title_words(title: str) -> frozenset[str]:
+    return frozenset(skills.words(title)) - _GRADE_WORDS
+
+
+@lru_cache(maxsize=50_000)
+def _name_terms(name: str) -> frozenset[str]:
+    return skills.terms(name)
+
+
 def _title(profile: MatchProfile, vacancy: VacancyFacts) -> float:
     if not profile.titles:
         return NEUTRAL
     best = 0.0
     for title in (vacancy.name, *vacancy.role_names):
-        words = frozenset(skills.words(title)) - _GRADE_WORDS
+        words = _title_words(title)
         if not words:
             continue
         for mine in profile.titles:
@@ -203,7 +221,7 @@ def _format(profile: MatchProfile, vacancy: VacancyFacts) -> float:
 
 def score(profile: MatchProfile, vacancy: VacancyFacts) -> Match:
     """The score of one vacancy for one profile."""
-    skill_fit, matched, missing = _skills(profile, vacancy, skills.terms(vacancy.name))
+    skill_fit, matched, missing = _skills(profile, vacancy, _name_terms(vacancy.name))
     fits = {
         "skills": skill_fit,
         "title": _title(profile, vacancy),
