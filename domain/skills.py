@@ -438,7 +438,7 @@ def display(skill: str) -> str:
 # Words a skill's name is made of that say nothing of the skill itself: prepositions, and the
 # «знание / опыт / работа / программирование» that employers wrap skills in. A skill is known by
 # its other words («Работа с кассой» by «кассой», «1С программирование» by «1С»), unless it has none.
-_FILLER = frozenset(
+FILLER_STEMS = frozenset(
     words(
         "с со в во и на по для от до к о об из за при "
         "знание знания опыт работа работы навык навыки владение умение программирование разработка "
@@ -452,7 +452,7 @@ def skill_stems(spelling: str) -> frozenset[str]:
     """The stemmed words that identify a skill's spelling: fillers and version numbers (``8.3``,
     ``3``) aside, unless nothing else is left."""
     stems = words(spelling)
-    core = frozenset(s for s in stems if s not in _FILLER and not _VERSION.match(s))
+    core = frozenset(s for s in stems if s not in FILLER_STEMS and not _VERSION.match(s))
     return core or frozenset(stems)
 
 

@@ -31,6 +31,8 @@ from domain.matching.weights import (
     COVERAGE_SHARE,
     NEUTRAL,
     OVER_QUALIFIED,
+    ROLE_TRUST,
+    SALARY_SHORTFALL,
     SKILLS_FOR_FULL_EVIDENCE,
     TEXT_SKILL_WEIGHT,
     UNDER_QUALIFIED,
@@ -45,6 +47,8 @@ _GRADE_WORDS = frozenset(
         "главный начинающий помощник ассистент remote удаленно удаленный удалённо удалённый"
     )
 )
+# Words of a title that say nothing of what the job is.
+_UNTELLING = _GRADE_WORDS | skills.FILLER_STEMS
 # hh.ru's experience buckets in order, and the bucket a number of years falls in.
 BUCKETS = ("noExperience", "between1And3", "between3And6", "moreThan6")
 
@@ -72,7 +76,7 @@ class MatchProfile:
     def of(cls, profile: Profile, today: date) -> MatchProfile:
         titles = [*profile.wishes.roles, profile.headline, *(job.role for job in profile.experience[:3])]
         title_words = tuple(
-            words for words in (frozenset(skills.words(t)) - _GRADE_WORDS for t in titles if t) if words
+            words for words in (frozenset(skills.words(t)) - _UNTELLING for t in titles if t) if words
         )
         return cls(
             lexicon=skills.Lexicon(profile.skills),
@@ -88,6 +92,11 @@ class MatchProfile:
         """The stemmed words the score can look at in a vacancy's text: its other words change
         nothing (``domain.matching.store`` fetches only these of the stored terms)."""
         return self.lexicon.stems() | skills.known().stems()
+
+    @cached_property
+    def title_vocabulary(self) -> frozenset[str]:
+        """The words of the user's titles and skills: what a vacancy title may say of them."""
+        return frozenset().union(*self.titles) | self.lexicon.stems()
 
     @property
     def usable(self) -> bool:
@@ -167,7 +176,7 @@ def _skills(
 # A user's vacancies repeat a few hundred titles: each is cut into words once per process.
 @lru_cache(maxsize=50_000)
 def _title_words(title: str) -> frozenset[str]:
-    return frozenset(skills.words(title)) - _GRADE_WORDS
+    return frozenset(skills.words(title)) - _UNTELLING
 
 
 @lru_cache(maxsize=50_000)
@@ -179,12 +188,16 @@ def _title(profile: MatchProfile, vacancy: VacancyFacts) -> float:
     if not profile.titles:
         return NEUTRAL
     best = 0.0
-    for title in (vacancy.name, *vacancy.role_names):
+    for title, trust in ((vacancy.name, 1.0), *((role, ROLE_TRUST) for role in vacancy.role_names)):
         words = _title_words(title)
         if not words:
             continue
-        for mine in profile.titles:
-            best = max(best, len(words & mine) / min(len(words), len(mine)))
+        # How much of one of the user's titles the vacancy's holds («Аналитик данных» in
+        # «Ведущий аналитик данных в e-commerce»), and how much of the vacancy's title the
+        # user's titles and skills explain («Go» in «Go-разработчик» they do not).
+        theirs = len(words & profile.title_vocabulary) / len(words)
+        mine = max(len(words & title) / len(title) for title in profile.titles)
+        best = max(best, trust * (mine + theirs) / 2)
     return best
 
 
@@ -201,8 +214,7 @@ def _salary(profile: MatchProfile, vacancy: VacancyFacts) -> float:
         return NEUTRAL
     if top >= profile.salary:
         return 1.0
-    # 10% short loses a fifth, 50% short loses everything.
-    return max(0.0, 1.0 - 2.0 * (profile.salary - top) / profile.salary)
+    return max(0.0, 1.0 - SALARY_SHORTFALL * (profile.salary - top) / profile.salary)
 
 
 def _area(profile: MatchProfile, vacancy: VacancyFacts) -> float:

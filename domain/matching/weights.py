@@ -47,5 +47,13 @@ TEXT_SKILL_WEIGHT: Final = 0.5
 OVER_QUALIFIED: Final = (1.0, 0.9, 0.8, 0.7)
 UNDER_QUALIFIED: Final = (1.0, 0.4, 0.1, 0.0)
 
+#: hh.ru's professional role («Программист, разработчик») is a broad category, not the job: as
+#: a second title it counts for this much of the vacancy's own.
+ROLE_TRUST: Final = 0.6
+
+#: Salary fit below the desired salary: 1 - SALARY_SHORTFALL × the share short. 10% short keeps
+#: three quarters, 20% short is as good as an unstated salary (neutral), 40% short gives nothing.
+SALARY_SHORTFALL: Final = 2.5
+
 #: A score at or above this is "a good match" (the grid's badge colour, Telegram's "best").
 GOOD: Final = 70
