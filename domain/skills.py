@@ -84,6 +84,10 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("WebSocket", "WebSockets"),
     ("Apache Superset", "Superset"),
     ("Photoshop", "Adobe Photoshop"),
+    # issue 14 (match score): spellings hh.ru's key skills and texts use side by side
+    ("A/B-тестирование", "A/B тесты", "A/B-тесты", "A/B тестирование", "AB-тесты", "A/B testing"),
+    ("Яндекс Метрика", "Яндекс.Метрика", "Yandex Metrica"),
+    ("Яндекс Директ", "Яндекс.Директ", "Yandex Direct"),
 )
 
 #: Technologies recognised in free text even when neither the profile nor the vacancy names them.

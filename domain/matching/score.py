@@ -3,18 +3,25 @@
 Deterministic and explainable: the same profile and vacancy always give the same points, and
 every point comes from a named component (:data:`~domain.matching.weights.WEIGHTS`):
 
-- **skills**: the share of what the vacancy asks for (its key skills, and the known technologies
-  its text names) that the user has, blended with how many of the user's skills it names at all
-  (a vacancy without a skills list is judged by its text). Synonyms and Russian word forms match
-  (:mod:`domain.skills`). The matched and missing skills are kept for the details panel.
-- **title**: the share of the vacancy title's words (grades such as "senior" aside) found in the
-  roles the user wants, their headline or their recent job titles; hh.ru's professional role
-  names count as a second title.
-- **experience**: the user's years against hh.ru's bucket (none, 1-3, 3-6, 6+ years).
+- **skills**: the share of what the vacancy asks for that the user has, blended with how many
+  of the user's skills it names at all (a vacancy without a skills list is judged by its text).
+  It asks for its key skills (each counting 1) and what its text names: the known technologies
+  and the user's own skills (each counting :data:`~domain.matching.weights.TEXT_SKILL_WEIGHT`).
+  Synonyms and Russian word forms match (:mod:`domain.skills`), in both directions: the user's
+  «Продажи» covers «Активные продажи», their «1С:Предприятие 8.3» covers «1С программирование».
+  The matched and missing skills are kept for the details panel.
+- **title**: the vacancy's title against the roles the user wants, their headline and their
+  recent job titles (grades such as "senior" and small words aside): half for how much of one
+  of the user's titles it holds, half for how much of it the user's titles and skills explain
+  (the «Go» of «Go-разработчик» a Python developer's do not). hh.ru's professional role counts
+  as a second title at :data:`~domain.matching.weights.ROLE_TRUST`.
+- **experience**: the user's years against hh.ru's bucket (none, 1-3, 3-6, 6+ years); asking
+  for more costs much, asking for less a little.
 - **salary**: the top of the vacancy's range in monthly roubles against the desired salary.
 - **area** and **format**: the vacancy's town among the user's, its work formats among theirs;
   a remote vacancy fits any town when the user accepts remote work.
 
+How well this ranks is measured on a labelled set (``bench/match.py``, ``tests/data/match_eval.md``).
 What cannot be judged gives half the component's points (:data:`~domain.matching.weights.NEUTRAL`).
 """
 
