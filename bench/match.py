@@ -322,8 +322,13 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.ExitStack() as stack:
         url, where = stack.enter_context(database())
         console.print(f"PostgreSQL: {where}")
+        before = os.getloadavg()[0]
         figures = throughput(url, links, cases[0].today)
     console.print(throughput_table(figures, links))
+    console.print(
+        f"load average (1 min) before / after: {before:.1f} / {os.getloadavg()[0]:.1f} "
+        f"on {os.cpu_count()} CPUs: the database and this process share them"
+    )
     return 0
 
 
