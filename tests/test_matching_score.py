@@ -253,3 +253,38 @@ def test_rescoring_stores_what_the_score_says_for_every_link(engine: Any, databa
             ).scalar_one()
             assert without_terms == 0
     assert len({s for s, _ in stored.values()}) > 5  # the scores differ between vacancies
+
+
+def test_a_profile_saved_while_rescoring_leaves_no_link_behind(engine: Any, database_url: str) -> None:
+    from sqlalchemy import select
+
+    from bench.datagen import bulk_load
+    from bench.match import BENCH_PROFILE
+    from core.schema import resume_profiles, user_vacancies
+    from core.searches import create_search
+    from core.users import create_user
+    from domain.matching.store import pending, rescore
+    from domain.resume.store import save_profile
+
+    schema = next(iter(engine.get_execution_options()["schema_translate_map"].values()))
+    with engine.begin() as conn:
+        user = create_user(conn, "matcher", "matcher password 1")
+        search = create_search(conn, user.id, name="python", text="python")
+    bulk_load(database_url, schema, user_id=user.id, search_ids=[search], n=300, workers=1)
+    document = Profile.model_validate(BENCH_PROFILE)
+    with engine.begin() as conn:
+        save_profile(conn, user.id, document)
+
+    def change_mid_way(done: int, total: int) -> None:
+        if done == 100:  # a third scored at the first revision: the user edits their profile
+            document.skills.append("Go")
+            with engine.begin() as conn:
+                save_profile(conn, user.id, document)
+
+    rescore(engine, user.id, today=TODAY, progress=change_mid_way, batch=100)
+
+    with engine.connect() as conn:
+        revision = conn.execute(select(resume_profiles.c.revision)).scalar_one()
+        revisions = set(conn.execute(select(user_vacancies.c.scored_rev)).scalars())
+        assert pending(conn, user.id) == (0, 300)
+    assert revision == 2 and revisions == {2}

@@ -280,7 +280,12 @@ def rescore(
                         conn, user_id, profile, revision, stale_only=True, limit=batch, after=after
                     )
                 if not written:
-                    break
+                    if after is None:
+                        break
+                    # One more walk from the start: links the harvest added behind the walk
+                    # at an older revision meanwhile (it finds nothing, mostly).
+                    after = None
+                    continue
                 after = last
                 done += written
                 total = max(total, done)
