@@ -35,6 +35,7 @@ from typing import Any
 
 from domain import skills
 from domain.matching.weights import (
+    COVERAGE_PRIOR,
     COVERAGE_SHARE,
     NEUTRAL,
     OVER_QUALIFIED,
@@ -177,7 +178,10 @@ def _skills(
     evidence = min(1.0, len(covered) / SKILLS_FOR_FULL_EVIDENCE)
     if not total:
         return evidence, matched, missing
-    return COVERAGE_SHARE * (have / total) + (1 - COVERAGE_SHARE) * evidence, matched, missing
+    # The share is pulled towards neutral by one imaginary skill: two technologies a text names
+    # in passing («смартфон на Android или iOS») say little when the user has neither.
+    coverage = (have + NEUTRAL * COVERAGE_PRIOR) / (total + COVERAGE_PRIOR)
+    return COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * evidence, matched, missing
 
 
 # A user's vacancies repeat a few hundred titles: each is cut into words once per process.

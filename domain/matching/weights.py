@@ -12,8 +12,8 @@ from typing import Final
 #: Points per component; they add up to 100. Set by reasoning first; the labelled set
 #: (``bench/match.py``) then showed town and format counting too little at 6 and 4 points: a
 #: vacancy in the wrong town ranked among the best, though the user cannot take it (mean NDCG@10
-#: 0.911 with 40/30/10/10/6/4, 0.967 with these). The nearby splits tried (skills 34-38, title
-#: 24-26, salary 10-12) give 0.957-0.967: the ranking does not hang on the exact figures.
+#: 0.913 with 40/30/10/10/6/4, 0.974 with these). The nearby splits tried (skills 34-38, title
+#: 24-26, salary 10-12) give 0.958-0.974: the ranking does not hang on the exact figures.
 WEIGHTS: Final[dict[str, int]] = {
     # What the job is made of: the strongest evidence of fit, and the one the user can act on
     # (the "missing" list). Counted against the vacancy's key skills and its text.
@@ -46,6 +46,10 @@ SKILLS_FOR_FULL_EVIDENCE: Final = 4
 #: The skills component blends coverage (the share of what the vacancy asks for that the user
 #: has) with evidence (how many of the user's skills it names at all).
 COVERAGE_SHARE: Final = 0.6
+
+#: How many skills' worth of "unknown" (NEUTRAL) the coverage share starts from: with few
+#: skills asked, one missing does not sink the component; with many it hardly matters.
+COVERAGE_PRIOR: Final = 1.0
 
 #: A skill the vacancy's text names counts for this much of one it lists as a key skill.
 TEXT_SKILL_WEIGHT: Final = 0.5
