@@ -22,6 +22,9 @@ every point comes from a named component (:data:`~domain.matching.weights.WEIGHT
   a remote vacancy fits any town when the user accepts remote work.
 
 How well this ranks is measured on a labelled set (``bench/match.py``, ``tests/data/match_eval.md``).
+There is no semantic (embedding) component: on this machine multilingual-e5-small takes seconds a
+passage, against a budget of 0.3 ms a link for rescoring 100,000 links in 30 s, and the lexical
+score leaves it little to earn on the set (NDCG@10 0.93-1.00 per profile).
 What cannot be judged gives half the component's points (:data:`~domain.matching.weights.NEUTRAL`).
 """
 
