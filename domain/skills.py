@@ -84,6 +84,10 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("WebSocket", "WebSockets"),
     ("Apache Superset", "Superset"),
     ("Photoshop", "Adobe Photoshop"),
+    # issue 14 (match score): spellings hh.ru's key skills and texts use side by side
+    ("A/B-тестирование", "A/B тесты", "A/B-тесты", "A/B тестирование", "AB-тесты", "A/B testing"),
+    ("Яндекс Метрика", "Яндекс.Метрика", "Yandex Metrica"),
+    ("Яндекс Директ", "Яндекс.Директ", "Yandex Direct"),
 )
 
 #: Technologies recognised in free text even when neither the profile nor the vacancy names them.
@@ -283,6 +287,7 @@ for _group in SYNONYMS:
     _DISPLAY[skill_key(_group[0])] = _group[0]
 
 
+@lru_cache(maxsize=100_000)
 def canonical(value: str) -> str:
     """The key a skill is compared by: its synonym group's first spelling, normalised."""
     key = skill_key(value)
@@ -428,18 +433,44 @@ def spellings(skill: str) -> tuple[str, ...]:
     return (skill,)
 
 
+@lru_cache(maxsize=100_000)
 def display(skill: str) -> str:
     """How we write a skill: its synonym group's first spelling, or as given."""
     return _DISPLAY.get(canonical(skill), " ".join(skill.split()))
 
 
+# Words a skill's name is made of that say nothing of the skill itself: prepositions, and the
+# «знание / опыт / работа / программирование» that employers wrap skills in. A skill is known by
+# its other words («Работа с кассой» by «кассой», «1С программирование» by «1С»), unless it has none.
+FILLER_STEMS = frozenset(
+    words(
+        "с со в во и на по для от до к о об из за при "
+        "знание знания опыт работа работы навык навыки владение умение программирование разработка "
+        "конфигурирование уровень"
+    )
+)
+_VERSION = re.compile(r"^[\d.]+$")
+
+
+def skill_stems(spelling: str) -> frozenset[str]:
+    """The stemmed words that identify a skill's spelling: fillers and version numbers (``8.3``,
+    ``3``) aside, unless nothing else is left."""
+    stems = words(spelling)
+    core = frozenset(s for s in stems if s not in FILLER_STEMS and not _VERSION.match(s))
+    return core or frozenset(stems)
+
+
 class Lexicon:
-    """Skills to look for in a set of :func:`terms`: each found when all the stemmed words of one
-    of its spellings are there. ``find`` costs a dictionary lookup per word of the text."""
+    """Skills to look for in a set of :func:`terms`: each found when all the identifying stemmed
+    words (:func:`skill_stems`) of one of its spellings are there. ``find`` costs a dictionary
+    lookup per word of the text."""
 
     def __init__(self, skills: Iterable[str]) -> None:
         # first stemmed word of a spelling → [(all its stemmed words, canonical key)]
         self._by_first: dict[str, list[tuple[frozenset[str], str]]] = {}
+        self._stems: list[tuple[frozenset[str], str]] = []
+        self._covers: dict[str, str | None] = {}
+        self._order: dict[str, int] = {}
         self.names: dict[str, str] = {}
         for skill in skills:
             skill = " ".join(str(skill).split())
@@ -447,31 +478,52 @@ class Lexicon:
             if not key or key in self.names:
                 continue
             self.names[key] = skill
+            self._order[key] = len(self._order)
             for spelling in spellings(skill):
-                stems = words(spelling)
-                if not stems or (len(stems) == 1 and len(stems[0]) < 2):
+                stems = skill_stems(spelling)
+                if not stems or (len(stems) == 1 and len(min(stems)) < 2):
                     continue  # "C" and "R" are letters in prose
-                entry = (frozenset(stems), key)
+                entry = (stems, key)
                 self._by_first.setdefault(min(stems), []).append(entry)
+                self._stems.append(entry)
+        self._firsts = frozenset(self._by_first)
+
+    def stems(self) -> frozenset[str]:
+        """Every stemmed word :meth:`find` looks at: a text's other words cannot change its answer."""
+        return frozenset().union(*(stems for stems, _ in self._stems))
 
     def find(self, found_terms: frozenset[str] | set[str]) -> set[str]:
         """Canonical keys of the skills present in ``found_terms``."""
         present: set[str] = set()
-        for term in found_terms:
-            for stems, key in self._by_first.get(term, ()):
+        # the set intersection (in C, over the smaller side) picks the few words worth a look
+        for term in self._firsts.intersection(found_terms):
+            for stems, key in self._by_first[term]:
                 if key not in present and stems <= found_terms:
                     present.add(key)
         return present
 
     def covers(self, skill: str) -> str | None:
         """The key of one of our skills that ``skill`` (a vacancy's key skill) names, or None:
-        the same canonical key, or every stemmed word of ours among its words (our «Продажи»
-        covers its «Активные продажи»)."""
+        the same canonical key; or every identifying word of ours among its words (our «Продажи»
+        covers its «Активные продажи»); or every identifying word of its among one of ours (our
+        «1С:Предприятие 8.3» covers its «1С программирование», our «1С:ERP» its «ERP»).
+        Remembered per skill: a user's vacancies repeat the same key skills."""
+        if skill in self._covers:
+            return self._covers[skill]
         key = canonical(skill)
         if key in self.names:
-            return key
-        found = self.find(terms(skill))
-        return min(found) if found else None
+            found: str | None = key
+        else:
+            theirs = [stems for spelling in spellings(skill) if (stems := skill_stems(spelling))]
+            # the closest of ours (fewest words apart), then the one the user lists first
+            apart = [
+                (min(len(mine ^ t) for t in theirs), self._order[ours], ours)
+                for mine, ours in self._stems
+                if any(mine <= t or t <= mine for t in theirs)
+            ]
+            found = min(apart)[2] if apart else None
+        self._covers[skill] = found
+        return found
 
 
 @lru_cache(maxsize=1)

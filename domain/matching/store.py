@@ -24,13 +24,16 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     Text,
+    and_,
     any_,
     bindparam,
     case,
     cast,
+    column,
     func,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -69,14 +72,28 @@ def user_profile(conn: Connection, user_id: int, today: date) -> tuple[MatchProf
     return (profile if profile.usable else None), row.revision
 
 
-def _facts_query() -> Any:
+_CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")
+_TERM = func.unnest(details.c.match_terms).column_valued("term")
+
+
+def _facts_query(*, after: bool = False) -> Any:
+    """The facts of the user's links; with ``after``, only past vacancy id ``:after``: said of
+    all three tables, since the planner does not carry an inequality across a join (it would
+    merge-join the vacancies and details from their first row for every batch)."""
     v, d, uv = vacancies.c, details.c, user_vacancies.c
+    past = bindparam("after", type_=BigInteger)
+    vacancy_on = v.id == uv.vacancy_id
+    details_on = d.vacancy_id == uv.vacancy_id
+    if after:
+        vacancy_on = and_(vacancy_on, v.id > past)
+        details_on = and_(details_on, d.vacancy_id > past)
     return (
         select(
             uv.vacancy_id,
             v.name,
-            v.snippet_requirement,
-            v.snippet_responsibility,
+            # The search item's snippets only stand in for a text not fetched yet.
+            case((d.vacancy_id.is_(None), v.snippet_requirement)).label("snippet_requirement"),
+            case((d.vacancy_id.is_(None), v.snippet_responsibility)).label("snippet_responsibility"),
             v.experience_id,
             v.salary_from_rub,
             v.salary_to_rub,
@@ -84,24 +101,29 @@ def _facts_query() -> Any:
             v.work_format_ids,
             v.professional_role_names,
             d.key_skills,
-            d.match_terms,
+            d.match_terms.is_not(None).label("has_terms"),
+            # Of the stored words only those the score can look at (the profile's and the known
+            # technologies' words): PostgreSQL sifts them, and the driver builds a handful of
+            # strings per vacancy instead of every word of its text.
+            select(func.array_agg(_TERM))
+            .where(any_(bindparam("relevant", type_=ARRAY(Text))) == _TERM)
+            .scalar_subquery()
+            .label("found_terms"),
             # The whole text travels only while its terms are not stored yet.
             case((d.match_terms.is_(None), d.description_text)).label("description_text"),
             d.vacancy_id.label("has_details"),
         )
-        .select_from(
-            user_vacancies.join(vacancies, v.id == uv.vacancy_id).outerjoin(
-                details, d.vacancy_id == uv.vacancy_id
-            )
+        .select_from(user_vacancies.join(vacancies, vacancy_on).outerjoin(details, details_on))
+        .where(
+            uv.user_id == bindparam("user_id", type_=BigInteger), *([uv.vacancy_id > past] if after else [])
         )
-        .where(uv.user_id == bindparam("user_id", type_=BigInteger))
         .order_by(uv.vacancy_id)
     )
 
 
 def _facts(row: Any, new_terms: dict[int, list[str]]) -> VacancyFacts:
-    if row.match_terms is not None:
-        found = frozenset(row.match_terms)
+    if row.has_terms:
+        found = frozenset(row.found_terms or ())
     elif row.has_details is not None:
         found = skills.terms(*(row.key_skills or ()), row.description_text)
         new_terms[row.vacancy_id] = sorted(found)
@@ -120,35 +142,31 @@ def _facts(row: Any, new_terms: dict[int, list[str]]) -> VacancyFacts:
     )
 
 
+# A batch travels as one JSON document (orjson writes it, PostgreSQL reads it as a record set):
+# arrays of text would make the driver escape every quote of every part in Python.
 _SCORED = (
-    func.unnest(
-        bindparam("ids", type_=ARRAY(BigInteger)),
-        bindparam("scores", type_=ARRAY(SmallInteger)),
-        bindparam("parts", type_=ARRAY(Text)),
-    )
-    .table_valued("vacancy_id", "score", "parts")
-    .render_derived(name="u")
+    func.jsonb_to_recordset(cast(bindparam("scored", type_=Text), JSONB))
+    .table_valued(column("vacancy_id", BigInteger), column("score", SmallInteger), column("parts", JSONB))
+    .render_derived(name="u", with_types=True)
 )
 _WRITE = (
     update(user_vacancies)
-    .values(
-        score=_SCORED.c.score,
-        score_parts=cast(_SCORED.c.parts, JSONB),
-        scored_rev=bindparam("rev", type_=Integer),
-    )
+    .values(score=_SCORED.c.score, score_parts=_SCORED.c.parts, scored_rev=bindparam("rev", type_=Integer))
     .where(
+        # not "user_id": SQLAlchemy keeps a column's own name for the SET clause's values
         user_vacancies.c.user_id == bindparam("owner", type_=BigInteger),
         user_vacancies.c.vacancy_id == _SCORED.c.vacancy_id,
     )
 )
+# Stemmed words hold no spaces (domain.skills.words): a space-joined string is a safe carrier.
 _TERMS = (
-    func.unnest(bindparam("term_ids", type_=ARRAY(BigInteger)), bindparam("term_lists", type_=ARRAY(Text)))
-    .table_valued("vacancy_id", "terms")
-    .render_derived(name="t")
+    func.jsonb_to_recordset(cast(bindparam("terms", type_=Text), JSONB))
+    .table_valued(column("vacancy_id", BigInteger), column("terms", Text))
+    .render_derived(name="t", with_types=True)
 )
 _WRITE_TERMS = (
     update(details)
-    .values(match_terms=cast(_TERMS.c.terms, ARRAY(Text)))
+    .values(match_terms=func.string_to_array(_TERMS.c.terms, " "))
     .where(details.c.vacancy_id == _TERMS.c.vacancy_id, details.c.match_terms.is_(None))
 )
 
@@ -165,7 +183,24 @@ def score_links(
 ) -> int:
     """Score the user's links (those to ``vacancy_ids``, or the stale ones with ``stale_only``)
     against ``profile`` at ``revision``, in one statement; returns how many were written."""
-    query = _facts_query()
+    return _score(
+        conn, user_id, profile, revision, vacancy_ids=vacancy_ids, stale_only=stale_only, limit=limit
+    )[0]
+
+
+def _score(
+    conn: Connection,
+    user_id: int,
+    profile: MatchProfile | None,
+    revision: int,
+    *,
+    vacancy_ids: Sequence[int] | None = None,
+    stale_only: bool = False,
+    limit: int | None = None,
+    after: int | None = None,
+) -> tuple[int, int | None]:
+    """:func:`score_links`, only past vacancy id ``after``; ``(written, last vacancy id)``."""
+    query = _facts_query(after=after is not None)
     if vacancy_ids is not None:
         query = query.where(
             user_vacancies.c.vacancy_id == any_(bindparam("vacancy_ids", type_=ARRAY(BigInteger)))
@@ -176,41 +211,29 @@ def score_links(
         )
     if limit is not None:
         query = query.limit(limit)
-    params: dict[str, Any] = {"user_id": user_id}
+    params: dict[str, Any] = {"user_id": user_id, "relevant": sorted(profile.relevant) if profile else []}
     if vacancy_ids is not None:
         params["vacancy_ids"] = list(vacancy_ids)
-    ids: list[int] = []
-    scores: list[int | None] = []
-    parts: list[str | None] = []
+    if after is not None:
+        params["after"] = after
+    scored: list[dict[str, Any]] = []
     new_terms: dict[int, list[str]] = {}
+    # A plan for this batch's own bounds: the driver prepares statements it runs often, and a
+    # generic plan cannot know that "past vacancy id N" leaves 2,000 rows, not a third of them.
+    conn.execute(_CUSTOM_PLANS)
     for row in conn.execute(query, params):
-        ids.append(row.vacancy_id)
         if profile is None:
-            scores.append(None)
-            parts.append(None)
+            scored.append({"vacancy_id": row.vacancy_id, "score": None, "parts": None})
             continue
         match: Match = score(profile, _facts(row, new_terms))
-        scores.append(match.score)
-        parts.append(orjson.dumps(match.parts()).decode())
-    if not ids:
-        return 0
-    conn.execute(_WRITE, {"ids": ids, "scores": scores, "parts": parts, "rev": revision, "owner": user_id})
+        scored.append({"vacancy_id": row.vacancy_id, "score": match.score, "parts": match.parts()})
+    if not scored:
+        return 0, None
+    conn.execute(_WRITE, {"scored": orjson.dumps(scored).decode(), "rev": revision, "owner": user_id})
     if new_terms:
-        conn.execute(
-            _WRITE_TERMS,
-            {
-                "term_ids": list(new_terms),
-                "term_lists": [
-                    "{" + ",".join(_quoted(t) for t in terms) + "}" for terms in new_terms.values()
-                ],
-            },
-        )
-    return len(ids)
-
-
-def _quoted(term: str) -> str:
-    """One element of a PostgreSQL array literal."""
-    return '"' + term.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        batch = [{"vacancy_id": vid, "terms": " ".join(terms)} for vid, terms in new_terms.items()]
+        conn.execute(_WRITE_TERMS, {"terms": orjson.dumps(batch).decode()})
+    return len(scored), scored[-1]["vacancy_id"]
 
 
 def pending(conn: Connection, user_id: int) -> tuple[int, int]:
@@ -245,14 +268,28 @@ def rescore(
             total = stale
             if progress:
                 progress(0, total)
+            # Batches walk the links in vacancy id order from where the last one stopped, so none
+            # re-reads the links already scored (a stale-only scan from the start would, O(n²)).
+            after: int | None = None
+            was: int | None = None
             while True:
                 with engine.begin() as conn:
                     # The revision is read in every batch: a profile saved mid-way restarts
-                    # the count from the links that are stale against the new one.
+                    # the walk from the first link, stale against the new one.
                     profile, revision = user_profile(conn, user_id, today)
-                    written = score_links(conn, user_id, profile, revision, stale_only=True, limit=batch)
+                    if revision != was:
+                        after, was = None, revision
+                    written, last = _score(
+                        conn, user_id, profile, revision, stale_only=True, limit=batch, after=after
+                    )
                 if not written:
-                    break
+                    if after is None:
+                        break
+                    # One more walk from the start: links the harvest added behind the walk
+                    # at an older revision meanwhile (it finds nothing, mostly).
+                    after = None
+                    continue
+                after = last
                 done += written
                 total = max(total, done)
                 if progress:
