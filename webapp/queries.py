@@ -183,10 +183,22 @@ def _compile_explain(element: _Explain, compiler: Any, **kw: Any) -> str:
     return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kw)
 
 
+def plan(conn: Connection, statement: Any) -> dict[str, Any]:
+    """PostgreSQL's plan of ``statement`` (``EXPLAIN (FORMAT JSON)``, planned, not run)."""
+    return conn.execute(_Explain(statement)).scalar_one()[0]["Plan"]
+
+
 def estimate(conn: Connection, statement: Any) -> int:
     """PostgreSQL's own estimate of how many rows ``statement`` returns (planned, not run)."""
-    plan = conn.execute(_Explain(statement)).scalar_one()
-    return int(plan[0]["Plan"]["Plan Rows"])
+    return int(plan(conn, statement)["Plan Rows"])
+
+
+def indexes_used(node: dict[str, Any]) -> set[str]:
+    """Every index a plan (from :func:`plan`) reads."""
+    found = {node["Index Name"]} if "Index Name" in node else set()
+    for child in node.get("Plans", []):
+        found |= indexes_used(child)
+    return found
 
 
 def _matching(conn: Connection, candidates: list[int], text_: str) -> set[int]:
