@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine
+from sqlalchemy import URL, Connection, Engine, create_engine
 
 from core.schema import SCHEMA
 from core.settings import Settings, get_settings
@@ -52,3 +53,23 @@ def make_engine(settings: Settings, url: str | URL | None = None) -> Engine:
 def get_engine() -> Engine:
     """The process-wide engine for the process-wide settings."""
     return make_engine(get_settings())
+
+
+def unprepared(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
+    """Run ``statement`` with a plan made for these parameters, never a cached generic one.
+
+    psycopg prepares a statement run five times, and PostgreSQL then keeps a generic plan until
+    the table's statistics change. That plan is the wrong one twice over here: a first load grows
+    the vacancies table from empty (statistics say 0 rows: a sequential scan) to 100,000s of rows
+    within minutes, and the duplicate candidate lookup (arrays of unknown length, trigram
+    searches) ran four times slower on it than on the plan for the values at hand.
+    """
+    driver = conn.connection.driver_connection
+    threshold = getattr(driver, "prepare_threshold", None)
+    if driver is not None:
+        driver.prepare_threshold = None
+    try:
+        return list(conn.execute(statement, params))
+    finally:
+        if driver is not None:
+            driver.prepare_threshold = threshold

@@ -11,6 +11,8 @@
   stay `running` and hold their users' messages back), then sends anything still queued for
   Telegram (a digest after quiet hours, retries of earlier failures); every hour, so digests
   arrive on days without harvests too.
+* **rescore_stale**: every hour, finishes any match rescoring a web process left half-done
+  (links scored against an older revision of their user's profile).
 
 The daily tasks run in the 05:00 UTC run, before the first harvest of the day.
 """
@@ -66,8 +68,14 @@ def hh_housekeeping():
         """Send queued Telegram messages that are now due."""
         return steps.deliver(runtime.engine(), runtime.settings())
 
+    @task
+    def rescore_stale() -> dict:
+        """Bring match scores left stale by a killed rescoring up to date."""
+        return housekeeping.rescore_stale(runtime.engine())
+
     daily() >> refresh_dictionaries() >> recheck_vacancies() >> prune_raw()
     deliver_telegram()
+    rescore_stale()
 
 
 hh_housekeeping()

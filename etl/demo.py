@@ -33,6 +33,7 @@ from core.schema import (
 )
 from core.searches import create_search
 from core.users import create_user, get_user
+from domain.matching import store as matching
 from domain.sources import SOURCES
 from etl import load
 from etl.demo_profile import DEMO_PROFILE
@@ -99,7 +100,7 @@ def load_demo(
         user = create_user(conn, DEMO_LOGIN, password, display_name="Демо-пользователь")
         conn.execute(update(users).where(users.c.id == user.id).values(is_demo=True))
         # a filled master resume, so resume generation can be tried at once (goes with the user)
-        conn.execute(insert(resume_profiles).values(user_id=user.id, document=DEMO_PROFILE))
+        conn.execute(insert(resume_profiles).values(user_id=user.id, document=DEMO_PROFILE, revision=1))
         search_ids = [create_search(conn, user.id, name=name, **filters) for name, filters, _ in _SEARCHES]
         conn.execute(update(searches).where(searches.c.id.in_(search_ids)).values(is_demo=True))
         _cache_dictionaries(conn)
@@ -140,6 +141,8 @@ def load_demo(
                     run_id=DEMO_RUN,
                     vacancy_ids=[vid for v, vid in zip(batch, vacancy_ids, strict=True) if matches(v)],
                 )
+            # Scored as a harvest scores them, so the demo grid opens ranked by fit.
+            matching.score_vacancies(conn, vacancy_ids, today=now.date())
         linked += vacancy_ids
         done += len(batch)
         if progress:

@@ -80,4 +80,12 @@ DEMO_PROFILE: dict[str, Any] = {
         {"name": "Русский", "level": "родной"},
         {"name": "Английский", "level": "B2"},
     ],
+    # What the match score compares each demo vacancy with (domain.matching).
+    "wishes": {
+        "roles": ["Python-разработчик", "Backend-разработчик", "Data Engineer"],
+        "salary": 250000,
+        "areas": ["Москва", "Санкт-Петербург"],
+        "work_formats": ["REMOTE", "HYBRID"],
+        "years": None,
+    },
 }

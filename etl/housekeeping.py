@@ -1,4 +1,5 @@
-"""Housekeeping that keeps the data honest and the database lean (run daily by Airflow)."""
+"""Housekeeping that keeps the data honest and the database lean (run by Airflow: most of it daily,
+the rescoring of stale match scores hourly)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, exists, func, select
+from sqlalchemy import Connection, Engine, delete, exists, func, or_, select
 
-from core.schema import raw, vacancies
+from core.schema import raw, resume_profiles, user_vacancies, vacancies
 from core.settings import Settings
+from domain.matching import store as matching
 from domain.sources import enabled
 from etl import load
 from etl.sources.base import Source, SourceError
@@ -126,3 +128,38 @@ def prune(engine: Engine, settings: Settings) -> int:
     """Drop landed answers older than the retention period."""
     with engine.begin() as conn:
         return prune_raw(conn, retention=timedelta(days=settings.raw_retention_days))
+
+
+def stale_users(conn: Connection) -> list[int]:
+    """Users with a profile whose links are scored against an older revision (or not yet)."""
+    uv, profile = user_vacancies.c, resume_profiles.c
+    stale = (
+        select(uv.user_id)
+        .where(
+            uv.user_id == profile.user_id,
+            or_(uv.scored_rev.is_(None), uv.scored_rev != profile.revision),
+        )
+        .limit(1)
+    )
+    return list(
+        conn.execute(select(profile.user_id).where(exists(stale)).order_by(profile.user_id)).scalars()
+    )
+
+
+def rescore_stale(engine: Engine, *, now: datetime | None = None) -> dict[str, int]:
+    """Finish every rescoring a web process did not (it was killed, or restarted mid-way); a user
+    whose rescoring runs elsewhere right now is skipped (it holds their lock)."""
+    today = (now or datetime.now(UTC)).date()
+    with engine.connect() as conn:
+        users = stale_users(conn)
+    figures = {"users": 0, "links": 0, "busy": 0}
+    for user_id in users:
+        done = matching.rescore(engine, user_id, today=today)
+        if done is None:
+            figures["busy"] += 1
+        else:
+            figures["users"] += 1
+            figures["links"] += done
+    if figures["links"]:
+        _log.info("rescored %(links)s stale links of %(users)s users", figures)
+    return figures

@@ -37,6 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, Insert, array, insert
 
+from core.db import unprepared
 from core.schema import details, raw, user_vacancies, vacancies
 from domain import skills
 
@@ -156,7 +157,7 @@ def upsert_vacancies(
     columns = tuple(name for name in _COLUMNS if name in rows[0])
     merge = _merge_statement(columns)
     unique = {row["source_id"]: row for row in rows}
-    known = {r.source_id: r for r in _unprepared(conn, _CLASSIFY, {"source": source, "ids": list(unique)})}
+    known = {r.source_id: r for r in unprepared(conn, _CLASSIFY, {"source": source, "ids": list(unique)})}
     _copy_to_staging(conn, columns, unique.values())
     written = conn.execute(merge, {"observed_at": observed_at, "run_id": run_id}).all()
     counts.ids = {r.source_id: r.id for r in known.values()} | {r.source_id: r.id for r in written}
@@ -241,24 +242,6 @@ _PYTHON_TYPES: dict[str, type] = {
     "text[]": list,
     "timestamp with time zone": datetime,
 }
-
-
-def _unprepared(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
-    """Run ``statement`` with a plan made for this execution, never a cached generic one.
-
-    psycopg prepares a statement run five times; PostgreSQL then keeps its generic plan until the
-    table's statistics change. A first load grows the vacancies table from empty (statistics say
-    0 rows: a sequential scan) to 100,000s of rows within minutes, and that plan would scan the
-    whole table for every batch of 1,000.
-    """
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    threshold = driver.prepare_threshold
-    driver.prepare_threshold = None
-    try:
-        return list(conn.execute(statement, params))
-    finally:
-        driver.prepare_threshold = threshold
 
 
 # The stored hash of the given ids. Not a join with the staging table: that has no statistics,

@@ -266,11 +266,13 @@ def test_hh_housekeeping_contract(dagbag) -> None:
         "recheck_vacancies",
         "prune_raw",
         "deliver_telegram",
+        "rescore_stale",
     }
     assert dag.catchup is False and dag.max_active_runs == 1 and "housekeeping" in dag.tags
     # the daily work hangs off the once-a-day gate; Telegram delivery runs every hour
     assert tasks["daily"].downstream_task_ids == {"refresh_dictionaries"}
     assert tasks["deliver_telegram"].upstream_task_ids == set()
+    assert tasks["rescore_stale"].upstream_task_ids == set()  # hourly too
     assert {t for t, task in tasks.items() if task.pool == "hh_api"} == {
         "refresh_dictionaries",
         "recheck_vacancies",

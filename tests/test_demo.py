@@ -31,6 +31,10 @@ def test_demo_loads_a_complete_labelled_dataset(engine) -> None:
     assert count(engine, "t05_jh_users", "is_demo AND login = 'demo'") == 1
     assert count(engine, "t07_jh_hhparsers", "is_demo") == 5
     assert count(engine, "t08_jh_user_vacancies") == 300  # the catch-all search links every one
+    # ranked by fit against the demo profile, as a harvest would have done it
+    assert count(engine, "t08_jh_user_vacancies", "score IS NULL OR scored_rev <> 1") == 0
+    assert count(engine, "t08_jh_user_vacancies", "score >= 60") > 0
+    assert count(engine, "t08_jh_user_vacancies", "score < 40") > 0
     assert count(engine, "t08_jh_user_vacancies", "is_favourite") == 14
     assert count(engine, "t08_jh_user_vacancies", "is_banned") == 5
     assert count(engine, "t11_jh_banned_employers") == 1

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 
+from core.db import unprepared
 from core.errors import UserInputError
 from core.schema import SCHEMA, dictionaries, group_splits, user_vacancies, vacancies
 from domain.duplicates.decide import MAIN_CITIES, MAX_DAYS, Candidate, Parents, assign
@@ -151,25 +152,6 @@ def _rows(conn: Connection, where: Any) -> list[Any]:
     return list(conn.execute(select(*_FIELDS, vacancies.c.group_id).where(where)))
 
 
-def _unprepared(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
-    """Run ``statement`` with a plan made for these parameters, never psycopg's prepared one.
-
-    psycopg prepares a statement run five times and PostgreSQL then settles on a generic plan,
-    which for the candidate lookup (arrays of unknown length, trigram searches) was four times
-    slower than the plan for the values at hand. The same as ``etl.load._unprepared``, which
-    ``domain`` may not import.
-    """
-    driver = conn.connection.driver_connection
-    threshold = getattr(driver, "prepare_threshold", None)
-    if driver is not None:
-        driver.prepare_threshold = None
-    try:
-        return list(conn.execute(statement, params))
-    finally:
-        if driver is not None:
-            driver.prepare_threshold = threshold
-
-
 def _boards_present(conn: Connection) -> list[str]:
     """The boards with any vacancy stored (an index probe each: the key leads with the board)."""
     return [
@@ -215,7 +197,7 @@ def _regroup_batch(conn: Connection, ids: list[int], parents: Parents) -> int:
         "inns": [r.employer_inn for r, _ in keys],
     }
     neighbours: dict[int, set[int]] = {}
-    for probe, candidate in _unprepared(conn, _PAIRS, params):
+    for probe, candidate in unprepared(conn, _PAIRS, params):
         neighbours.setdefault(probe, set()).add(candidate)
     found = {c for cs in neighbours.values() for c in cs}
     known = {r.id: r for r in probes}
@@ -253,7 +235,7 @@ def _regroup_batch(conn: Connection, ids: list[int], parents: Parents) -> int:
         .where(vacancies.c.group_id.is_distinct_from(target.c.group_id))
         .values(group_id=target.c.group_id)
     )
-    written = _unprepared(
+    written = unprepared(
         conn, stmt.returning(vacancies.c.id), {"mids": list(moved), "gids": list(moved.values())}
     )
     return len(written)

@@ -137,7 +137,7 @@ _WRITE = (
         scored_rev=bindparam("rev", type_=Integer),
     )
     .where(
-        user_vacancies.c.user_id == bindparam("user_id", type_=BigInteger),
+        user_vacancies.c.user_id == bindparam("owner", type_=BigInteger),
         user_vacancies.c.vacancy_id == _SCORED.c.vacancy_id,
     )
 )
@@ -194,7 +194,7 @@ def score_links(
         parts.append(orjson.dumps(match.parts()).decode())
     if not ids:
         return 0
-    conn.execute(_WRITE, {"ids": ids, "scores": scores, "parts": parts, "rev": revision, "user_id": user_id})
+    conn.execute(_WRITE, {"ids": ids, "scores": scores, "parts": parts, "rev": revision, "owner": user_id})
     if new_terms:
         conn.execute(
             _WRITE_TERMS,
@@ -219,7 +219,10 @@ def pending(conn: Connection, user_id: int) -> tuple[int, int]:
         select(resume_profiles.c.revision).where(resume_profiles.c.user_id == user_id).scalar_subquery()
     )
     uv = user_vacancies.c
-    stale = func.count().filter(or_(uv.scored_rev.is_(None), uv.scored_rev != func.coalesce(revision, 0)))
+    # Without a profile there is nothing to score by: nothing is stale.
+    stale = func.count().filter(
+        revision.is_not(None), or_(uv.scored_rev.is_(None), uv.scored_rev != revision)
+    )
     row = conn.execute(select(stale, func.count()).where(uv.user_id == user_id)).one()
     return int(row[0]), int(row[1])
 
