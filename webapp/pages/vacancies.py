@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import dash_ag_grid as dag
@@ -23,8 +24,11 @@ from sqlalchemy import Engine
 from core.errors import UserInputError
 from core.searches import EXPERIENCE, WORK_FORMATS
 from domain import duplicates
+from domain.matching import learn
+from domain.matching import store as match_store
+from domain.matching.weights import GOOD
 from domain.sources import SOURCES
-from webapp import auth, clock, grid_query, html_render, queries
+from webapp import auth, clock, grid_query, html_render, match_view, queries
 from webapp.grid_query import GridRequest
 from webapp.i18n import (
     AG_GRID_RU,
@@ -58,7 +62,10 @@ def _choices(engine: Engine, user_id: int) -> dict[str, list[dict[str, str]]]:
     return choices
 
 
-def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
+def column_defs(
+    lang: str, choices: dict[str, list[dict[str, str]]], *, by_score: bool = False
+) -> list[dict[str, Any]]:
+    """The grid's columns; ``by_score``: sorted best match first (else newest first)."""
     experience = [{"value": k, "label": name_of(EXPERIENCE_NAMES, k, lang)} for k in EXPERIENCE]
     formats = [{"value": k, "label": name_of(WORK_FORMAT_NAMES, k, lang)} for k in WORK_FORMATS]
     boards_ = [{"value": k, "label": board(k, lang)} for k in SOURCES]
@@ -95,6 +102,18 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "flex": 2,
             "cellRenderer": "TitleCell",
             **text_filter,
+        },
+        {
+            "colId": "score",
+            "field": "score",
+            "headerName": t("col.score", lang),
+            "headerTooltip": t("col.score_help", lang),
+            # a bar and the number; an unscored vacancy shows nothing (not 0)
+            "cellRenderer": "ScoreCell",
+            "cellRendererParams": {"good": GOOD, "label": t("col.score_help", lang)},
+            "width": 140,
+            **({"sort": "desc"} if by_score else {}),
+            **number_filter,
         },
         {
             "colId": "source",
@@ -164,7 +183,7 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "headerName": t("col.published", lang),
             "valueFormatter": {"function": "jhDateTime(params.value)"},
             "width": 180,
-            "sort": "desc",
+            **({} if by_score else {"sort": "desc"}),
             **date_filter,
         },
         {
@@ -247,6 +266,15 @@ def clean_column_state(state: Any) -> list[dict[str, Any]] | None:
     return cleaned or None
 
 
+def sorted_by_score(engine: Engine, user_id: int, state: list[dict[str, Any]] | None) -> bool:
+    """Whether the grid opens best match first: the user has a profile to score by and has not
+    chosen a sort of their own (a saved column layout with a sort wins)."""
+    if state and any(entry.get("sort") for entry in state):
+        return False
+    with engine.connect() as conn:
+        return match_store.user_profile(conn, user_id, date.today())[0] is not None
+
+
 def page(engine: Engine, user: Any) -> Any:
     lang = user.lang
     choices = _choices(engine, user.id)
@@ -272,7 +300,7 @@ def page(engine: Engine, user: Any) -> Any:
     grid = dag.AgGrid(
         id="grid",
         rowModelType="infinite",
-        columnDefs=column_defs(lang, choices),
+        columnDefs=column_defs(lang, choices, by_score=sorted_by_score(engine, user.id, state)),
         defaultColDef={
             "sortable": True,
             "resizable": True,
@@ -334,6 +362,24 @@ def page(engine: Engine, user: Any) -> Any:
                 autocomplete="off",
                 size="sm",
                 className="jh-quick",
+            ),
+            html.Div(
+                [
+                    # a real label: the box is named «Соответствие от» for screen readers too
+                    html.Label(t("grid.min_score", lang), htmlFor="min-score", className="input-group-text"),
+                    dbc.Input(
+                        id="min-score",
+                        type="number",
+                        min=0,
+                        max=100,
+                        step=5,
+                        debounce=0.5,
+                        inputMode="numeric",
+                        placeholder="0–100",
+                    ),
+                ],
+                title=t("grid.min_score_help", lang),
+                className="input-group input-group-sm jh-min-score",
             ),
             dbc.Switch(
                 id="only-favourites", label=t("grid.only_favourites", lang), value=False, className="mb-0"
@@ -463,7 +509,13 @@ def group_view(row: dict[str, Any], members: list[dict[str, Any]], lang: str) ->
     )
 
 
-def details_view(row: dict[str, Any], lang: str, members: list[dict[str, Any]] | None = None) -> Any:
+def details_view(
+    row: dict[str, Any],
+    lang: str,
+    members: list[dict[str, Any]] | None = None,
+    to_learn: tuple[list[tuple[str, int]], int] = ([], 0),
+) -> Any:
+    """The details panel; ``to_learn``: the user's skills to learn and of how many best matches."""
     source = row.get("source") or "hh"
     on_board = board_on(source, lang)
     published, roubles = salary_text(row, lang)
@@ -556,6 +608,7 @@ def details_view(row: dict[str, Any], lang: str, members: list[dict[str, Any]] |
                 className="jh-facts",
             ),
             html.Div(links, className="d-flex gap-2 flex-wrap mb-3"),
+            match_view.match_view(row.get("score"), row.get("score_parts"), *to_learn, lang),
             group_view(row, members or [], lang),
             documents.panel(row["id"]),
             html.H5(t("details.skills", lang), className="h6") if row.get("key_skills") else None,
@@ -668,11 +721,29 @@ def register(app: Dash, engine: Engine) -> None:
     @app.callback(
         Output("grid", "filterModel"),
         Output("quick", "value"),
+        Output("min-score", "value"),
         Input("reset-filters", "n_clicks"),
+        Input("min-score", "value"),
+        Input("grid", "filterModel"),
         prevent_initial_call=True,
     )
-    def reset(_: int) -> tuple[dict[str, Any], str]:
-        return {}, ""
+    def filters(_: Any, min_score: Any, model: Any) -> Any:
+        """«Reset filters» clears them all; «Match at least N» is the score column's own filter
+        (so the grid, the export and the column menu agree), and a filter set in the column menu
+        shows in the box. Each side stops when the other already agrees: no loop."""
+        model = model if isinstance(model, dict) else {}
+        if ctx.triggered_id == "reset-filters":
+            return {}, "", None
+        if ctx.triggered_id == "min-score":
+            wanted = min_score_filter(min_score)
+            if model.get("score") == wanted:
+                raise PreventUpdate
+            others = {k: v for k, v in model.items() if k != "score"}
+            return ({**others, "score": wanted} if wanted else others), no_update, no_update
+        shown = min_score_of(model.get("score"))
+        if shown == min_score_value(min_score):
+            raise PreventUpdate
+        return no_update, no_update, shown
 
     @app.callback(
         Output("details", "is_open"),
@@ -691,9 +762,10 @@ def register(app: Dash, engine: Engine) -> None:
         with engine.begin() as conn:
             row = queries.vacancy_details(conn, current_user.id, vacancy_id)
             members = queries.group_members(conn, current_user.id, vacancy_id) if row else []
+            to_learn = _to_learn(conn, current_user.id) if row else ([], 0)
         if row is None:
             return True, dbc.Alert(t("error.not_yours", lang), color="warning"), None
-        return True, details_view(row, lang, members), vacancy_id
+        return True, details_view(row, lang, members, to_learn), vacancy_id
 
     @app.callback(
         Output("details-body", "children", allow_duplicate=True),
@@ -725,13 +797,17 @@ def register(app: Dash, engine: Engine) -> None:
                 (duplicates.split if split else duplicates.unsplit)(conn, current_user.id, vacancy_id)
                 row = queries.vacancy_details(conn, current_user.id, vacancy_id)
                 members = queries.group_members(conn, current_user.id, vacancy_id)
+                to_learn = _to_learn(conn, current_user.id)
         except UserInputError:  # not among the user's vacancies
             return dbc.Alert(t("error.not_yours", lang), color="warning"), no_update
         if row is None:  # pragma: no cover - linked a moment ago, in the same transaction
             raise PreventUpdate
         done = t("details.split_done" if split else "details.unsplit_done", lang)
         return html.Div(
-            [dbc.Alert(done, color="success", className="py-1 small"), details_view(row, lang, members)]
+            [
+                dbc.Alert(done, color="success", className="py-1 small"),
+                details_view(row, lang, members, to_learn),
+            ]
         ), time.time()
 
     @app.callback(
@@ -791,6 +867,35 @@ def register(app: Dash, engine: Engine) -> None:
             with engine.begin() as conn:
                 queries.save_preference(conn, current_user.id, "columns", cleaned)
         return no_update
+
+
+def _to_learn(conn: Any, user_id: int) -> tuple[list[tuple[str, int]], int]:
+    """The user's skills to learn, and how many of their best matches they were counted in."""
+    found = learn.what_to_learn(conn, user_id)
+    return found, (learn.best_count(conn, user_id) if found else 0)
+
+
+def min_score_value(value: Any) -> int | None:
+    """The «match at least» box's number (from the browser): 1-100, else None (no filter)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    value = int(value)
+    return value if 0 < value <= 100 else None
+
+
+def min_score_filter(value: Any) -> dict[str, Any] | None:
+    """The score column's filter model for «match at least ``value``»."""
+    threshold = min_score_value(value)
+    if threshold is None:
+        return None
+    return {"filterType": "number", "type": "greaterThanOrEqual", "filter": threshold}
+
+
+def min_score_of(spec: Any) -> int | None:
+    """The threshold a score column filter sets, when it is a plain «≥ N» (else None)."""
+    if isinstance(spec, dict) and spec.get("type") == "greaterThanOrEqual":
+        return min_score_value(spec.get("filter"))
+    return None
 
 
 def _vacancy_id(cell: Any) -> int | None:
