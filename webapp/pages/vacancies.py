@@ -111,7 +111,7 @@ def column_defs(
             # a bar and the number; an unscored vacancy shows nothing (not 0)
             "cellRenderer": "ScoreCell",
             "cellRendererParams": {"good": GOOD, "label": t("col.score_help", lang)},
-            "width": 140,
+            "width": 170,
             **({"sort": "desc"} if by_score else {}),
             **number_filter,
         },
@@ -372,8 +372,8 @@ def page(engine: Engine, user: Any) -> Any:
                         type="number",
                         min=0,
                         max=100,
-                        step=5,
-                        debounce=0.5,
+                        step=1,  # any whole number: with a coarser step, 48 would be "invalid" and unsent
+                        debounce=400,  # milliseconds of quiet typing (dbc.Input's unit)
                         inputMode="numeric",
                         placeholder="0–100",
                     ),
@@ -723,27 +723,27 @@ def register(app: Dash, engine: Engine) -> None:
         Output("quick", "value"),
         Output("min-score", "value"),
         Input("reset-filters", "n_clicks"),
-        Input("min-score", "value"),
-        Input("grid", "filterModel"),
         prevent_initial_call=True,
     )
-    def filters(_: Any, min_score: Any, model: Any) -> Any:
-        """«Reset filters» clears them all; «Match at least N» is the score column's own filter
-        (so the grid, the export and the column menu agree), and a filter set in the column menu
-        shows in the box. Each side stops when the other already agrees: no loop."""
+    def reset(_: int) -> tuple[dict[str, Any], str, None]:
+        return {}, "", None
+
+    @app.callback(
+        Output("grid", "filterModel", allow_duplicate=True),
+        Input("min-score", "value"),
+        State("grid", "filterModel"),
+        prevent_initial_call=True,
+    )
+    def at_least(min_score: Any, model: Any) -> Any:
+        """«Match at least N» is the score column's own filter, so the grid, the export and the
+        column menu agree; the other filters stay. (After «Reset filters» the model is already
+        empty and nothing changes.)"""
         model = model if isinstance(model, dict) else {}
-        if ctx.triggered_id == "reset-filters":
-            return {}, "", None
-        if ctx.triggered_id == "min-score":
-            wanted = min_score_filter(min_score)
-            if model.get("score") == wanted:
-                raise PreventUpdate
-            others = {k: v for k, v in model.items() if k != "score"}
-            return ({**others, "score": wanted} if wanted else others), no_update, no_update
-        shown = min_score_of(model.get("score"))
-        if shown == min_score_value(min_score):
+        wanted = min_score_filter(min_score)
+        if model.get("score") == wanted or (wanted is None and "score" not in model):
             raise PreventUpdate
-        return no_update, no_update, shown
+        others = {k: v for k, v in model.items() if k != "score"}
+        return {**others, "score": wanted} if wanted else others
 
     @app.callback(
         Output("details", "is_open"),
@@ -889,13 +889,6 @@ def min_score_filter(value: Any) -> dict[str, Any] | None:
     if threshold is None:
         return None
     return {"filterType": "number", "type": "greaterThanOrEqual", "filter": threshold}
-
-
-def min_score_of(spec: Any) -> int | None:
-    """The threshold a score column filter sets, when it is a plain «≥ N» (else None)."""
-    if isinstance(spec, dict) and spec.get("type") == "greaterThanOrEqual":
-        return min_score_value(spec.get("filter"))
-    return None
 
 
 def _vacancy_id(cell: Any) -> int | None:
