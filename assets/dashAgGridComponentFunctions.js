@@ -77,12 +77,13 @@ var dagcomponentfuncs = (window.dashAgGridComponentFunctions = window.dashAgGrid
     return h(
       "span",
       { className: "jh-score", title: label },
+      // the number first: on a phone only the column's start may be in view
+      h("span", { className: "jh-score-value" }, String(score)),
       h(
         "span",
         { className: "jh-bar", role: "meter", "aria-valuemin": 0, "aria-valuemax": 100, "aria-valuenow": score, "aria-label": label },
         h("span", { className: "jh-bar-fill jh-bar-" + level, style: { width: score + "%" } })
-      ),
-      h("span", { className: "jh-score-value" }, String(score))
+      )
     );
   };
 

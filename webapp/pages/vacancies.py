@@ -575,6 +575,8 @@ def details_view(
                 ],
                 className="d-flex gap-1 flex-wrap",
             ),
+            # why it fits (or not) comes first: the question the user opened the vacancy with
+            match_view.match_view(row.get("score"), row.get("score_parts"), *to_learn, lang),
             html.Div(
                 [
                     dbc.Switch(
@@ -608,7 +610,6 @@ def details_view(
                 className="jh-facts",
             ),
             html.Div(links, className="d-flex gap-2 flex-wrap mb-3"),
-            match_view.match_view(row.get("score"), row.get("score_parts"), *to_learn, lang),
             group_view(row, members or [], lang),
             documents.panel(row["id"]),
             html.H5(t("details.skills", lang), className="h6") if row.get("key_skills") else None,
