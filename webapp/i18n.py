@@ -338,12 +338,11 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "match.of": ("{points} из {weight}", "{points} of {weight}"),
     "match.total": ("{score} из 100", "{score} of 100"),
     "match.none": (
-        "Оценки пока нет. Заполните профиль (навыки, желаемая должность) — и вакансии "
-        "выстроятся по соответствию вам.",
-        "No score yet. Fill in your profile (skills, the job you want) and your vacancies "
-        "will be ranked by how well they fit you.",
+        "Оценки пока нет. Заполните навыки и желаемую должность на странице «Профиль для резюме» — "
+        "и вакансии выстроятся по соответствию вам.",
+        "No score yet. Fill in your skills and the job you want on the Resume profile page, and "
+        "your vacancies will be ranked by how well they fit you.",
     ),
-    "match.to_profile": ("Открыть профиль", "Open the profile"),
     "match.skills": ("Навыки", "Skills"),
     "match.title_fit": ("Должность", "Job title"),
     "match.experience": ("Опыт", "Experience"),

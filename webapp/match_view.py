@@ -25,7 +25,6 @@ COMPONENT_NAMES = {
     "area": "match.area",
     "format": "match.format",
 }
-PROFILE_PATH = "/profile"
 
 
 def level(share: float) -> str:
@@ -79,8 +78,7 @@ def match_view(
         return html.Section(
             [
                 heading,
-                html.P(t("match.none", lang), className="small mb-1"),
-                html.A(t("match.to_profile", lang), href=PROFILE_PATH, className="small"),
+                html.P(t("match.none", lang), className="small mb-0"),
             ],
             className="jh-match my-3 p-2 rounded border",
             id="details-match",

@@ -111,7 +111,7 @@ def column_defs(
             # a bar and the number; an unscored vacancy shows nothing (not 0)
             "cellRenderer": "ScoreCell",
             "cellRendererParams": {"good": GOOD, "label": t("col.score_help", lang)},
-            "width": 170,
+            "width": 140,
             **({"sort": "desc"} if by_score else {}),
             **number_filter,
         },
@@ -290,6 +290,9 @@ def page(engine: Engine, user: Any) -> Any:
         "tooltipShowDelay": 400,
         "suppressCellFocus": False,
         "enableCellTextSelection": True,
+        # every column of the rendered rows is in the page (rows stay virtual): on a phone the
+        # headers past the score column are then there for find-in-page and screen readers
+        "suppressColumnVirtualisation": True,
     }
     # an empty list says what to do (AG Grid shows localeText, never an HTML template)
     grid_options["localeText"] = {
