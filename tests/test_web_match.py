@@ -161,6 +161,19 @@ def test_a_saved_sort_of_the_users_own_wins(app, people, engine) -> None:
     assert grid["props"]["columnState"] == [{"colId": "salary_from_rub", "sort": "asc"}]
 
 
+def test_a_layout_saved_with_the_old_default_sort_opens_by_score(app, people, engine) -> None:
+    """A width saved before the profile came along kept the grid's default sort, newest first:
+    the user did not choose it, so the best match comes first now (the width stays)."""
+    saved = [{"colId": "published_at", "sort": "desc"}, {"colId": "name", "width": 300}]
+    with engine.begin() as conn:
+        conn.execute(
+            update(users).where(users.c.id == people["alice"]).values(preferences={"columns": saved})
+        )
+    grid = by_id(page(client_for(app, "alice"), "/"), "grid")
+    assert sort_of(grid) == {"score": "desc"}
+    assert grid["props"]["columnState"] == [{"colId": "published_at"}, {"colId": "name", "width": 300}]
+
+
 def test_match_at_least_n(app, people, engine) -> None:
     alice = client_for(app, "alice")
     scores = stored_scores(engine, people["alice"])

@@ -266,13 +266,26 @@ def clean_column_state(state: Any) -> list[dict[str, Any]] | None:
     return cleaned or None
 
 
-def sorted_by_score(engine: Engine, user_id: int, state: list[dict[str, Any]] | None) -> bool:
-    """Whether the grid opens best match first: the user has a profile to score by and has not
-    chosen a sort of their own (a saved column layout with a sort wins)."""
-    if state and any(entry.get("sort") for entry in state):
-        return False
+#: The grid's order before the match score: a saved layout with only this sort was saved with
+#: the layout (a width, a moved column), not chosen.
+_DATE_ORDER = [("published_at", "desc")]
+
+
+def opening_order(
+    engine: Engine, user_id: int, state: list[dict[str, Any]] | None
+) -> tuple[bool, list[dict[str, Any]] | None]:
+    """Whether the grid opens best match first, and the saved layout to apply: best match first
+    for a user with a profile to score by, unless they chose a sort of their own (a saved
+    layout sorted by anything but the old default, newest first, wins)."""
+    sorts = [(entry["colId"], entry["sort"]) for entry in state or [] if entry.get("sort")]
+    if sorts and sorts != _DATE_ORDER:
+        return False, state
     with engine.connect() as conn:
-        return match_store.user_profile(conn, user_id, date.today())[0] is not None
+        if match_store.user_profile(conn, user_id, date.today())[0] is None:
+            return False, state
+    if state:
+        state = [{k: v for k, v in entry.items() if k not in ("sort", "sortIndex")} for entry in state]
+    return True, state
 
 
 def page(engine: Engine, user: Any) -> Any:
@@ -299,11 +312,11 @@ def page(engine: Engine, user: Any) -> Any:
         **(AG_GRID_RU if lang == "ru" else {}),
         "noRowsToShow": t("grid.empty", lang),
     }
-    state = clean_column_state(user.preferences.get("columns"))
+    by_score, state = opening_order(engine, user.id, clean_column_state(user.preferences.get("columns")))
     grid = dag.AgGrid(
         id="grid",
         rowModelType="infinite",
-        columnDefs=column_defs(lang, choices, by_score=sorted_by_score(engine, user.id, state)),
+        columnDefs=column_defs(lang, choices, by_score=by_score),
         defaultColDef={
             "sortable": True,
             "resizable": True,
