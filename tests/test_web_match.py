@@ -148,6 +148,14 @@ def test_the_grid_opens_best_match_first_for_a_user_with_a_profile(app, people, 
     assert published == sorted(published, reverse=True)
 
 
+def test_a_profile_not_scored_yet_opens_newest_first(app, people, engine) -> None:
+    """bob saves a profile; until his vacancies are scored the grid stays newest first."""
+    save_profile(engine, people["bob"])
+    assert sort_of(by_id(page(client_for(app, "bob"), "/"), "grid")) == {"published_at": "desc"}
+    rescore(engine, people["bob"], today=date.today())
+    assert sort_of(by_id(page(client_for(app, "bob"), "/"), "grid")) == {"score": "desc"}
+
+
 def test_a_saved_sort_of_the_users_own_wins(app, people, engine) -> None:
     with engine.begin() as conn:
         conn.execute(

@@ -11,7 +11,7 @@ import json
 import logging
 import math
 import time
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import dash_ag_grid as dag
@@ -25,7 +25,6 @@ from core.errors import UserInputError
 from core.searches import EXPERIENCE, WORK_FORMATS
 from domain import duplicates
 from domain.matching import learn
-from domain.matching import store as match_store
 from domain.matching.weights import GOOD
 from domain.sources import SOURCES
 from webapp import auth, clock, grid_query, html_render, match_view, queries
@@ -275,13 +274,17 @@ def opening_order(
     engine: Engine, user_id: int, state: list[dict[str, Any]] | None
 ) -> tuple[bool, list[dict[str, Any]] | None]:
     """Whether the grid opens best match first, and the saved layout to apply: best match first
-    for a user with a profile to score by, unless they chose a sort of their own (a saved
-    layout sorted by anything but the old default, newest first, wins)."""
+    for a user whose vacancies are scored, unless they chose a sort of their own (a saved
+    layout sorted by anything but the old default, newest first, wins).
+
+    "Scored" rather than "has a usable profile": a profile just saved is scored in the
+    background, and until the first scores land an order by score would be an order by id; a
+    profile with nothing to score by gets NULL scores (:func:`domain.matching.store.rescore`)."""
     sorts = [(entry["colId"], entry["sort"]) for entry in state or [] if entry.get("sort")]
     if sorts and sorts != _DATE_ORDER:
         return False, state
     with engine.connect() as conn:
-        if match_store.user_profile(conn, user_id, date.today())[0] is None:
+        if not queries.has_scores(conn, user_id):
             return False, state
     if state:
         state = [{k: v for k, v in entry.items() if k not in ("sort", "sortIndex")} for entry in state]
