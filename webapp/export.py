@@ -31,6 +31,7 @@ COLUMNS = (
     ("col.employer", "employer_name"),
     ("col.salary_from", "salary_from_rub"),
     ("col.salary_to", "salary_to_rub"),
+    ("col.score", "score"),  # the match score; empty when the vacancy is not scored
     ("col.area", "area_name"),
     ("col.experience", "experience"),
     ("col.work_format", "work_format"),
@@ -42,8 +43,6 @@ COLUMNS = (
     ("col.hidden", "hidden"),
     ("col.source", "source_label"),
     ("col.link", "url"),
-    # the match score (empty when the user has no profile), last: earlier columns keep their place
-    ("col.score", "score"),
 )
 
 
@@ -122,7 +121,7 @@ def xlsx_file(engine: Engine, user_id: int, request: GridRequest, lang: str) -> 
     money = book.add_format({"num_format": "# ##0"})
     when = book.add_format({"num_format": "dd.mm.yyyy hh:mm"})
     link = book.add_format({"font_color": "blue", "underline": 1})
-    widths = [50, 30, 12, 12, 18, 18, 22, 16, 16, 8, 24, 8, 8, 16, 30, 12]
+    widths = [50, 30, 12, 12, 12, 18, 18, 22, 16, 16, 8, 24, 8, 8, 16, 30]
     for col, (header, _) in enumerate(COLUMNS):
         sheet.write_string(0, col, t(header, lang), bold)
         sheet.set_column(col, col, widths[col])
