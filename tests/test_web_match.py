@@ -372,7 +372,7 @@ def test_the_export_holds_the_score(app, people, engine) -> None:
     assert response.status_code == 200
     table = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     column = table[0].index("Соответствие")
-    assert table[0][0] == "Должность" and column == 4
+    assert table[0][0] == "Должность" and column == 13
     scores = [int(row[column]) for row in table[1:]]
     assert len(scores) == 45 and scores == sorted(scores, reverse=True)
     with engine.connect() as conn:
