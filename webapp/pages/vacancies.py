@@ -110,7 +110,7 @@ def column_defs(
             # a bar and the number; an unscored vacancy shows nothing (not 0)
             "cellRenderer": "ScoreCell",
             "cellRendererParams": {"good": GOOD, "label": t("col.score_help", lang)},
-            "width": 140,
+            "width": 165,  # «Соответствие» whole beside the sort and filter icons
             **({"sort": "desc"} if by_score else {}),
             **number_filter,
         },
