@@ -65,6 +65,28 @@ var dagcomponentfuncs = (window.dashAgGridComponentFunctions = window.dashAgGrid
     );
   };
 
+  /* -- match score: grid and details. The score as a small bar and its number; an unscored
+     vacancy (no profile yet) shows nothing, not 0. */
+  dagcomponentfuncs.ScoreCell = function (props) {
+    const value = props.value;
+    if (!props.data || value === null || value === undefined) return null;
+    const score = Math.max(0, Math.min(100, Number(value)));
+    const good = props.good || 70;
+    const level = score >= good ? "good" : score >= 40 ? "fair" : "poor";
+    const label = (props.label || "") + ": " + score;
+    return h(
+      "span",
+      { className: "jh-score", title: label },
+      // the number first: on a phone only the column's start may be in view
+      h("span", { className: "jh-score-value" }, String(score)),
+      h(
+        "span",
+        { className: "jh-bar", role: "meter", "aria-valuemin": 0, "aria-valuemax": 100, "aria-valuenow": score, "aria-label": label },
+        h("span", { className: "jh-bar-fill jh-bar-" + level, style: { width: score + "%" } })
+      )
+    );
+  };
+
   dagcomponentfuncs.HiddenCell = function (props) {
     if (!props.data || !props.value) return null;
     return h("span", { className: "badge text-bg-warning" }, isEn() ? "hidden" : "скрыта");

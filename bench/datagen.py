@@ -5,6 +5,7 @@ pure transforms (:func:`etl.transform.vacancy_row`, :func:`etl.transform.details
 rows look exactly like harvested ones; only the writing differs: PostgreSQL ``COPY`` from a few
 worker processes, with the secondary indexes dropped during the load and rebuilt afterwards
 (from their own definitions in ``pg_indexes``, so the rebuilt schema is the migrated one).
+Each link gets a match score written directly (:func:`synthetic_score`), not through the scorer.
 
     from bench.datagen import bulk_load
     bulk_load(url, schema, user_id=1, search_ids=[1, 2, 3], n=1_000_000)
@@ -19,10 +20,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import orjson
 import psycopg
 from psycopg import sql
 
 from core.schema import details, user_vacancies, vacancies
+from domain.matching.weights import WEIGHTS
 from etl.transform import details_row, vacancy_row
 from testing.synthetic import CURRENCY_RATES, generate_vacancies
 
@@ -31,7 +34,42 @@ FIRST_ID = 200_000_000
 
 _TABLE_COLUMNS = {c.name for c in vacancies.columns}
 _DETAILS_TABLE_COLUMNS = {c.name for c in details.columns if c.computed is None}
-_LINK_COLUMNS = ["user_id", "vacancy_id", "search_ids", "matched_at", "run_id", "is_favourite", "is_banned"]
+_LINK_COLUMNS = [
+    "user_id",
+    "vacancy_id",
+    "search_ids",
+    "matched_at",
+    "run_id",
+    "is_favourite",
+    "is_banned",
+    "score",
+    "score_parts",
+    "scored_rev",
+]
+#: Links without a score (a vacancy not scored yet, or a user without a profile at the time).
+UNSCORED_SHARE = 0.06
+_SKILL_POOL = (
+    *("Python", "Django", "PostgreSQL", "Docker", "Kubernetes", "Git", "Redis", "Kafka", "Linux", "SQL"),
+    *("FastAPI", "Celery", "React", "TypeScript", "Java", "Go", "1С", "Excel", "CRM", "Английский язык"),
+    *("ClickHouse", "Airflow", "Spark", "Pandas"),
+)
+
+
+def synthetic_score(rnd: random.Random) -> tuple[int | None, str | None]:
+    """A score and its parts as :mod:`domain.matching` stores them, without running the scorer
+    (a million of them in seconds): most vacancies of a broad search fit poorly, a tenth fit well
+    (Beta(2, 3.5): mean 36, about 13 % at 60 or more), some are not scored yet."""
+    if rnd.random() < UNSCORED_SHARE:
+        return None, None
+    level = rnd.betavariate(2.0, 3.5)
+    points = {
+        name: round(weight * min(1.0, max(0.0, level + rnd.uniform(-0.2, 0.2))))
+        for name, weight in WEIGHTS.items()
+    }
+    asked = rnd.sample(_SKILL_POOL, rnd.randint(2, 8))
+    have = max(0, min(len(asked), round(len(asked) * level + rnd.uniform(-1, 1))))
+    parts = {"points": points, "matched": asked[:have], "missing": asked[have:]}
+    return sum(points.values()), orjson.dumps(parts).decode()
 
 
 @dataclass(frozen=True)
@@ -89,6 +127,7 @@ def _load_chunk(chunk: Chunk) -> int:
             detail_columns = detail_columns or [c for c in d if c in _DETAILS_TABLE_COLUMNS]
             details_rows.append(tuple(d[c] for c in detail_columns))
         searches = [s for s in chunk.search_ids if rnd.random() < 0.5] or [rnd.choice(chunk.search_ids)]
+        score, parts = synthetic_score(rnd)
         links.append(
             (
                 chunk.user_id,
@@ -98,6 +137,9 @@ def _load_chunk(chunk: Chunk) -> int:
                 "bench",
                 rnd.random() < chunk.favourite_share,
                 rnd.random() < chunk.banned_share,
+                score,
+                parts,
+                0,
             )
         )
     with psycopg.connect(libpq_url(chunk.url)) as conn, conn.cursor() as cur:

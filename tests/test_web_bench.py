@@ -28,6 +28,17 @@ def test_web_benchmark_smoke(database_url: str) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     out = result.stdout
     assert "Grid block of 100 rows, 3,000 vacancies of one user" in out
-    for view in ("newest first, no filter", "typo «pyhton» (corrected)", "employer contains «банк»"):
+    for view in (
+        "newest first, no filter",
+        "typo «pyhton» (corrected)",
+        "employer contains «банк»",
+        "best match first (by score)",
+        "score ≥ 60, by score",
+    ):
         assert view in out
+    # the views sorted by score are read from the score index (EXPLAIN, a column of the table)
+    assert "score index" in out
+    for line in out.splitlines():
+        if "best match first (by score)" in line or "score ≥ 60, by score" in line:
+            assert line.rstrip(" │").endswith("yes"), line
     assert "worker resident memory after them" in out and " MB" in out

@@ -40,6 +40,8 @@ COLUMNS = (
     ("col.searches", "searches"),
     ("col.favourite", "is_favourite"),
     ("col.hidden", "hidden"),
+    # the match score, empty when the vacancy is not scored; the board and the link stay last
+    ("col.score", "score"),
     ("col.source", "source_label"),
     ("col.link", "url"),
 )
@@ -120,7 +122,7 @@ def xlsx_file(engine: Engine, user_id: int, request: GridRequest, lang: str) -> 
     money = book.add_format({"num_format": "# ##0"})
     when = book.add_format({"num_format": "dd.mm.yyyy hh:mm"})
     link = book.add_format({"font_color": "blue", "underline": 1})
-    widths = [50, 30, 12, 12, 18, 18, 22, 16, 16, 8, 24, 8, 8, 16, 30]
+    widths = [50, 30, 12, 12, 18, 18, 22, 16, 16, 8, 24, 8, 8, 12, 16, 30]
     for col, (header, _) in enumerate(COLUMNS):
         sheet.write_string(0, col, t(header, lang), bold)
         sheet.set_column(col, col, widths[col])

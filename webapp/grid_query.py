@@ -118,10 +118,15 @@ COLUMNS: dict[str, GridColumn] = {
     "searches": GridColumn(uv.search_ids, "multi_array", sortable=False),
     "is_favourite": GridColumn(uv.is_favourite, None),
     "source": GridColumn(v.source, "multi", values=frozenset(SOURCES)),
+    # the match score (domain.matching): NULL when the user has no profile to score by; sorted
+    # with the vacancy id as ix_t08_jh_user_vacancies_score orders them, so a block is an index range
+    "score": GridColumn(uv.score, "number"),
 }
 #: The area column shows the name but filters by id (the filter's values are ids).
 FILTER_ALIASES = {"area": "area_id"}
 DEFAULT_SORT: list[dict[str, str]] = [{"colId": "published_at", "sort": "desc"}]
+#: The order of a user whose vacancies are scored, when the grid sends no sort of its own.
+SCORE_SORT: tuple[tuple[str, str], ...] = (("score", "desc"),)
 
 
 @dataclass(frozen=True)
@@ -546,7 +551,10 @@ def order_by(sort_model: Sequence[tuple[str, str]]) -> list[ColumnElement[Any]]:
         # NULLS LAST only where there can be NULLs: a NOT NULL column then keeps matching its index
         terms.append(term.nulls_last() if getattr(expr, "nullable", True) else term)
     last = model[-1][1] if model else "desc"
-    terms.append(v.id.asc() if last == "asc" else v.id.desc())
+    # after the score, the link's own vacancy id: the index on (user_id, score, vacancy_id) then
+    # gives the whole order (v.id is the same value, but the planner matches the index column)
+    tie = uv.vacancy_id if model and model[-1][0] == "score" else v.id
+    terms.append(tie.asc() if last == "asc" else tie.desc())
     return terms
 
 
@@ -583,6 +591,7 @@ ROW_COLUMNS = (
     uv.matched_at,
     uv.is_favourite,
     uv.is_banned,
+    uv.score,
 )
 
 

@@ -395,6 +395,42 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "apps.col.closed": ("Закрыта", "Closed"),
     "apps.col.notes": ("Заметки", "Notes"),
     "apps.col.history": ("История этапов", "Stage history"),
+    # -- match score: grid and details
+    "col.score": ("Соответствие", "Match"),
+    "col.score_help": (
+        "Насколько вакансия подходит вашему профилю, из 100",
+        "How well the vacancy fits your profile, out of 100",
+    ),
+    "grid.min_score": ("Соответствие от", "Match at least"),
+    "grid.min_score_help": (
+        "Показывать только вакансии с соответствием профилю не ниже этого числа (0–100)",
+        "Show only vacancies that fit your profile at least this well (0–100)",
+    ),
+    "match.title": ("Соответствие профилю", "Fit to your profile"),
+    "match.of": ("{points} из {weight}", "{points} of {weight}"),
+    "match.total": ("{score} из 100", "{score} of 100"),
+    "match.none": (
+        "Оценки пока нет. Заполните навыки и желаемую должность на странице «Профиль для резюме» — "
+        "и вакансии выстроятся по соответствию вам.",
+        "No score yet. Fill in your skills and the job you want on the Resume profile page, and "
+        "your vacancies will be ranked by how well they fit you.",
+    ),
+    "match.skills": ("Навыки", "Skills"),
+    "match.title_fit": ("Должность", "Job title"),
+    "match.experience": ("Опыт", "Experience"),
+    "match.salary": ("Зарплата", "Salary"),
+    "match.area": ("Город", "Area"),
+    "match.format": ("Формат работы", "Work format"),
+    "match.matched": ("Есть у вас", "You have"),
+    "match.missing": ("Не хватает", "Missing"),
+    "match.nothing_missing": ("Всё, что просит вакансия, у вас есть.", "You have all the vacancy asks for."),
+    "match.learn": ("Чему научиться", "What to learn"),
+    "match.learn_help": (
+        "Навыки, которых нет в вашем профиле, — по тому, как часто их просят {n} лучше всего "
+        "подходящих вам вакансий.",
+        "Skills missing from your profile, by how often the {n} vacancies that fit you best ask for them.",
+    ),
+    "match.learn_hits": ("в {hits} из {n}", "in {hits} of {n}"),
 }
 
 EXPERIENCE_NAMES: dict[str, tuple[str, str]] = {

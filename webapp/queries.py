@@ -183,10 +183,22 @@ def _compile_explain(element: _Explain, compiler: Any, **kw: Any) -> str:
     return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kw)
 
 
+def plan(conn: Connection, statement: Any) -> dict[str, Any]:
+    """PostgreSQL's plan of ``statement`` (``EXPLAIN (FORMAT JSON)``, planned, not run)."""
+    return conn.execute(_Explain(statement)).scalar_one()[0]["Plan"]
+
+
 def estimate(conn: Connection, statement: Any) -> int:
     """PostgreSQL's own estimate of how many rows ``statement`` returns (planned, not run)."""
-    plan = conn.execute(_Explain(statement)).scalar_one()
-    return int(plan[0]["Plan"]["Plan Rows"])
+    return int(plan(conn, statement)["Plan Rows"])
+
+
+def indexes_used(node: dict[str, Any]) -> set[str]:
+    """Every index a plan (from :func:`plan`) reads."""
+    found = {node["Index Name"]} if "Index Name" in node else set()
+    for child in node.get("Plans", []):
+        found |= indexes_used(child)
+    return found
 
 
 def _matching(conn: Connection, candidates: list[int], text_: str) -> set[int]:
@@ -226,6 +238,27 @@ def _windowed(conn: Connection, user_id: int, request: GridRequest) -> tuple[lis
     return None
 
 
+def has_scores(conn: Connection, user_id: int) -> bool:
+    """Whether any of the user's links carries a match score: the first entry of the score index
+    for the user (NULLs sort last), so one index probe."""
+    uv = user_vacancies.c
+    first = (
+        select(uv.score)
+        .where(uv.user_id == user_id)
+        .order_by(uv.score.desc().nulls_last(), uv.vacancy_id.desc())
+        .limit(1)
+    )
+    return conn.execute(first).scalar_one_or_none() is not None
+
+
+def with_default_sort(conn: Connection, user_id: int, request: GridRequest) -> GridRequest:
+    """A request without a sort of its own in the user's default order: best match first for a
+    user whose vacancies are scored, newest first otherwise (:data:`grid_query.DEFAULT_SORT`)."""
+    if request.sort_model or not has_scores(conn, user_id):
+        return request
+    return replace(request, sort_model=grid_query.SCORE_SORT)
+
+
 def grid_block(conn: Connection, user_id: int, request: GridRequest) -> Block:
     """What the grid's infinite row model asks for: one block of this user's rows.
 
@@ -235,7 +268,7 @@ def grid_block(conn: Connection, user_id: int, request: GridRequest) -> Block:
     """
     _prepare(conn)
     names = search_names(conn, user_id)
-    request, corrected = corrected_request(conn, request)
+    request, corrected = corrected_request(conn, with_default_sort(conn, user_id, request))
     if request.quick:
         found = _windowed(conn, user_id, request)
         if found is not None:
@@ -279,7 +312,7 @@ def export_rows(conn: Connection, user_id: int, request: GridRequest) -> Iterato
     """The current view (filters, sort, search), first :data:`EXPORT_LIMIT` rows, streamed."""
     _prepare(conn)
     names = search_names(conn, user_id)
-    request, _ = corrected_request(conn, request)
+    request, _ = corrected_request(conn, with_default_sort(conn, user_id, request))
     query = grid_query.rows_query(user_id, request, limit=EXPORT_LIMIT)
     for row in conn.execution_options(yield_per=2000).execute(query):
         yield grid_row(row, names)
@@ -361,6 +394,8 @@ def vacancy_details(conn: Connection, user_id: int, vacancy_id: int) -> dict[str
             user_vacancies.c.search_ids,
             user_vacancies.c.is_favourite,
             user_vacancies.c.is_banned,
+            user_vacancies.c.score,
+            user_vacancies.c.score_parts,
             grid_query.banned_employer(user_id).label("employer_banned"),
             grid_query.split_by(user_id, vacancies.c.id).label("split"),
         )

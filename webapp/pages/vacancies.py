@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 from datetime import datetime
 from typing import Any
@@ -23,8 +24,10 @@ from sqlalchemy import Engine
 from core.errors import UserInputError
 from core.searches import EXPERIENCE, WORK_FORMATS
 from domain import duplicates
+from domain.matching import learn
+from domain.matching.weights import GOOD
 from domain.sources import SOURCES
-from webapp import auth, clock, grid_query, html_render, queries
+from webapp import auth, clock, grid_query, html_render, match_view, queries
 from webapp.grid_query import GridRequest
 from webapp.i18n import (
     AG_GRID_RU,
@@ -58,7 +61,10 @@ def _choices(engine: Engine, user_id: int) -> dict[str, list[dict[str, str]]]:
     return choices
 
 
-def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]]:
+def column_defs(
+    lang: str, choices: dict[str, list[dict[str, str]]], *, by_score: bool = False
+) -> list[dict[str, Any]]:
+    """The grid's columns; ``by_score``: sorted best match first (else newest first)."""
     experience = [{"value": k, "label": name_of(EXPERIENCE_NAMES, k, lang)} for k in EXPERIENCE]
     formats = [{"value": k, "label": name_of(WORK_FORMAT_NAMES, k, lang)} for k in WORK_FORMATS]
     boards_ = [{"value": k, "label": board(k, lang)} for k in SOURCES]
@@ -95,6 +101,18 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "flex": 2,
             "cellRenderer": "TitleCell",
             **text_filter,
+        },
+        {
+            "colId": "score",
+            "field": "score",
+            "headerName": t("col.score", lang),
+            "headerTooltip": t("col.score_help", lang),
+            # a bar and the number; an unscored vacancy shows nothing (not 0)
+            "cellRenderer": "ScoreCell",
+            "cellRendererParams": {"good": GOOD, "label": t("col.score_help", lang)},
+            "width": 165,  # «Соответствие» whole beside the sort and filter icons
+            **({"sort": "desc"} if by_score else {}),
+            **number_filter,
         },
         {
             "colId": "source",
@@ -164,7 +182,7 @@ def column_defs(lang: str, choices: dict[str, list[dict[str, str]]]) -> list[dic
             "headerName": t("col.published", lang),
             "valueFormatter": {"function": "jhDateTime(params.value)"},
             "width": 180,
-            "sort": "desc",
+            **({} if by_score else {"sort": "desc"}),
             **date_filter,
         },
         {
@@ -247,6 +265,32 @@ def clean_column_state(state: Any) -> list[dict[str, Any]] | None:
     return cleaned or None
 
 
+#: The grid's order before the match score: a saved layout with only this sort was saved with
+#: the layout (a width, a moved column), not chosen.
+_DATE_ORDER = [("published_at", "desc")]
+
+
+def opening_order(
+    engine: Engine, user_id: int, state: list[dict[str, Any]] | None
+) -> tuple[bool, list[dict[str, Any]] | None]:
+    """Whether the grid opens best match first, and the saved layout to apply: best match first
+    for a user whose vacancies are scored, unless they chose a sort of their own (a saved
+    layout sorted by anything but the old default, newest first, wins).
+
+    "Scored" rather than "has a usable profile": a profile just saved is scored in the
+    background, and until the first scores land an order by score would be an order by id; a
+    profile with nothing to score by gets NULL scores (:func:`domain.matching.store.rescore`)."""
+    sorts = [(entry["colId"], entry["sort"]) for entry in state or [] if entry.get("sort")]
+    if sorts and sorts != _DATE_ORDER:
+        return False, state
+    with engine.connect() as conn:
+        if not queries.has_scores(conn, user_id):
+            return False, state
+    if state:
+        state = [{k: v for k, v in entry.items() if k not in ("sort", "sortIndex")} for entry in state]
+    return True, state
+
+
 def page(engine: Engine, user: Any) -> Any:
     lang = user.lang
     choices = _choices(engine, user.id)
@@ -262,17 +306,20 @@ def page(engine: Engine, user: Any) -> Any:
         "tooltipShowDelay": 400,
         "suppressCellFocus": False,
         "enableCellTextSelection": True,
+        # every column of the rendered rows is in the page (rows stay virtual): on a phone the
+        # headers past the score column are then there for find-in-page and screen readers
+        "suppressColumnVirtualisation": True,
     }
     # an empty list says what to do (AG Grid shows localeText, never an HTML template)
     grid_options["localeText"] = {
         **(AG_GRID_RU if lang == "ru" else {}),
         "noRowsToShow": t("grid.empty", lang),
     }
-    state = clean_column_state(user.preferences.get("columns"))
+    by_score, state = opening_order(engine, user.id, clean_column_state(user.preferences.get("columns")))
     grid = dag.AgGrid(
         id="grid",
         rowModelType="infinite",
-        columnDefs=column_defs(lang, choices),
+        columnDefs=column_defs(lang, choices, by_score=by_score),
         defaultColDef={
             "sortable": True,
             "resizable": True,
@@ -334,6 +381,24 @@ def page(engine: Engine, user: Any) -> Any:
                 autocomplete="off",
                 size="sm",
                 className="jh-quick",
+            ),
+            html.Div(
+                [
+                    # a real label: the box is named «Соответствие от» for screen readers too
+                    html.Label(t("grid.min_score", lang), htmlFor="min-score", className="input-group-text"),
+                    dbc.Input(
+                        id="min-score",
+                        type="number",
+                        min=0,
+                        max=100,
+                        step=1,  # any whole number: with a coarser step, 48 would be "invalid" and unsent
+                        debounce=400,  # milliseconds of quiet typing (dbc.Input's unit)
+                        inputMode="numeric",
+                        placeholder="0–100",
+                    ),
+                ],
+                title=t("grid.min_score_help", lang),
+                className="input-group input-group-sm jh-min-score",
             ),
             dbc.Switch(
                 id="only-favourites", label=t("grid.only_favourites", lang), value=False, className="mb-0"
@@ -463,7 +528,13 @@ def group_view(row: dict[str, Any], members: list[dict[str, Any]], lang: str) ->
     )
 
 
-def details_view(row: dict[str, Any], lang: str, members: list[dict[str, Any]] | None = None) -> Any:
+def details_view(
+    row: dict[str, Any],
+    lang: str,
+    members: list[dict[str, Any]] | None = None,
+    to_learn: tuple[list[tuple[str, int]], int] = ([], 0),
+) -> Any:
+    """The details panel; ``to_learn``: the user's skills to learn and of how many best matches."""
     source = row.get("source") or "hh"
     on_board = board_on(source, lang)
     published, roubles = salary_text(row, lang)
@@ -523,6 +594,8 @@ def details_view(row: dict[str, Any], lang: str, members: list[dict[str, Any]] |
                 ],
                 className="d-flex gap-1 flex-wrap",
             ),
+            # why it fits (or not) comes first: the question the user opened the vacancy with
+            match_view.match_view(row.get("score"), row.get("score_parts"), *to_learn, lang),
             html.Div(
                 [
                     dbc.Switch(
@@ -668,11 +741,29 @@ def register(app: Dash, engine: Engine) -> None:
     @app.callback(
         Output("grid", "filterModel"),
         Output("quick", "value"),
+        Output("min-score", "value"),
         Input("reset-filters", "n_clicks"),
         prevent_initial_call=True,
     )
-    def reset(_: int) -> tuple[dict[str, Any], str]:
-        return {}, ""
+    def reset(_: int) -> tuple[dict[str, Any], str, None]:
+        return {}, "", None
+
+    @app.callback(
+        Output("grid", "filterModel", allow_duplicate=True),
+        Input("min-score", "value"),
+        State("grid", "filterModel"),
+        prevent_initial_call=True,
+    )
+    def at_least(min_score: Any, model: Any) -> Any:
+        """«Match at least N» is the score column's own filter, so the grid, the export and the
+        column menu agree; the other filters stay. (After «Reset filters» the model is already
+        empty and nothing changes.)"""
+        model = model if isinstance(model, dict) else {}
+        wanted = min_score_filter(min_score)
+        if model.get("score") == wanted or (wanted is None and "score" not in model):
+            raise PreventUpdate
+        others = {k: v for k, v in model.items() if k != "score"}
+        return {**others, "score": wanted} if wanted else others
 
     @app.callback(
         Output("details", "is_open"),
@@ -691,9 +782,10 @@ def register(app: Dash, engine: Engine) -> None:
         with engine.begin() as conn:
             row = queries.vacancy_details(conn, current_user.id, vacancy_id)
             members = queries.group_members(conn, current_user.id, vacancy_id) if row else []
+            to_learn = _to_learn(conn, current_user.id) if row else ([], 0)
         if row is None:
             return True, dbc.Alert(t("error.not_yours", lang), color="warning"), None
-        return True, details_view(row, lang, members), vacancy_id
+        return True, details_view(row, lang, members, to_learn), vacancy_id
 
     @app.callback(
         Output("details-body", "children", allow_duplicate=True),
@@ -725,13 +817,17 @@ def register(app: Dash, engine: Engine) -> None:
                 (duplicates.split if split else duplicates.unsplit)(conn, current_user.id, vacancy_id)
                 row = queries.vacancy_details(conn, current_user.id, vacancy_id)
                 members = queries.group_members(conn, current_user.id, vacancy_id)
+                to_learn = _to_learn(conn, current_user.id)
         except UserInputError:  # not among the user's vacancies
             return dbc.Alert(t("error.not_yours", lang), color="warning"), no_update
         if row is None:  # pragma: no cover - linked a moment ago, in the same transaction
             raise PreventUpdate
         done = t("details.split_done" if split else "details.unsplit_done", lang)
         return html.Div(
-            [dbc.Alert(done, color="success", className="py-1 small"), details_view(row, lang, members)]
+            [
+                dbc.Alert(done, color="success", className="py-1 small"),
+                details_view(row, lang, members, to_learn),
+            ]
         ), time.time()
 
     @app.callback(
@@ -791,6 +887,28 @@ def register(app: Dash, engine: Engine) -> None:
             with engine.begin() as conn:
                 queries.save_preference(conn, current_user.id, "columns", cleaned)
         return no_update
+
+
+def _to_learn(conn: Any, user_id: int) -> tuple[list[tuple[str, int]], int]:
+    """The user's skills to learn, and how many of their best matches they were counted in."""
+    found = learn.what_to_learn(conn, user_id)
+    return found, (learn.best_count(conn, user_id) if found else 0)
+
+
+def min_score_value(value: Any) -> int | None:
+    """The «match at least» box's number (from the browser): 1-100, else None (no filter)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    value = int(value)
+    return value if 0 < value <= 100 else None
+
+
+def min_score_filter(value: Any) -> dict[str, Any] | None:
+    """The score column's filter model for «match at least ``value``»."""
+    threshold = min_score_value(value)
+    if threshold is None:
+        return None
+    return {"filterType": "number", "type": "greaterThanOrEqual", "filter": threshold}
 
 
 def _vacancy_id(cell: Any) -> int | None:
