@@ -601,9 +601,11 @@ def test_export_csv_and_xlsx_of_the_current_view(app, people) -> None:
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][0] == "Должность" and len(values) == len(expected) + 1
     assert values[0][13] == "Соответствие"  # the match score (issue 14): empty, alice has no profile
-    assert values[0][14:] == ("Источник", "Ссылка")
-    assert {v[14] for v in values[1:]} == {"hh.ru"}
-    assert {v[15] for v in values[1:]} == {r["url"] for r in expected}
+    assert values[0][14] == "Этап"  # the application's stage (issue 15): empty, none is tracked
+    assert values[0][15:] == ("Источник", "Ссылка")
+    assert {v[13] for v in values[1:]} == {v[14] for v in values[1:]} == {""}
+    assert {v[15] for v in values[1:]} == {"hh.ru"}
+    assert {v[16] for v in values[1:]} == {r["url"] for r in expected}
 
     forged = alice.post("/export", data={"csrf": "forged", "format": "csv", "view": "{}"})
     assert forged.status_code == 400

@@ -378,3 +378,63 @@ def test_the_panel_embeds_under_its_own_scope_and_refuses_anothers_vacancy(app, 
     history = texts(open_card(client, 900_060).json["response"])
     assert "из командной строки" in history and "через Telegram" in history
     assert "Отклик отправлен → Собеседование" in history and "созвон перенесли" in history
+
+
+def test_a_hostile_link_from_a_board_never_reaches_the_panel_or_the_export(app, engine, people) -> None:
+    """A board's ``data:`` or ``javascript:`` vacancy link is no href of «Откликнуться» or «Открыть»,
+    in the page's panel, the details panel's, or the exported file (found once: a test forever)."""
+    from sqlalchemy import update
+
+    from core.schema import vacancies
+
+    anna = people["anna"]
+    tracked(engine, anna, 900_090, ["interested"], name="Ловушка")
+    tracked(engine, anna, 900_091, ["applied"], name="Ловушка 2")
+    with engine.begin() as conn:
+        conn.execute(
+            update(vacancies)
+            .where(vacancies.c.id == 900_090)
+            .values(url="data:text/html;base64,PHNjcmlwdD4=")
+        )
+        conn.execute(update(vacancies).where(vacancies.c.id == 900_091).values(url="javascript:alert(1)"))
+    client = client_for(app, "anna")
+    for vacancy_id in (900_090, 900_091):
+        shown = json.dumps(open_card(client, vacancy_id).json, ensure_ascii=False)
+        assert "Ловушка" in shown
+        assert "data:" not in shown and "javascript:" not in shown
+    token = auth_token(client)
+    for kind in ("csv", "xlsx"):
+        response = client.post("/applications/export", data={"csrf": token, "format": kind})
+        assert response.status_code == 200
+        body = response.get_data()
+        assert b"data:text" not in body and b"javascript:" not in body
+
+
+def test_the_grid_shows_and_filters_the_stage_and_its_details_hold_the_panel(app, engine, people) -> None:
+    from tests.web.support import grid_rows
+
+    anna = people["anna"]
+    tracked(engine, anna, 900_100, ["interested", "applied"], name="Откликнулась")
+    tracked(engine, anna, 900_101, ["interview"], name="Собеседуюсь")
+    add_vacancy(engine, anna, 900_102, name="Не отслеживаю")
+    client = client_for(app, "anna")
+    rows = grid_rows(client, {}).json["response"]["grid"]["getRowsResponse"]["rowData"]
+    stages = {r["id"]: r["stage"] for r in rows}
+    assert stages.items() >= {900_100: "applied", 900_101: "interview", 900_102: None}.items()
+    only = {"filterModel": {"stage": {"filterType": "multi", "values": ["applied", "hacked"]}}}
+    rows = grid_rows(client, only).json["response"]["grid"]["getRowsResponse"]["rowData"]
+    assert [r["id"] for r in rows] == [900_100]
+    grid = find(page_of(client, "/"), "grid")
+    assert grid is not None
+    column = next(c for c in grid["props"]["columnDefs"] if c["colId"] == "stage")
+    assert column["headerName"] == "Этап" and column["sortable"] is False
+
+    details = callback(
+        client,
+        [("details", "is_open"), ("details-body", "children"), ("details-id", "data")],
+        [("grid", "cellClicked", {"rowId": "900101", "colId": "name", "value": "x"})],
+    )
+    shown = json.dumps(details.json, ensure_ascii=False)
+    assert "Собеседование" in shown and '"scope": "details"' in shown  # the panel, under its own ids
+    other = client_for(app, "boris")  # another user's grid has no stage of anna's
+    assert grid_rows(other, only).json["response"]["grid"]["getRowsResponse"]["rowData"] == []

@@ -354,7 +354,7 @@ def test_the_breakdown_in_english(app, people, engine) -> None:
         "Job title",
         "Missing",
         "What to learn",
-        "of 40",
+        f"of {WEIGHTS['skills']}",
     ):
         assert phrase in text
     assert "Соответствие" not in text and "Навыки" not in text

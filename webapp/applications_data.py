@@ -15,6 +15,7 @@ from core.schema import application_events, resume_generations, user_vacancies, 
 from domain import applications as apps
 from domain.resume import store
 from webapp import clock
+from webapp.queries import web_url
 
 
 def valid_id(value: Any) -> int | None:
@@ -47,7 +48,10 @@ def link(conn: Connection, user_id: int, vacancy_id: Any) -> dict[str, Any] | No
         .join(vacancies, v.id == uv.vacancy_id)
         .where(uv.user_id == user_id, uv.vacancy_id == vacancy_id)
     ).first()
-    return dict(row._mapping) if row else None
+    if row is None:
+        return None
+    # Only an http(s) link a board gave reaches a page (a data: or javascript: one is dropped).
+    return dict(row._mapping) | {"url": web_url(row.url)}
 
 
 def applied_with(conn: Connection, user_id: int, vacancy_ids: list[int] | None = None) -> dict[int, datetime]:

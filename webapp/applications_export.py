@@ -26,6 +26,7 @@ from webapp import applications_data as reads
 from webapp import auth, clock
 from webapp.export import _csv_value
 from webapp.i18n import board, t
+from webapp.queries import web_url
 
 #: (header key, row key) of the exported columns, in order.
 COLUMNS = (
@@ -89,7 +90,7 @@ def rows(engine: Engine, user_id: int, lang: str) -> list[list[Any]]:
             "notes": "\n".join(notes[vid]),
             "history": "\n".join(history[vid]),
             "source": board(row.get("source") or "", lang),
-            "url": row.get("url") or "",
+            "url": web_url(row.get("url")) or "",
         }
         result.append([values[key] for _, key in COLUMNS])
     return result

@@ -21,6 +21,7 @@ import xlsxwriter
 from flask_login import current_user
 from sqlalchemy import Engine
 
+from domain import applications as apps
 from webapp import auth, clock, queries
 from webapp.grid_query import GridRequest
 from webapp.i18n import board, experience_text, t, work_format_text
@@ -42,6 +43,7 @@ COLUMNS = (
     ("col.hidden", "hidden"),
     # the match score, empty when the vacancy is not scored; the board and the link stay last
     ("col.score", "score"),
+    ("col.stage", "stage_label"),
     ("col.source", "source_label"),
     ("col.link", "url"),
 )
@@ -88,6 +90,7 @@ def rows(engine: Engine, user_id: int, request: GridRequest, lang: str) -> Itera
                 "experience": experience_text(row, lang),
                 "work_format": work_format_text(row, lang),
                 "source_label": board(row.get("source") or "", lang),
+                "stage_label": apps.label(row["stage"], lang) if row.get("stage") else None,
             }
             yield [_cell(key, row.get(key), lang) for _, key in COLUMNS]
 
@@ -122,7 +125,8 @@ def xlsx_file(engine: Engine, user_id: int, request: GridRequest, lang: str) -> 
     money = book.add_format({"num_format": "# ##0"})
     when = book.add_format({"num_format": "dd.mm.yyyy hh:mm"})
     link = book.add_format({"font_color": "blue", "underline": 1})
-    widths = [50, 30, 12, 12, 18, 18, 22, 16, 16, 8, 24, 8, 8, 12, 16, 30]
+    widths = [50, 30, 12, 12, 18, 18, 22, 16, 16, 8, 24, 8, 8, 12, 18, 16, 30]  # as COLUMNS
+    assert len(widths) == len(COLUMNS)
     for col, (header, _) in enumerate(COLUMNS):
         sheet.write_string(0, col, t(header, lang), bold)
         sheet.set_column(col, col, widths[col])

@@ -48,6 +48,7 @@ from core.schema import (
     vacancies,
     vacancy_search_document,
 )
+from domain.applications import STAGES
 from domain.sources import SOURCES
 
 _log = logging.getLogger(__name__)
@@ -121,6 +122,9 @@ COLUMNS: dict[str, GridColumn] = {
     # the match score (domain.matching): NULL when the user has no profile to score by; sorted
     # with the vacancy id as ix_t08_jh_user_vacancies_score orders them, so a block is an index range
     "score": GridColumn(uv.score, "number"),
+    # where the user's application stands (domain.applications); not sortable: the codes'
+    # alphabetical order is not the stages' order
+    "stage": GridColumn(uv.stage, "multi", sortable=False, values=frozenset(STAGES)),
 }
 #: The area column shows the name but filters by id (the filter's values are ids).
 FILTER_ALIASES = {"area": "area_id"}
@@ -592,6 +596,7 @@ ROW_COLUMNS = (
     uv.is_favourite,
     uv.is_banned,
     uv.score,
+    uv.stage,
 )
 
 

@@ -23,11 +23,12 @@ from sqlalchemy import Engine
 
 from core.errors import UserInputError
 from core.searches import EXPERIENCE, WORK_FORMATS
+from domain import applications as apps
 from domain import duplicates
 from domain.matching import learn
 from domain.matching.weights import GOOD
 from domain.sources import SOURCES
-from webapp import auth, clock, grid_query, html_render, match_view, queries
+from webapp import applications_panel, auth, clock, grid_query, html_render, match_view, queries
 from webapp.grid_query import GridRequest
 from webapp.i18n import (
     AG_GRID_RU,
@@ -67,6 +68,7 @@ def column_defs(
     """The grid's columns; ``by_score``: sorted best match first (else newest first)."""
     experience = [{"value": k, "label": name_of(EXPERIENCE_NAMES, k, lang)} for k in EXPERIENCE]
     formats = [{"value": k, "label": name_of(WORK_FORMAT_NAMES, k, lang)} for k in WORK_FORMATS]
+    stages = [{"value": s, "label": apps.label(s, lang)} for s in apps.STAGES]
     boards_ = [{"value": k, "label": board(k, lang)} for k in SOURCES]
     text_filter = {"filter": "agTextColumnFilter", "filterParams": {"filterOptions": _TEXT_OPTIONS}}
     number_filter = {"filter": "agNumberColumnFilter", "filterParams": {"filterOptions": _NUMBER_OPTIONS}}
@@ -131,6 +133,15 @@ def column_defs(
             "flex": 1.4,
             "cellRenderer": "EmployerCell",
             **text_filter,
+        },
+        {
+            "colId": "stage",
+            "field": "stage",
+            "headerName": t("col.stage", lang),
+            "valueFormatter": {"function": f"jhLabel(params.value, {json.dumps(_labels(stages))})"},
+            "sortable": False,
+            "width": 170,
+            **multi(stages),
         },
         {
             "colId": "salary_from_rub",
@@ -630,6 +641,8 @@ def details_view(
             ),
             html.Div(links, className="d-flex gap-2 flex-wrap mb-3"),
             group_view(row, members or [], lang),
+            # where the user's application stands: stage, next step, notes, history, apply
+            applications_panel.layout(current_user.id, row["id"], lang, scope="details"),
             documents.panel(row["id"]),
             html.H5(t("details.skills", lang), className="h6") if row.get("key_skills") else None,
             html.Div(
@@ -861,6 +874,17 @@ def register(app: Dash, engine: Engine) -> None:
             return t("error.not_yours", lang), no_update, no_update
         _choices_cache.pop(current_user.id, None)
         return f"✓ {t('details.saved', lang)}", time.time(), {**shown, name: bool(value)}
+
+    @app.callback(
+        Output("grid-refresh", "data", allow_duplicate=True),
+        Input({"type": "jhapp-changed", "scope": "details", "vac": ALL}, "data"),
+        prevent_initial_call=True,
+    )
+    def stage_changed(changes: list[Any]) -> Any:
+        """A stage moved in the details panel: the grid's stage column shows it."""
+        if not any(changes or []):
+            raise PreventUpdate
+        return time.time()
 
     @app.callback(
         Output("grid-refresh", "data", allow_duplicate=True),
