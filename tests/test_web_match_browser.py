@@ -25,6 +25,8 @@ selenium = pytest.importorskip("selenium")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 
+from domain.matching.weights import WEIGHTS  # noqa: E402
+
 UNSCORED = 991_000_000
 ASKS = [
     ["Python", "Django", "Kubernetes", "Apache Kafka"],
@@ -147,7 +149,8 @@ def test_scores_in_the_grid_and_the_details(site, engine) -> None:
         ).click()
         parts = wait(driver, ec.visibility_of_element_located((By.ID, "details-match-parts")))
         assert f"{scores[int(top)]} из 100" in driver.find_element(By.ID, "details-match").text
-        for label, weight in (("Навыки", 40), ("Должность", 30), ("Опыт", 10), ("Зарплата", 10)):
+        names = (("Навыки", "skills"), ("Должность", "title"), ("Опыт", "experience"), ("Зарплата", "salary"))
+        for label, weight in ((label, WEIGHTS[key]) for label, key in names):
             assert label in parts.text and f"из {weight}" in parts.text
         assert driver.find_element(By.ID, "details-missing").is_displayed()
         listed = driver.find_element(By.ID, "details-learn")
@@ -190,7 +193,7 @@ def test_scores_at_a_phones_width_and_in_english(site, engine) -> None:
             driver, ec.element_to_be_clickable((By.CSS_SELECTOR, f'.ag-row[row-id="{top}"] .jh-title'))
         ).click()
         parts = wait(driver, ec.visibility_of_element_located((By.ID, "details-match-parts")))
-        assert "Skills" in parts.text and "of 40" in parts.text
+        assert "Skills" in parts.text and f"of {WEIGHTS['skills']}" in parts.text
         driver.execute_script("arguments[0].scrollIntoView()", parts)
         shot(driver, "match-details-phone-en")
         assert "What to learn" in driver.find_element(By.ID, "details-match").text
