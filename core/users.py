@@ -99,3 +99,9 @@ def ensure_admin(conn: Connection, login: str = "admin") -> tuple[str, str] | No
     password = generate_password()
     create_user(conn, login, password, role="admin", display_name="Administrator")
     return login, password
+
+
+def set_notify_min_score(conn: Connection, user_id: int, threshold: int | None) -> None:
+    """The user's Telegram threshold (``/min N`` or the profile page): tell only of vacancies
+    scored at least ``threshold``; None tells of every new one."""
+    conn.execute(update(users).where(users.c.id == user_id).values(notify_min_score=threshold))

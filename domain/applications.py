@@ -16,11 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, and_, func, insert, select, update
 
 from core.errors import UserInputError
-from core.schema import application_events, user_vacancies, vacancies
+from core.schema import application_events, user_vacancies, users, vacancies
 
 OPEN: Final = ("interested", "applied", "test_task", "interview", "offer", "hired")
 CLOSING: Final = ("rejected", "no_answer", "withdrawn")
@@ -228,8 +229,6 @@ def suggest_no_answer(
 
 def local_moment(value: str, time_zone: str) -> datetime:
     """``value`` (ISO 8601) as a moment: a time without an offset is read in ``time_zone``."""
-    from zoneinfo import ZoneInfo
-
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
@@ -239,6 +238,4 @@ def local_moment(value: str, time_zone: str) -> datetime:
 
 def time_zone_of(conn: Connection, user_id: int, default: str) -> str:
     """The user's own time zone (set with their Telegram preferences), else ``default``."""
-    from core.schema import users
-
     return conn.execute(select(users.c.time_zone).where(users.c.id == user_id)).scalar() or default

@@ -24,7 +24,7 @@ from core.schema import application_events
 from domain import applications as apps
 from webapp import applications_data as reads
 from webapp import auth, clock
-from webapp.export import _csv_value
+from webapp.export import csv_value
 from webapp.i18n import board, t
 from webapp.queries import web_url
 
@@ -102,7 +102,7 @@ def csv_text(engine: Engine, user_id: int, lang: str) -> str:
     writer = csv.writer(buffer)
     writer.writerow([t(header, lang) for header, _ in COLUMNS])
     for row in rows(engine, user_id, lang):
-        writer.writerow(["" if v is None else _csv_value(v) for v in row])
+        writer.writerow(["" if v is None else csv_value(v) for v in row])
     return buffer.getvalue()
 
 

@@ -95,7 +95,7 @@ def rows(engine: Engine, user_id: int, request: GridRequest, lang: str) -> Itera
             yield [_cell(key, row.get(key), lang) for _, key in COLUMNS]
 
 
-def _csv_value(value: Any) -> Any:
+def csv_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -109,7 +109,7 @@ def csv_stream(engine: Engine, user_id: int, request: GridRequest, lang: str) ->
     buffer.write("\ufeff")
     writer.writerow([t(header, lang) for header, _ in COLUMNS])
     for i, row in enumerate(rows(engine, user_id, request, lang)):
-        writer.writerow([_csv_value(v) for v in row])
+        writer.writerow([csv_value(v) for v in row])
         if i % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)

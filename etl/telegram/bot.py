@@ -38,6 +38,7 @@ from telebot import apihelper, types
 from core import telegram_links as links
 from core.schema import etl_runs, searches, user_vacancies, users
 from core.settings import Settings
+from core.users import set_notify_min_score
 from domain import applications
 from domain.matching.store import user_profile
 from etl.telegram import messages, outbox, reminders
@@ -292,7 +293,7 @@ def handle_min(engine: Engine, chat_id: int, payload: str, *, today: date | None
                 wanted = parse_min_score(payload)
             except ValueError:
                 return say["bad"]
-            conn.execute(update(users).where(users.c.id == user.id).values(notify_min_score=wanted))
+            set_notify_min_score(conn, user.id, wanted)
             cleared, current = wanted is None, wanted
             _log.info("Telegram: user %s set the match threshold to %s", user.login, wanted)
         if current is None:

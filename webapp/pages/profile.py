@@ -25,10 +25,11 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, select
 
 from core.schema import users
 from core.settings import GIGACHAT_SCOPES, Settings, get_settings
+from core.users import set_notify_min_score
 from domain.matching import store as matching
 from domain.resume import importer, store
 from domain.resume.model import WORK_FORMATS, Profile, describe_errors
@@ -178,10 +179,6 @@ def clean_threshold(value: Any) -> int | None:
 
 def load_threshold(conn: Connection, user_id: int) -> int | None:
     return conn.execute(select(users.c.notify_min_score).where(users.c.id == user_id)).scalar_one_or_none()
-
-
-def save_threshold(conn: Connection, user_id: int, threshold: int | None) -> None:
-    conn.execute(update(users).where(users.c.id == user_id).values(notify_min_score=threshold))
 
 
 def _computed_years(values: dict[str, Any]) -> float | None:
@@ -896,7 +893,7 @@ def register(app: Dash, engine: Engine) -> None:
         user_id = current_user.id
         with engine.begin() as conn:
             changed = store.save_profile(conn, user_id, profile)
-            save_threshold(conn, user_id, threshold)
+            set_notify_min_score(conn, user_id, threshold)
         saved = to_form(profile.model_dump())
         saved["notify_min"] = "" if threshold is None else str(threshold)
         shown: Any = no_update
