@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run cluster test lint bench install clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/jobhunter run
+
+# Airflow with the CeleryExecutor and two workers on Redis (JH_REDIS_URL): README "Scaling out".
+cluster: $(STAMP)
+	$(BIN)/jobhunter cluster
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -95,6 +95,10 @@ class Settings(BaseSettings):
         2, ge=1, le=32, description="tasks calling Trudvsem at once (it answers slowly: more in flight)"
     )
     airflow_superjob_pool_slots: int = Field(1, ge=1, le=32, description="tasks calling SuperJob at once")
+    # Airflow with CeleryExecutor (make cluster): the broker every scheduler and worker shares
+    redis_url: SecretStr = Field(
+        SecretStr("redis://127.0.0.1:6379/0"), description="Celery broker for `jobhunter cluster`"
+    )
 
     # First run
     demo_on_first_run: bool = Field(True, description="make run loads demo data when there is no hh.ru token")

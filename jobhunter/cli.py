@@ -743,6 +743,31 @@ def run_product() -> None:
         raise typer.Exit(code)
 
 
+@app.command("cluster")
+def cluster_command(
+    workers: Annotated[int, typer.Option("--workers", min=1, max=32, help="Celery workers to start.")] = 2,
+    concurrency: Annotated[
+        int | None,
+        typer.Option("--concurrency", min=1, max=64, help="Task slots per worker (default: 2)."),
+    ] = None,
+    workers_only: Annotated[
+        bool,
+        typer.Option("--workers-only", help="Only the workers: join a cluster started on another machine."),
+    ] = False,
+) -> None:
+    """Start Airflow with the CeleryExecutor: API server, scheduler, DAG processor, triggerer,
+    N Celery workers (Redis from JH_REDIS_URL) and the web app. Ctrl-C stops it all."""
+    from core.db import get_engine
+    from jobhunter.cluster import serve_cluster
+
+    engine = get_engine() if workers_only else setup_product()
+    code = serve_cluster(
+        _settings(), engine, out.print, count=workers, concurrency=concurrency, workers_only=workers_only
+    )
+    if code:
+        raise typer.Exit(code)
+
+
 # -- entry ----------------------------------------------------------------------------------------
 
 

@@ -36,8 +36,8 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from core.settings import Settings
+from jobhunter.airflow_env import ROOT, airflow_env, parallelism  # noqa: F401 - also imported from here
 
-ROOT = Path(__file__).resolve().parents[1]
 AIRFLOW_DB = "airflow"
 BACKFILL_MAX_ACTIVE_RUNS = 1  # README "Backfill": one run at a time, like the schedule
 STOP_SECONDS = 9.0  # Ctrl-C must end everything within 10 s
@@ -162,13 +162,6 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
         os.killpg(pid, sig)
 
 
-def parallelism(cpus: int | None = None) -> int:
-    """LocalExecutor worker processes: two per CPU (at least 4, at most Airflow's 32). Each idle
-    worker keeps ~200 MB; Airflow's default of 32 kept ~6 GB on a 2-core machine, and the
-    ``hh_api`` pool lets only a few tasks call hh.ru at once anyway."""
-    return min(32, max(4, 2 * (cpus or os.cpu_count() or 1)))
-
-
 def _database_exists(conn: Connection, name: str) -> bool:
     query = text("SELECT 1 FROM pg_database WHERE datname = :name")
     return conn.execute(query, {"name": name}).first() is not None
@@ -189,31 +182,6 @@ def airflow_database_url(engine: Engine, settings: Settings) -> str:
                     raise
     url = engine.url.set(database=AIRFLOW_DB, drivername="postgresql+psycopg2")
     return url.render_as_string(hide_password=False)
-
-
-def airflow_env(settings: Settings, product_url: str, metadata_url: str) -> dict[str, str]:
-    home = (settings.var_dir / "airflow").resolve()
-    env = dict(os.environ)
-    env.update(
-        {
-            "AIRFLOW_HOME": str(home),
-            "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
-            "AIRFLOW__CORE__EXECUTOR": os.environ.get("AIRFLOW__CORE__EXECUTOR", "LocalExecutor"),
-            "AIRFLOW__CORE__PARALLELISM": os.environ.get("AIRFLOW__CORE__PARALLELISM", str(parallelism())),
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url,
-            "AIRFLOW__API__PORT": str(settings.airflow_port),
-            # task processes report to the API server: it must be the one on our port
-            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://localhost:{settings.airflow_port}/execution/",
-            # the tasks reach our database directly (the embedded server listens on a socket)
-            "JH_DATABASE_URL": product_url,
-            "JH_DB_SCHEMA": settings.db_schema,
-            "JH_VAR_DIR": str(settings.var_dir.resolve()),
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        }
-    )
-    return env
 
 
 def airflow_password(home: Path) -> str | None:
@@ -273,12 +241,11 @@ def airflow_args(args: list[str]) -> list[str]:
     return list(args)
 
 
-def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int:
-    """Run Airflow and the web app until Ctrl-C; returns the exit code."""
-    product_url = engine.url.render_as_string(hide_password=False)
-    env = airflow_env(settings, product_url, airflow_database_url(engine, settings))
-    home = Path(env["AIRFLOW_HOME"])
-    logs = settings.var_dir.resolve() / "log"
+def prepare_airflow(
+    settings: Settings, engine: Engine, env: dict[str, str], say: Callable[[str], None]
+) -> None:
+    """Migrate Airflow's metadata database and size one pool per board (``jobhunter run`` and
+    ``jobhunter cluster``)."""
     say("Preparing Airflow (metadata database, one pool per board) …")
     with airflow_migration_lock(engine, shared=False):
         airflow_cli(env, "db", "migrate")
@@ -288,6 +255,30 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
         ("superjob_api", settings.airflow_superjob_pool_slots, "SuperJob API calls"),
     ):
         airflow_cli(env, "pools", "set", pool, str(slots), what)
+
+
+def say_logins(say: Callable[[str], None], airflow_url: str, home: Path, web_url: str | None) -> None:
+    """The Airflow and web app addresses and logins, as ``make run`` prints them."""
+    password = airflow_password(home)
+    say("")
+    say(
+        f"[bold]Airflow[/]  {airflow_url}  login [bold]admin[/], password [bold]{password or '(see '}"
+        f"{'' if password else str(home / 'simple_auth_manager_passwords.json.generated') + ')'}[/]"
+    )
+    if web_url:
+        say(
+            f"[bold]Web app[/]  {web_url}  log in as [bold]admin[/] with the password printed when it "
+            "was created (reset: `jobhunter users set-password admin`)"
+        )
+
+
+def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int:
+    """Run Airflow and the web app until Ctrl-C; returns the exit code."""
+    product_url = engine.url.render_as_string(hide_password=False)
+    env = airflow_env(settings, product_url, airflow_database_url(engine, settings))
+    home = Path(env["AIRFLOW_HOME"])
+    logs = settings.var_dir.resolve() / "log"
+    prepare_airflow(settings, engine, env, say)
     supervisor = Supervisor()
     stopping = False
 
@@ -333,17 +324,7 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
             what = "Airflow's API server" if not up else "The web app"
             say(f"[red]{what} did not answer within minutes; see the logs in {logs}[/]")
             return 1
-        password = airflow_password(home)
-        say("")
-        say(
-            f"[bold]Airflow[/]  {airflow_url}  login [bold]admin[/], password [bold]{password or '(see '}"
-            f"{'' if password else str(home / 'simple_auth_manager_passwords.json.generated') + ')'}[/]"
-        )
-        if web_url:
-            say(
-                f"[bold]Web app[/]  {web_url}  log in as [bold]admin[/] with the password printed when it "
-                "was created (reset: `jobhunter users set-password admin`)"
-            )
+        say_logins(say, airflow_url, home, web_url)
         say(
             "DAGs hh_vacancies (weekdays 08:00–16:00 UTC, hourly) and hh_housekeeping (hourly) are "
             f"unpaused; Airflow runs up to {env['AIRFLOW__CORE__PARALLELISM']} tasks at once. "

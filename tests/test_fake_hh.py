@@ -808,3 +808,25 @@ def test_generator_rejects_bad_arguments() -> None:
         generate_vacancies(1, start=START, end=END, hostile_html_share=1.5)
     with pytest.raises(ValueError):
         generate_vacancies(-1, start=START, end=END)
+
+
+def test_it_records_the_most_requests_in_flight_at_once(hh: FakeHH, vacancies) -> None:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.waiting import wait_for
+
+    hh.vacancy_gate = threading.Event()  # full vacancies wait: three requests pile up
+    ids = [v["id"] for v in vacancies[:3]]
+    with ThreadPoolExecutor(3) as pool:
+        headers = {"User-Agent": UA}
+        answers = [pool.submit(requests.get, f"{hh.url}/vacancies/{i}", headers=headers) for i in ids]
+        wait_for(lambda: hh.in_flight == 3, "three requests in flight")
+        hh.vacancy_gate.set()
+        assert [a.result(timeout=10).status_code for a in answers] == [200] * 3
+    wait_for(lambda: hh.in_flight == 0, "every request answered")
+    assert hh.max_in_flight == 3
+    hh.reset_log()
+    assert hh.max_in_flight == 0
+    requests.get(f"{hh.url}/dictionaries", headers={"User-Agent": UA}, timeout=10)
+    assert hh.max_in_flight == 1

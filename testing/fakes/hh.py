@@ -13,7 +13,8 @@ It reproduces the behaviour documented in ``/work/shared/reference/hh-api.md`` a
 * injected failures: ``fail_next`` (429 + ``Retry-After``, 503, non-JSON 500, ...), dropped
   connections, captcha for chosen search texts, a token-bucket rate limit and per-request latency.
 
-Every request is recorded (:attr:`FakeHH.requests`, :meth:`FakeHH.count`).  Usage::
+Every request is recorded (:attr:`FakeHH.requests`, :meth:`FakeHH.count`), and so is the most
+requests it was handling at once (:attr:`FakeHH.max_in_flight`).  Usage::
 
     with FakeHH(generate_vacancies(1000, start=..., end=...)) as hh:
         requests.get(f"{hh.url}/vacancies", params={"per_page": 100},
@@ -349,6 +350,10 @@ class FakeHH(FakeServer):
         self.now: Callable[[], float] = time.time
         self.requests: list[RecordedRequest] = []
         self.errors: list[BaseException] = []  # exceptions raised while handling (answered as 500)
+        # Requests being handled right now, and the most seen at once since the last reset_log():
+        # what a pool of tasks on several machines really had in flight against hh.ru.
+        self.in_flight = 0
+        self.max_in_flight = 0
 
         self._lock = threading.RLock()
         self._vacancies: dict[str, dict[str, Any]] = {}
@@ -498,6 +503,18 @@ class FakeHH(FakeServer):
     def reset_log(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.max_in_flight = self.in_flight
+
+    @contextlib.contextmanager
+    def _handling(self):
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.in_flight -= 1
 
     # -- internals: index --------------------------------------------------------------------
 
@@ -1025,6 +1042,12 @@ class _Handler(FakeHandler):
                 RecordedRequest(method, path, query, headers, status, time.time(), _kind(path), body)
             )
 
+        with fake._handling():
+            self._answer(fake, method, path, query, body, record)
+
+    def _answer(
+        self, fake: FakeHH, method: str, path: str, query: dict[str, list[str]], body: str, record: Any
+    ) -> None:
         if fake.latency > 0:
             time.sleep(fake.latency)
         if fake._take_drop(path):
