@@ -95,6 +95,9 @@ class Settings(BaseSettings):
         2, ge=1, le=32, description="tasks calling Trudvsem at once (it answers slowly: more in flight)"
     )
     airflow_superjob_pool_slots: int = Field(1, ge=1, le=32, description="tasks calling SuperJob at once")
+    airflow_retry_seconds: int = Field(
+        60, ge=1, le=3600, description="hh_vacancies: wait before a failed task's first retry (then doubled)"
+    )
     # Airflow with CeleryExecutor (make cluster): the broker every scheduler and worker shares
     redis_url: SecretStr = Field(
         SecretStr("redis://127.0.0.1:6379/0"), description="Celery broker for `jobhunter cluster`"

@@ -65,7 +65,8 @@ def _step(name: str, job: dict) -> dict:
     tags=["jobhunter", "hh.ru", "trudvsem", "superjob", "harvest"],
     doc_md=__doc__,
     default_args=runtime.default_args(
-        retry_delay=timedelta(minutes=1), max_retry_delay=timedelta(minutes=15)
+        retry_delay=runtime.first_retry_delay(),
+        max_retry_delay=timedelta(minutes=15),
     ),
     params={
         "search_ids": Param(

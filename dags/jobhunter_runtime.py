@@ -36,6 +36,13 @@ def default_args(retry_delay: timedelta, **extra: Any) -> dict[str, Any]:
     }
 
 
+def first_retry_delay() -> timedelta:
+    """How long a failed harvest task waits before its first retry (``JH_AIRFLOW_RETRY_SECONDS``,
+    doubled for each further one). Read when the DAG is parsed, from ``JH_*`` only: no Airflow
+    lookup in top-level DAG code."""
+    return timedelta(seconds=get_settings().airflow_retry_seconds)
+
+
 TELEGRAM_CONNECTION_ID = "jobhunter_telegram"
 TELEGRAM_VARIABLE = "jobhunter_telegram_bot_token"
 

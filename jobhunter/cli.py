@@ -758,8 +758,12 @@ def cluster_command(
     """Start Airflow with the CeleryExecutor: API server, scheduler, DAG processor, triggerer,
     N Celery workers (Redis from JH_REDIS_URL) and the web app. Ctrl-C stops it all."""
     from core.db import get_engine
-    from jobhunter.cluster import serve_cluster
+    from jobhunter.cluster import redacted, redis_problem, serve_cluster
 
+    broker = _settings().redis_url.get_secret_value()
+    problem = redis_problem(broker)
+    if problem:  # before anything starts: the cluster cannot run without its broker
+        raise Failure(f"no Redis at {redacted(broker)} ({problem}): start one or set JH_REDIS_URL")
     engine = get_engine() if workers_only else setup_product()
     code = serve_cluster(
         _settings(), engine, out.print, count=workers, concurrency=concurrency, workers_only=workers_only

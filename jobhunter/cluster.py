@@ -189,7 +189,11 @@ def serve_cluster(
                 return _gave_up(say, broken(), stopping, "Airflow's API server", logs)
             for component in COMPONENTS:
                 argv = [sys.executable, "-m", "airflow", component]
-                supervisor.start(f"airflow {component}", argv, env, logs / "airflow.log", again=signal.SIGINT)
+                # The triggerer waits up to 10 s for its trigger runner, which under load may not
+                # heed the signal it forwards: what is still running under it after half the stop
+                # time is killed (triggers live in the database; a triggerer picks them up again).
+                again = signal.SIGKILL if component == "triggerer" else signal.SIGINT
+                supervisor.start(f"airflow {component}", argv, env, logs / "airflow.log", again=again)
         for worker in workers(count):
             worker_env = env | {
                 WORKER_HOSTNAME_VAR: worker.name,

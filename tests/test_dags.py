@@ -54,6 +54,7 @@ def test_hh_vacancies_contract(dagbag) -> None:
     for task in tasks.values():
         assert task.owner == "jobhunter"
         assert task.retries >= 3 and task.retry_exponential_backoff
+        assert task.retry_delay == timedelta(minutes=1)  # JH_AIRFLOW_RETRY_SECONDS, doubled each time
         assert task.execution_timeout is not None
     # each board's calls run in its own pool (sized to its rate limit by `jobhunter run`)
     for board, pool in (("hh", "hh_api"), ("trudvsem", "trudvsem_api"), ("superjob", "superjob_api")):
