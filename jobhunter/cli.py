@@ -724,6 +724,10 @@ def airflow_command(ctx: typer.Context) -> None:
     env = airflow_env(
         settings, engine.url.render_as_string(hide_password=False), airflow_database_url(engine, settings)
     )
+    if ctx.args[:1] == ["celery"]:  # e.g. `jobhunter airflow celery flower`: make cluster's broker
+        from jobhunter.cluster import cluster_env
+
+        env = cluster_env(settings, engine)
     with airflow_migration_lock(engine, shared=True):  # `make run` may be migrating it right now
         pass
     argv = [sys.executable, "-m", "airflow", *airflow_args(ctx.args)]
