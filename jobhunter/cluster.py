@@ -33,11 +33,11 @@ from jobhunter.run import (
     STOP_SECONDS,
     Child,
     Supervisor,
-    _web_available,
     airflow_database_url,
     prepare_airflow,
     say_logins,
     wait_for,
+    web_available,
 )
 
 #: Started after the API server answers, in this order (then the workers).
@@ -179,7 +179,7 @@ def serve_cluster(
                 again=signal.SIGINT,
                 again_main=True,
             )
-            if _web_available():
+            if web_available():
                 supervisor.start("web", [sys.executable, "-m", "jobhunter", "web"], env, logs / "web.log")
                 web_url = f"http://{settings.web_host}:{settings.web_port}/"
             if settings.telegram_token:

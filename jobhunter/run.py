@@ -301,7 +301,7 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
             again_main=True,
         )
         web_url = None
-        if _web_available():
+        if web_available():
             supervisor.start("web", [sys.executable, "-m", "jobhunter", "web"], env, logs / "web.log")
             web_url = f"http://{settings.web_host}:{settings.web_port}/"
         if settings.telegram_token:
@@ -348,7 +348,7 @@ def serve(settings: Settings, engine: Engine, say: Callable[[str], None]) -> int
             say("Stopped.")
 
 
-def _web_available() -> bool:
+def web_available() -> bool:
     try:
         import webapp.wsgi  # noqa: F401
         from jobhunter import web_cli  # noqa: F401
