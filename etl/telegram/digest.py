@@ -86,11 +86,14 @@ def due_digests(conn: Connection, now: datetime, settings: Settings) -> int:
         week = week_due(now, wanting.time_zone)
         if wanting.since > send_moment(week, wanting.time_zone):
             continue  # asked for it after this week's was due: the first comes next Monday
-        made += conn.execute(
-            pg_insert(market_digests)
-            .values(user_id=wanting.user_id, week=week)
-            .on_conflict_do_nothing(index_elements=["user_id", "week"])
-        ).rowcount
+        made += len(
+            conn.execute(
+                pg_insert(market_digests)
+                .values(user_id=wanting.user_id, week=week)
+                .on_conflict_do_nothing(index_elements=["user_id", "week"])
+                .returning(market_digests.c.week)
+            ).all()
+        )
     return made
 
 
