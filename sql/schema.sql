@@ -301,6 +301,8 @@ CREATE TABLE jh.t08_jh_user_vacancies (
 	CONSTRAINT fk_t08_jh_user_vacancies_vacancy_id FOREIGN KEY(vacancy_id) REFERENCES jh.t01_jh_vacancies (id) ON DELETE CASCADE
 );
 
+CREATE INDEX ix_t08_jh_user_vacancies_banned ON jh.t08_jh_user_vacancies (user_id, vacancy_id) WHERE is_banned;
+
 CREATE INDEX ix_t08_jh_user_vacancies_score ON jh.t08_jh_user_vacancies (user_id, score DESC NULLS LAST, vacancy_id DESC);
 
 CREATE INDEX ix_t08_jh_user_vacancies_stage ON jh.t08_jh_user_vacancies (user_id, stage) WHERE stage IS NOT NULL;
@@ -487,6 +489,25 @@ CREATE INDEX ix_t20_jh_group_splits_vacancy_id ON jh.t20_jh_group_splits (vacanc
 
 COMMENT ON TABLE jh.t20_jh_group_splits IS 'Vacancies a user took out of their duplicate group: a row of their own for that user.';
 
+CREATE TABLE jh.t24_jh_market_days (
+	user_id BIGINT NOT NULL,
+	search_id BIGINT NOT NULL,
+	source TEXT NOT NULL,
+	day DATE NOT NULL,
+	skill TEXT NOT NULL,
+	vacancies INTEGER NOT NULL,
+	CONSTRAINT pk_t24_jh_market_days PRIMARY KEY (user_id, search_id, source, day, skill),
+	CONSTRAINT fk_t24_jh_market_days_user_id FOREIGN KEY(user_id) REFERENCES jh.t05_jh_users (id) ON DELETE CASCADE
+);
+
+COMMENT ON TABLE jh.t24_jh_market_days IS 'How many of a user''s vacancies first seen on a day name each key skill, hidden ones included (domain.market.store keeps it with t23; the figures subtract the hidden live).';
+
+COMMENT ON COLUMN jh.t24_jh_market_days.search_id IS 'one of the user''s searches; 0: any of them';
+
+COMMENT ON COLUMN jh.t24_jh_market_days.day IS 'the UTC day the vacancies were first seen';
+
+COMMENT ON COLUMN jh.t24_jh_market_days.skill IS 'a key skill; ''*'': every vacancy; '''': the vacancies whose key skills are known';
+
 CREATE TABLE jh.t25_jh_market_digests (
 	user_id BIGINT NOT NULL,
 	week DATE NOT NULL,
@@ -666,3 +687,43 @@ COMMENT ON TABLE jh.t22_jh_application_reminders IS 'Telegram reminders of next 
 COMMENT ON COLUMN jh.t22_jh_application_reminders.kind IS 'morning (of the next step''s day), hour_before, follow_up';
 
 COMMENT ON COLUMN jh.t22_jh_application_reminders.due_at IS 'when it is due; a moved next step makes new reminders';
+
+CREATE TABLE jh.t23_jh_market_facts (
+	user_id BIGINT NOT NULL,
+	vacancy_id BIGINT NOT NULL,
+	search_ids BIGINT[] NOT NULL,
+	source TEXT NOT NULL,
+	first_day DATE NOT NULL,
+	last_day DATE NOT NULL,
+	closed_day DATE,
+	grade TEXT,
+	area_id TEXT,
+	area_name TEXT,
+	formats TEXT[] DEFAULT '{}'::text[] NOT NULL,
+	format_names TEXT[] DEFAULT '{}'::text[] NOT NULL,
+	employer_id TEXT,
+	employer_name TEXT,
+	salary FLOAT,
+	gross BOOLEAN,
+	skills TEXT[] DEFAULT '{}'::text[] NOT NULL,
+	CONSTRAINT pk_t23_jh_market_facts PRIMARY KEY (user_id, vacancy_id),
+	CONSTRAINT fk_t23_jh_market_facts_user_id FOREIGN KEY(user_id, vacancy_id) REFERENCES jh.t08_jh_user_vacancies (user_id, vacancy_id) ON DELETE CASCADE
+);
+
+CREATE INDEX ix_t23_jh_market_facts_closed ON jh.t23_jh_market_facts (user_id, closed_day) WHERE closed_day IS NOT NULL;
+
+CREATE INDEX ix_t23_jh_market_facts_user_id_last_day ON jh.t23_jh_market_facts (user_id, last_day);
+
+COMMENT ON TABLE jh.t23_jh_market_facts IS 'What the market figures read of each user''s vacancy, one narrow row per link (domain.market.store: refreshed with every harvest batch; bans are read live).';
+
+COMMENT ON COLUMN jh.t23_jh_market_facts.first_day IS 'UTC day the vacancy was first seen';
+
+COMMENT ON COLUMN jh.t23_jh_market_facts.last_day IS 'UTC day it was last seen';
+
+COMMENT ON COLUMN jh.t23_jh_market_facts.closed_day IS 'UTC day its board reported it closed';
+
+COMMENT ON COLUMN jh.t23_jh_market_facts.grade IS 'experience_id';
+
+COMMENT ON COLUMN jh.t23_jh_market_facts.salary IS 'monthly roubles: the middle of the range, or its one end';
+
+COMMENT ON COLUMN jh.t23_jh_market_facts.gross IS 'the salary is before tax; NULL: not said';

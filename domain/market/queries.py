@@ -8,7 +8,9 @@ are ``percentile_cont`` (linear interpolation between the two nearest ranks, the
 Days are UTC calendar days. A vacancy *of the period* was seen at least once in it (first seen on
 or before its last day, last seen on or after its first); it is *new* on the day it was first
 seen, *open* on a day from its first-seen day until the day before it closed; its *lifetime* is
-first seen → closed, in days, for those closed in the period.
+first seen → closed, in days, for those closed in the period. Key skills are counted over the
+vacancies *first seen* in the period (:mod:`domain.market.days`), so a vacancy open for weeks does
+not count in both periods of a trend.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from sqlalchemy import (
     ARRAY,
     Date,
     Float,
-    Numeric,
     and_,
     case,
     cast,
@@ -32,10 +33,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from core.schema import banned_employers, details, searches, user_vacancies, vacancies
+from core.schema import banned_employers, market_facts, searches, user_vacancies
 from domain import skills as vocabulary
+from domain.market import days
 from domain.market.model import (
     BASES,
+    GRADE_NAMES,
     GRADES,
     MAX_DAYS,
     Band,
@@ -74,53 +77,45 @@ class ScopeError(ValueError):
     """The scope asks for something that is not the user's, or out of range (a clear message)."""
 
 
-def _day(column: Any) -> Any:
-    return cast(func.timezone("UTC", column), Date)
-
-
 def facts(scope: Scope) -> Any:
-    """The user's vacancies of the scope (every day, not only the period's), one row each."""
-    v, uv, d = vacancies.c, user_vacancies.c, details.c
-    both = and_(v.salary_from_rub.is_not(None), v.salary_to_rub.is_not(None))
-    salary = case(
-        (both, (v.salary_from_rub + v.salary_to_rub) / 2.0),
-        else_=cast(func.coalesce(v.salary_from_rub, v.salary_to_rub), Numeric),
-    )
+    """The user's vacancies of the scope (every day, not only the period's), one row each, from
+    ``t23_jh_market_facts`` (:mod:`domain.market.store`); bans are read live."""
+    m, uv = market_facts.c, user_vacancies.c
+    salary = m.salary
     if scope.basis == "gross":
-        salary = case((v.salary_gross.is_(True), salary))
+        salary = case((m.gross.is_(True), m.salary))
     elif scope.basis == "net":
-        salary = case((v.salary_gross.is_(False), salary))
-    where = [uv.user_id == scope.user_id]
+        salary = case((m.gross.is_(False), m.salary))
+    where = [m.user_id == scope.user_id]
     if scope.search_id is not None:
-        where.append(uv.search_ids.any_() == scope.search_id)
+        where.append(m.search_ids.any_() == scope.search_id)
     if scope.source is not None:
-        where.append(v.source == scope.source)
+        where.append(m.source == scope.source)
     if not scope.include_hidden:
-        where.append(uv.is_banned.is_(False))
+        where.append(
+            ~exists().where(uv.user_id == m.user_id, uv.vacancy_id == m.vacancy_id, uv.is_banned.is_(True))
+        )
         where.append(
             ~exists().where(
-                banned_employers.c.user_id == uv.user_id, banned_employers.c.employer_id == v.employer_id
+                banned_employers.c.user_id == m.user_id, banned_employers.c.employer_id == m.employer_id
             )
         )
     return (
         select(
-            v.id.label("vacancy_id"),
-            _day(v.first_seen_at).label("first_day"),
-            _day(v.last_seen_at).label("last_day"),
-            _day(v.closed_at).label("closed_day"),
-            func.coalesce(v.experience_id, "").label("grade"),
-            v.area_id.label("area_id"),
-            v.area_name.label("area_name"),
-            v.work_format_ids.label("formats"),
-            v.work_format_names.label("format_names"),
-            v.employer_id.label("employer_id"),
-            v.employer_name.label("employer_name"),
+            m.vacancy_id,
+            m.first_day,
+            m.last_day,
+            m.closed_day,
+            func.coalesce(m.grade, "").label("grade"),
+            m.area_id,
+            m.area_name,
+            m.formats,
+            m.format_names,
+            m.employer_id,
+            m.employer_name,
             cast(salary, Float).label("salary"),
-            v.salary_gross.label("gross"),
-            func.coalesce(d.key_skills, literal([], ARRAY(vacancies.c.name.type))).label("skills"),
-        )
-        .select_from(
-            user_vacancies.join(vacancies, v.id == uv.vacancy_id).outerjoin(details, d.vacancy_id == v.id)
+            m.gross,
+            m.skills,
         )
         .where(*where)
         .cte("facts")
@@ -174,8 +169,8 @@ def figures(conn: Connection, scope: Scope) -> Market:
         end=end,
         vacancies=salaries.vacancies,
         salaries=salaries,
-        demand=_demand(conn, f, start, end),
-        skills=_skills(conn, f, start, end, scope.days),
+        demand=_demand(conn, f, scope, start, end),
+        skills=_skills(conn, f, scope, start, end),
         standing=_standing(conn, f, scope, start, end),
     )
 
@@ -217,24 +212,14 @@ def _salaries(conn: Connection, f: Any, start: date, end: date) -> Salaries:
     )
 
 
-def _grade_names(conn: Connection) -> dict[str, str]:
-    rows = conn.execute(
-        select(vacancies.c.experience_id, func.min(vacancies.c.experience_name))
-        .where(vacancies.c.experience_id.in_(GRADES))
-        .group_by(vacancies.c.experience_id)
-    ).all()
-    return {key: name or key for key, name in rows}
-
-
 def _by_grade(conn: Connection, f: Any, period: Any) -> list[Band]:
     rows = conn.execute(
         select(f.c.grade, *_band_columns(f))
         .where(period, f.c.salary.is_not(None), f.c.grade.in_(GRADES))
         .group_by(f.c.grade)
     ).all()
-    names = _grade_names(conn) if rows else {}
     found = {row.grade: row for row in rows}
-    return [_band(found[g], g, names.get(g, g)) for g in GRADES if g in found]
+    return [_band(found[g], g, GRADE_NAMES[g]) for g in GRADES if g in found]
 
 
 def _by_area(conn: Connection, f: Any, period: Any) -> list[Band]:
@@ -320,16 +305,10 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def _demand(conn: Connection, f: Any, start: date, end: date) -> Demand:
-    new = dict(
-        conn.execute(
-            select(f.c.first_day, func.count())
-            .where(f.c.first_day.between(start, end))
-            .group_by(f.c.first_day)
-        ).all()
-    )
+def _demand(conn: Connection, f: Any, scope: Scope, start: date, end: date) -> Demand:
+    new = days.new_per_day(conn, scope, start, end)
     # open on a day = first seen by then − closed by then (a vacancy closes after it was first seen)
-    opened_before = conn.execute(select(func.count()).where(f.c.first_day < start)).scalar() or 0
+    opened_before = days.new_before(conn, scope, start)
     closed_before = (
         conn.execute(select(func.count()).where(f.c.closed_day < start, f.c.first_day < start)).scalar() or 0
     )
@@ -389,33 +368,26 @@ def _lifetime(conn: Connection, f: Any, start: date, end: date) -> list[Lifetime
         .where(f.c.closed_day.between(start, end), f.c.first_day <= f.c.closed_day, f.c.grade.in_(GRADES))
         .group_by(f.c.grade)
     ).all()
-    names = _grade_names(conn) if rows else {}
     found = {row.grade: row for row in rows}
     out = []
     for grade in GRADES:
         if grade in found:
             p25, median, p75 = found[grade].q
-            out.append(Lifetime(grade, names.get(grade, grade), found[grade].n, p25, median, p75))
+            out.append(Lifetime(grade, GRADE_NAMES[grade], found[grade].n, p25, median, p75))
     return out
 
 
 # -- skills ----------------------------------------------------------------------------------------
 
 
-def _skill_counts(conn: Connection, f: Any, start: date, end: date) -> tuple[int, dict[str, int]]:
-    known = and_(_in(f, start, end), func.cardinality(f.c.skills) > 0)
-    total = conn.execute(select(func.count()).where(known)).scalar() or 0
-    named = select(f.c.vacancy_id, func.unnest(f.c.skills).label("skill")).where(known).subquery()
-    rows = conn.execute(
-        select(named.c.skill, func.count(func.distinct(named.c.vacancy_id))).group_by(named.c.skill)
-    ).all()
-    return total, dict(rows)
-
-
-def _skills(conn: Connection, f: Any, start: date, end: date, days: int) -> Skills:
-    total, counts = _skill_counts(conn, f, start, end)
+def _skills(conn: Connection, f: Any, scope: Scope, start: date, end: date) -> Skills:
+    """Key skills of the vacancies first seen in the period (not of all seen in it: a vacancy open
+    for weeks would count in both periods of a trend), against the previous period."""
+    total, counts = days.skill_counts(conn, scope, start, end)
     before_end = start - timedelta(days=1)
-    previous_total, previous = _skill_counts(conn, f, before_end - timedelta(days=days - 1), before_end)
+    previous_total, previous = days.skill_counts(
+        conn, scope, before_end - timedelta(days=scope.days - 1), before_end
+    )
 
     def share(skill: str) -> SkillShare:
         prev = previous.get(skill, 0) / previous_total if previous_total else None
@@ -443,20 +415,26 @@ def _skills(conn: Connection, f: Any, start: date, end: date, days: int) -> Skil
 
 
 def _skill_salaries(conn: Connection, f: Any, start: date, end: date, names: list[str]) -> list[SkillSalary]:
-    out = []
-    known = and_(_in(f, start, end), func.cardinality(f.c.skills) > 0, f.c.salary.is_not(None))
-    for name in names:
+    """The median salary of the period's new vacancies naming each skill and of those not naming
+    it (both among vacancies whose skills are known): one pass, two filtered aggregates a skill."""
+    if not names:
+        return []
+    columns = []
+    for i, name in enumerate(names):
         named = f.c.skills.any_() == name
-        row = conn.execute(
-            select(
-                func.count().filter(named).label("with_n"),
-                func.percentile_cont(0.5).within_group(f.c.salary).filter(named).label("with_median"),
-                func.count().filter(~named).label("without_n"),
-                func.percentile_cont(0.5).within_group(f.c.salary).filter(~named).label("without_median"),
-            ).where(known)
-        ).one()
-        out.append(SkillSalary(name, row.with_n, row.with_median, row.without_n, row.without_median))
-    return out
+        median = func.percentile_cont(0.5).within_group(f.c.salary)
+        columns += [
+            func.count().filter(named).label(f"w{i}"),
+            median.filter(named).label(f"wm{i}"),
+            func.count().filter(~named).label(f"o{i}"),
+            median.filter(~named).label(f"om{i}"),
+        ]
+    known = and_(f.c.first_day.between(start, end), func.cardinality(f.c.skills) > 0, f.c.salary.is_not(None))
+    row = conn.execute(select(*columns).where(known)).one()._mapping
+    return [
+        SkillSalary(name, row[f"w{i}"], row[f"wm{i}"], row[f"o{i}"], row[f"om{i}"])
+        for i, name in enumerate(names)
+    ]
 
 
 # -- where the user stands -------------------------------------------------------------------------
@@ -497,7 +475,7 @@ def _standing(conn: Connection, f: Any, scope: Scope, start: date, end: date) ->
                     grade = grade if len(where) > len(base) else None
                 break
     wanted = {vocabulary.canonical(s) for s in profile.skills}
-    total, counts = _skill_counts(conn, f, start, end)
+    total, counts = days.skill_counts(conn, scope, start, end)
     gaps = [
         SkillGap(skill, n / total, vocabulary.canonical(skill) in wanted)
         for skill, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_SKILLS]

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 revision = "0013"
-down_revision = "0011"  # MERGE: 0012
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
