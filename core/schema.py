@@ -14,7 +14,9 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Computed,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Identity,
@@ -250,6 +252,7 @@ user_vacancies = Table(
     ),
     Index(None, "user_id", "matched_at"),
     Index("ix_t08_jh_user_vacancies_stage", "user_id", "stage", postgresql_where=text("stage IS NOT NULL")),
+    Index("ix_t08_jh_user_vacancies_banned", "user_id", "vacancy_id", postgresql_where=text("is_banned")),
     Index(
         "ix_t08_jh_user_vacancies_score", "user_id", text("score DESC NULLS LAST"), text("vacancy_id DESC")
     ),
@@ -412,6 +415,10 @@ for _column in (
     Column("time_zone", Text, comment="IANA time zone for quiet hours; NULL: JH_TELEGRAM_TIME_ZONE"),
     Column("quiet_from", Time, comment="local start of quiet hours; NULL: JH_TELEGRAM_QUIET_HOURS"),
     Column("quiet_to", Time, comment="local end of quiet hours; equal to quiet_from: none"),
+    _ts(
+        "market_digest_since",
+        comment="when the user asked for «Рынок за неделю» in Telegram (etl.telegram.digest); NULL: off",
+    ),
 ):
     users.append_column(_column)
 users.append_constraint(
@@ -664,4 +671,73 @@ application_reminders = Table(
     CheckConstraint("status IN ('pending', 'sent', 'skipped')", name="status"),
     Index(None, "status", "due_at"),
     comment="Telegram reminders of next steps and follow-ups: each sent once, through quiet hours.",
+)
+
+market_facts = Table(
+    "t23_jh_market_facts",
+    metadata,
+    Column("user_id", BigInteger, primary_key=True),
+    Column("vacancy_id", BigInteger, primary_key=True),
+    Column("search_ids", ARRAY(BigInteger), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("first_day", Date, nullable=False, comment="UTC day the vacancy was first seen"),
+    Column("last_day", Date, nullable=False, comment="UTC day it was last seen"),
+    Column("closed_day", Date, comment="UTC day its board reported it closed"),
+    Column("grade", Text, comment="experience_id"),
+    Column("area_id", Text),
+    Column("area_name", Text),
+    Column("formats", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("format_names", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    Column("employer_id", Text),
+    Column("employer_name", Text),
+    Column("salary", Float, comment="monthly roubles: the middle of the range, or its one end"),
+    Column("gross", Boolean, comment="the salary is before tax; NULL: not said"),
+    Column("skills", ARRAY(Text), nullable=False, server_default=EMPTY_TEXT_ARRAY),
+    ForeignKeyConstraint(
+        ["user_id", "vacancy_id"],
+        [user_vacancies.c.user_id, user_vacancies.c.vacancy_id],
+        ondelete="CASCADE",
+    ),
+    Index(None, "user_id", "last_day"),
+    Index(
+        "ix_t23_jh_market_facts_closed",
+        "user_id",
+        "closed_day",
+        postgresql_where=text("closed_day IS NOT NULL"),
+    ),
+    comment="What the market figures read of each user's vacancy, one narrow row per link "
+    "(domain.market.store: refreshed with every harvest batch; bans are read live).",
+)
+
+market_days = Table(
+    "t24_jh_market_days",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("search_id", BigInteger, primary_key=True, comment="one of the user's searches; 0: any of them"),
+    Column("source", Text, primary_key=True),
+    Column("day", Date, primary_key=True, comment="the UTC day the vacancies were first seen"),
+    Column(
+        "skill",
+        Text,
+        primary_key=True,
+        comment="a key skill; '*': every vacancy; '': the vacancies whose key skills are known",
+    ),
+    Column("vacancies", Integer, nullable=False),
+    comment="How many of a user's vacancies first seen on a day name each key skill, hidden ones "
+    "included (domain.market.store keeps it with t23; the figures subtract the hidden live).",
+)
+
+market_digests = Table(
+    "t25_jh_market_digests",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("week", Date, primary_key=True, comment="the Monday it is sent on; it tells of the week before"),
+    Column("status", Text, nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    _ts("last_attempt_at"),
+    Column("last_error", Text, comment="why it failed, or why it was skipped"),
+    _ts("sent_at"),
+    _ts("created_at", nullable=False, server_default=NOW),
+    CheckConstraint("status IN ('pending', 'sent', 'skipped')", name="status"),
+    comment="The weekly market digests in Telegram: one per user per week, sent once.",
 )

@@ -33,6 +33,7 @@ from core.schema import (
 )
 from core.searches import create_search
 from core.users import create_user, get_user
+from domain.market import store as market
 from domain.matching import store as matching
 from domain.sources import SOURCES
 from etl import load
@@ -143,6 +144,7 @@ def load_demo(
                 )
             # Scored as a harvest scores them, so the demo grid opens ranked by fit.
             matching.score_vacancies(conn, vacancy_ids, today=now.date())
+            market.refresh(conn, vacancy_ids)
         linked += vacancy_ids
         done += len(batch)
         if progress:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, delete, exists, func, or_, select
 
 from core.schema import raw, resume_profiles, user_vacancies, vacancies
 from core.settings import Settings
+from domain.market import store as market
 from domain.matching import store as matching
 from domain.sources import enabled
 from etl import load
@@ -92,6 +93,7 @@ def recheck(engine: Engine, src: Source, *, run_id: str, unseen_for: timedelta, 
             answers=answers,
         )
         load.mark_closed(conn, closed, when=datetime.now(UTC))
+        market.refresh(conn, closed)
     return {"checked": len(todo), "closed": len(closed), "failed": failed}
 
 

@@ -18,6 +18,13 @@ from datetime import date
 BASES = ("all", "gross", "net")
 #: hh.ru's experience grades in order; the other boards' grades are mapped onto them on load.
 GRADES = ("noExperience", "between1And3", "between3And6", "moreThan6")
+#: hh.ru's own names of the grades (the web page and the CLI translate the keys themselves).
+GRADE_NAMES = {
+    "noExperience": "Нет опыта",
+    "between1And3": "От 1 года до 3 лет",
+    "between3And6": "От 3 до 6 лет",
+    "moreThan6": "Более 6 лет",
+}
 DEFAULT_DAYS = 30
 MAX_DAYS = 365
 

@@ -24,6 +24,7 @@ from core.schema import search_cursors
 from core.searches import SavedSearch, list_searches
 from core.settings import Settings
 from domain import duplicates
+from domain.market import store as market
 from domain.matching import store as matching
 from etl import audit, dictionaries, load
 from etl.harvest import liveness
@@ -279,6 +280,7 @@ def load_landed(
                 changed=counts.new + counts.updated,
                 today=job.observed_at.date(),
             )
+            market.refresh(conn, list(ids.values()))  # seen again, changed, closed or linked
         return counts, linked, len(closed)
 
     new = updated = unchanged = linked = closed = 0
@@ -364,6 +366,7 @@ def _fetch_details(
             matching.score_vacancies(
                 conn, [row["vacancy_id"] for row in rows], today=datetime.now(UTC).date()
             )
+            market.refresh(conn, [row["vacancy_id"] for row in rows] + gone)
         rows.clear(), landed.clear(), gone.clear()
 
     before = (src.stats.requests, src.stats.retries)

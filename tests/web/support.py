@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 
 from core.searches import create_search
 from core.users import create_user
+from domain.market import store as market
 from etl import load
 from etl.transform import details_row, vacancy_row
 from testing.synthetic import CURRENCY_RATES, generate_vacancies
@@ -89,6 +90,7 @@ def load_vacancies(
         load.link_to_user(
             conn, user_id=user_id, search_id=search_id, run_id="test", vacancy_ids=[r["id"] for r in rows]
         )
+        market.refresh(conn, [r["id"] for r in rows])  # as a harvest batch does
     return rows
 
 

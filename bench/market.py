@@ -1,0 +1,278 @@
+"""Market benchmark: every chart of the «Рынок» page on 1,000,000 synthetic vacancies of one
+user, and what keeping the figures' table up to date costs.
+
+    .venv/bin/python bench/market.py [--rows 1000000] [--requests 20] [--days 30] [--schema NAME]
+    .venv/bin/python bench/market.py --quick      # 20,000 rows, 5 requests: a smoke run
+
+PostgreSQL: ``JH_BENCH_DATABASE_URL``, else ``JH_TEST_DATABASE_URL``, else a throw-away embedded
+server; a fresh schema dropped at the end (``--schema NAME`` reuses one loaded before, ``--keep``
+keeps the fresh one). A measurement tool: it prints figures beside their floors and targets and
+asserts nothing.
+
+1. the full fill of ``t23_jh_market_facts`` (as migration 0012 does it) against its floor: the
+   same rows written into a plain new table (no key, no index, no conflict check);
+2. the incremental refresh after a harvest batch of 1,000 vacancies seen again and changed,
+   against the same floor for those rows;
+3. each chart's query (``domain.market.queries``), p50 / p95 over ``--requests`` runs, against
+   the floor of one pass over the period's rows (``count(*)`` of the same facts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `python bench/market.py` puts bench/ first, not the repo root
+    sys.path.insert(0, str(ROOT))
+
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+from sqlalchemy import create_engine, func, select, text, update  # noqa: E402
+
+from bench.common import database, throwaway_schema  # noqa: E402
+from bench.datagen import bulk_load  # noqa: E402
+from core.db import make_engine  # noqa: E402
+from core.migrate import upgrade  # noqa: E402
+from core.schema import market_facts, user_vacancies, users, vacancies  # noqa: E402
+from core.searches import create_search  # noqa: E402
+from core.settings import load_settings  # noqa: E402
+from core.users import create_user  # noqa: E402
+from domain.market import queries, store  # noqa: E402
+from domain.market.model import Scope  # noqa: E402
+from domain.resume.model import Profile  # noqa: E402
+from domain.resume.store import save_profile  # noqa: E402
+
+TARGET_P95_MS = 300.0
+LOGIN = "bench"
+
+
+@contextlib.contextmanager
+def bench_schema(url: str, reuse: str | None, keep: bool) -> Iterator[tuple[str, bool]]:
+    if reuse:
+        admin = create_engine(url)
+        upgrade(admin, reuse)
+        yield reuse, False
+        admin.dispose()
+        return
+    with throwaway_schema(url, "jh_marketbench", keep=keep) as name:
+        yield name, True
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def timed(run: Callable[[], Any], repeats: int) -> tuple[float, float]:
+    times = []
+    for i in range(repeats + 2):
+        started = time.perf_counter()
+        run()
+        if i >= 2:  # two warm-up runs (plan cache, buffers)
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), percentile(times, 0.95)
+
+
+def seconds(run: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def charts(scope: Scope) -> list[tuple[str, Callable[[Any, Any, Any, Any], Any]]]:
+    """(label, fn(conn, facts, start, end)): each figure group of the page, and the charts of it
+    that are one query each."""
+    q = queries
+
+    def period(f: Any, start: Any, end: Any) -> Any:
+        return q._in(f, start, end)
+
+    return [
+        ("[b]salaries: all six charts[/]", lambda c, f, s, e: q._salaries(c, f, s, e)),
+        ("  salaries by grade", lambda c, f, s, e: q._by_grade(c, f, period(f, s, e))),
+        ("  salaries by city", lambda c, f, s, e: q._by_area(c, f, period(f, s, e))),
+        ("  salaries by work format", lambda c, f, s, e: q._by_format(c, f, period(f, s, e))),
+        ("  salaries by week", lambda c, f, s, e: q._weekly(c, f, s, e)),
+        ("[b]demand: all five charts[/]", lambda c, f, s, e: q._demand(c, f, s, e)),
+        ("  top employers by open vacancies", lambda c, f, s, e: q._employers(c, f, s, e, by_salary=False)),
+        ("  top employers by median salary", lambda c, f, s, e: q._employers(c, f, s, e, by_salary=True)),
+        ("  lifetime by grade", lambda c, f, s, e: q._lifetime(c, f, s, e)),
+        (
+            "[b]skills: shares, trend, salary with/without[/]",
+            lambda c, f, s, e: q._skills(c, f, s, e, scope.days),
+        ),
+        ("[b]where you stand[/]", lambda c, f, s, e: q._standing(c, f, scope, s, e)),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="synthetic vacancies (default 1,000,000)")
+    parser.add_argument("--requests", type=int, default=20, help="timed runs per chart (default 20)")
+    parser.add_argument("--days", type=int, default=30, help="the period (default 30 days)")
+    parser.add_argument("--schema", help="reuse this already loaded schema (kept) instead of a fresh one")
+    parser.add_argument("--keep", action="store_true", help="keep the fresh schema (for --schema next time)")
+    parser.add_argument("--quick", action="store_true", help="20,000 rows, 5 runs: a smoke run")
+    args = parser.parse_args()
+    if args.quick:
+        args.rows, args.requests = min(args.rows, 20_000), 5
+    out = Console(width=150)
+    now = datetime.now(UTC).replace(microsecond=0)
+    with database() as (url, where), bench_schema(url, args.schema, args.keep) as (schema, fresh):
+        settings = load_settings(database_url=url, db_schema=schema, _env_file=None)
+        engine = make_engine(settings)
+        with engine.begin() as conn:
+            existing = conn.execute(select(users.c.id).where(users.c.login == LOGIN)).scalar()
+            if existing is None:
+                user_id = create_user(conn, LOGIN, "bench password 1").id
+                search_ids = [
+                    create_search(conn, user_id, name=n, text=n) for n in ("python", "продажи", "все")
+                ]
+                profile = Profile.model_validate(
+                    {
+                        "skills": ["Python", "PostgreSQL", "Docker"],
+                        "wishes": {"salary": 180_000, "areas": ["Москва"], "years": 4},
+                    }
+                )
+                save_profile(conn, user_id, profile)
+            else:
+                user_id, search_ids = existing, []
+        out.print(f"PostgreSQL: {where}; schema {schema}; load average {os.getloadavg()[0]:.2f}")
+        if fresh or search_ids:
+            loaded = 0
+
+            def progress(n: int) -> None:
+                nonlocal loaded
+                loaded += n
+                print(f"\rloading {loaded:,} / {args.rows:,}", end="", file=sys.stderr, flush=True)
+
+            took = seconds(
+                lambda: bulk_load(
+                    url,
+                    schema,
+                    user_id=user_id,
+                    search_ids=search_ids,
+                    n=args.rows,
+                    progress=progress,
+                    now=now,
+                )
+            )
+            print(file=sys.stderr)
+            out.print(f"loaded {args.rows:,} vacancies in {took:,.0f} s (COPY, indexes rebuilt)")
+
+        refresh_table = Table(title="Keeping t23_jh_market_facts up to date", title_justify="left")
+        for name in ("work", "rows", "time", "floor", "× floor"):
+            refresh_table.add_column(name, justify="left" if name == "work" else "right")
+
+        with engine.begin() as conn:
+            conn.execute(market_facts.delete().where(market_facts.c.user_id == user_id))
+        with engine.begin() as conn:
+            full = seconds(lambda: store.refresh_user(conn, user_id))
+            rows = conn.execute(select(func.count()).select_from(market_facts)).scalar_one()
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE {}".format(f'"{schema}".{market_facts.name}')))
+        full_floor = copy_floor(engine, schema, user_id, None)
+        refresh_table.add_row(
+            "full fill (migration 0012)",
+            f"{rows:,}",
+            f"{full:.1f} s",
+            f"{full_floor:.1f} s",
+            f"{full / full_floor:.1f}",
+        )
+
+        with engine.connect() as conn:
+            batch = (
+                conn.execute(
+                    select(user_vacancies.c.vacancy_id).where(user_vacancies.c.user_id == user_id).limit(1000)
+                )
+                .scalars()
+                .all()
+            )
+        with engine.begin() as conn:  # a harvest batch: seen again today, half of them changed
+            conn.execute(
+                update(vacancies)
+                .where(vacancies.c.id.in_(batch))
+                .values(last_seen_at=now + timedelta(hours=1))
+            )
+            conn.execute(
+                update(vacancies)
+                .where(vacancies.c.id.in_(batch[::2]))
+                .values(salary_from_rub=vacancies.c.salary_from_rub + 1000)
+            )
+        with engine.begin() as conn:
+            batch_time = seconds(lambda: store.refresh(conn, batch))
+        batch_floor = copy_floor(engine, schema, user_id, batch)
+        refresh_table.add_row(
+            "a harvest batch of 1,000 vacancies",
+            f"{len(batch):,}",
+            f"{batch_time * 1000:.0f} ms",
+            f"{batch_floor * 1000:.0f} ms",
+            f"{batch_time / batch_floor:.1f}",
+        )
+        with engine.begin() as conn:
+            again = seconds(lambda: store.refresh(conn, batch))
+        refresh_table.add_row(
+            "the same batch again (nothing changed)", f"{len(batch):,}", f"{again * 1000:.0f} ms", "", ""
+        )
+        out.print(refresh_table)
+
+        scope = Scope(user_id=user_id, today=now.date(), days=args.days)
+        end = scope.today
+        start = end - timedelta(days=scope.days - 1)
+        f = queries.facts(scope)
+        table = Table(
+            title=f"Charts of «Рынок», {rows:,} vacancies of one user, the last {args.days} days, "
+            f"{args.requests} runs each; load average {os.getloadavg()[0]:.2f}",
+            title_justify="left",
+        )
+        for name in ("chart", "p50 ms", "p95 ms", "floor ms", f"p95 ≤ {TARGET_P95_MS:.0f} ms"):
+            table.add_column(name, justify="left" if name == "chart" else "right")
+        with engine.connect() as conn:
+            in_period = conn.execute(select(func.count()).where(queries._in(f, start, end))).scalar_one()
+            floor50, _ = timed(
+                lambda: conn.execute(select(func.count()).where(queries._in(f, start, end))).scalar_one(),
+                args.requests,
+            )
+            for label, run in charts(scope):
+                p50, p95 = timed(lambda run=run: run(conn, f, start, end), args.requests)
+                table.add_row(
+                    label,
+                    f"{p50:.0f}",
+                    f"{p95:.0f}",
+                    f"{floor50:.0f}",
+                    "[green]yes[/]" if p95 <= TARGET_P95_MS else "[red]NO[/]",
+                )
+            whole50, whole95 = timed(lambda: queries.figures(conn, scope), max(3, args.requests // 4))
+        table.add_row("[b]the whole page (figures)[/]", f"{whole50:.0f}", f"{whole95:.0f}", "", "")
+        out.print(table)
+        out.print(f"{in_period:,} vacancies of the period; load average now {os.getloadavg()[0]:.2f}")
+        engine.dispose()
+
+
+def copy_floor(engine: Any, schema: str, user_id: int, ids: list[int] | None) -> float:
+    """The same rows written into a plain new table: reading and writing them, nothing more."""
+    from sqlalchemy import ARRAY, BigInteger, any_, bindparam
+
+    if ids is None:
+        where = user_vacancies.c.user_id == user_id
+    else:
+        where = user_vacancies.c.vacancy_id == any_(bindparam("ids", value=ids, type_=ARRAY(BigInteger)))
+    query = store._source(where)
+    with engine.begin() as conn:
+        compiled = query.compile(conn, compile_kwargs={"render_postcompile": True})
+        body = str(compiled).replace("jh.", f'"{schema}".')  # the compiled text bypasses the schema map
+        sql = f"CREATE TEMP TABLE market_floor ON COMMIT DROP AS {body}"
+        return seconds(lambda: conn.exec_driver_sql(sql, compiled.params))
+
+
+if __name__ == "__main__":
+    main()
