@@ -102,13 +102,13 @@ def charts(scope: Scope) -> list[tuple[str, Callable[[Any, Any, Any, Any], Any]]
         ("  salaries by city", lambda c, f, s, e: q._by_area(c, f, period(f, s, e))),
         ("  salaries by work format", lambda c, f, s, e: q._by_format(c, f, period(f, s, e))),
         ("  salaries by week", lambda c, f, s, e: q._weekly(c, f, s, e)),
-        ("[b]demand: all five charts[/]", lambda c, f, s, e: q._demand(c, f, s, e)),
+        ("[b]demand: all five charts[/]", lambda c, f, s, e: q._demand(c, f, scope, s, e)),
         ("  top employers by open vacancies", lambda c, f, s, e: q._employers(c, f, s, e, by_salary=False)),
         ("  top employers by median salary", lambda c, f, s, e: q._employers(c, f, s, e, by_salary=True)),
         ("  lifetime by grade", lambda c, f, s, e: q._lifetime(c, f, s, e)),
         (
             "[b]skills: shares, trend, salary with/without[/]",
-            lambda c, f, s, e: q._skills(c, f, s, e, scope.days),
+            lambda c, f, s, e: q._skills(c, f, scope, s, e),
         ),
         ("[b]where you stand[/]", lambda c, f, s, e: q._standing(c, f, scope, s, e)),
     ]
@@ -122,6 +122,12 @@ def main() -> None:
     parser.add_argument("--schema", help="reuse this already loaded schema (kept) instead of a fresh one")
     parser.add_argument("--keep", action="store_true", help="keep the fresh schema (for --schema next time)")
     parser.add_argument("--quick", action="store_true", help="20,000 rows, 5 runs: a smoke run")
+    parser.add_argument(
+        "--copy-from",
+        metavar="SCHEMA",
+        help="copy the vacancies, details and links of the bench user of another bench's loaded schema in "
+        "the same database (bench/web.py --keep) instead of generating them again",
+    )
     args = parser.parse_args()
     if args.quick:
         args.rows, args.requests = min(args.rows, 20_000), 5
@@ -147,7 +153,10 @@ def main() -> None:
             else:
                 user_id, search_ids = existing, []
         out.print(f"PostgreSQL: {where}; schema {schema}; load average {os.getloadavg()[0]:.2f}")
-        if fresh or search_ids:
+        if args.copy_from and (fresh or search_ids):
+            took = seconds(lambda: copy_rows(url, args.copy_from, schema, user_id))
+            out.print(f"copied the vacancies of {args.copy_from} in {took:,.0f} s")
+        elif fresh or search_ids:
             loaded = 0
 
             def progress(n: int) -> None:
@@ -256,6 +265,49 @@ def main() -> None:
         out.print(table)
         out.print(f"{in_period:,} vacancies of the period; load average now {os.getloadavg()[0]:.2f}")
         engine.dispose()
+
+
+def copy_rows(url: str, source: str, schema: str, user_id: int) -> None:
+    """The vacancies, details and links of ``source``'s bench user, as this schema's user's."""
+    from psycopg import connect, sql
+
+    from bench.datagen import indexes_deferred, libpq_url
+    from core.schema import details
+
+    tables = [vacancies.name, details.name, user_vacancies.name]
+    with indexes_deferred(url, schema, tables), connect(libpq_url(url)) as conn:
+        their_user = conn.execute(
+            sql.SQL("SELECT id FROM {}.t05_jh_users WHERE login = %s").format(sql.Identifier(source)), [LOGIN]
+        ).fetchone()
+        assert their_user, f"no bench user in {source}"
+        for table in (vacancies, details):
+            columns = sql.SQL(", ").join(sql.Identifier(c.name) for c in table.columns if c.computed is None)
+            conn.execute(
+                sql.SQL("INSERT INTO {}.{} ({}) SELECT {} FROM {}.{}").format(
+                    sql.Identifier(schema),
+                    sql.Identifier(table.name),
+                    columns,
+                    columns,
+                    sql.Identifier(source),
+                    sql.Identifier(table.name),
+                )
+            )
+        searches = conn.execute(
+            sql.SQL("SELECT id FROM {}.t07_jh_hhparsers WHERE user_id = %s ORDER BY id").format(
+                sql.Identifier(schema)
+            ),
+            [user_id],
+        ).fetchall()
+        ours = [row[0] for row in searches]
+        conn.execute(
+            sql.SQL(
+                "INSERT INTO {}.t08_jh_user_vacancies (user_id, vacancy_id, search_ids, matched_at, "
+                "is_favourite, is_banned, score) SELECT %s, vacancy_id, "
+                "ARRAY[(%s::bigint[])[1 + vacancy_id %% 3]], matched_at, is_favourite, is_banned, score "
+                "FROM {}.t08_jh_user_vacancies WHERE user_id = %s"
+            ).format(sql.Identifier(schema), sql.Identifier(source)),
+            [user_id, ours, their_user[0]],
+        )
 
 
 def copy_floor(engine: Any, schema: str, user_id: int, ids: list[int] | None) -> float:
