@@ -75,7 +75,7 @@ def test_the_text_shows_the_key_figures(cli_env, world) -> None:  # noqa: F811
     assert row("all", "27", "127 500 ₽", "155 000 ₽", "190 293 ₽", "13", "11")
     assert row("grade: От 3 до 6 лет", "16", "147 500 ₽", "160 000 ₽", "182 500 ₽", "8", "6")
     assert row("city: Москва", "19", "145 000 ₽", "160 000 ₽", "190 293 ₽", "10", "7")
-    assert row("format: Гибрид", "6", "139 167 ₽", "160 000 ₽", "180 000 ₽", "2", "4")
+    assert row("format: Гибрид", "7", "139 444 ₽", "180 000 ₽", "185 293 ₽", "2", "5")
     assert re.search(r"^\s*80 000 – 100 000 ₽\s+█+ 4$", text, re.MULTILINE)
     assert row("2026-11-01", "2", "11") and row("2026-11-30", "0", "31")  # day, new, open
     assert row("Бета", "8", "10", "8", "185 000 ₽")  # the best median, Альфа the most open

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import insert, text, update
 
 from core.schema import banned_employers, user_vacancies, vacancies
 from domain.market import ScopeError, figures
@@ -141,6 +141,9 @@ ANNA = [
       closed=datetime(2026, 9, 21, 12, tzinfo=UTC), salary=R(110_000, None), skills=["Java", "Python"]),
     V(18, datetime(2026, 12, 1, 0, 0, tzinfo=UTC), datetime(2026, 12, 1, 1, tzinfo=UTC),
       salary=R(120_000, None), skills=["Python"]),
+    # last seen the day before the previous period (and closed then)
+    V(43, datetime(2026, 9, 25, 12, tzinfo=UTC), octo(1, 23), closed=octo(3), employer=GAMMA,
+      skills=["Java", "Go"]),
     # closed: in the period (lifetimes 12, 10, 0, 6, 18 days) and before it
     V(19, nov(2), nov(12), closed=nov(14), employer=BETA, salary=R(130_000, 170_000),
       skills=["Python", "SQL"]),
@@ -180,7 +183,7 @@ ANNA = [
     V(37, nov(23, 23, 59, 59), nov(23, 23, 59, 59), salary=R(3000, None, False, "USD"), grade="moreThan6"),
     V(38, nov(14), nov(30), employer=BETA, salary=R(155_000, None), skills=[]),  # details without skills
     V(39, nov(16), nov(20), employer=GAMMA, salary=R(900_000, None, True, "KZT")),
-    V(40, nov(19), nov(30), salary=R(100, None, False, "EUR", "SHIFT")),
+    V(40, nov(19), nov(30), salary=R(100, None, False, "EUR", "SHIFT"), formats=("HYBRID", "REMOTE")),
     V(41, nov(21), nov(30), employer=BETA, salary=R(200_000, None, True, "RUR", "FLY_IN_FLY_OUT"),
       grade="moreThan6"),
     V(42, nov(9), nov(30), grade=None, salary=R(120_000, None), formats=()),  # no grade, no format
@@ -559,6 +562,8 @@ def assert_same(actual: Any, wanted: Any, path: str = "market") -> None:
 
 def _figures(engine, scope: Scope) -> Market:
     with engine.connect() as conn:
+        # a session far from UTC: the figures' days must still be UTC days
+        conn.execute(text("SET TIME ZONE 'Asia/Vladivostok'"))
         return figures(conn, scope)
 
 
@@ -589,8 +594,8 @@ def test_default_scope_matches_every_figure(engine, world) -> None:
     assert s.share_with_salary == pytest.approx(27 / 31)
     assert (s.gross, s.net, s.unknown_basis) == (13, 11, 3)  # not said: 3, 12, 30
     formats = {b.key: b.count for b in s.by_format}
-    # 2 is REMOTE and HYBRID, 35 REMOTE and ON_SITE: each counts in both
-    assert formats == {"REMOTE": 14, "ON_SITE": 8, "HYBRID": 6}  # FIELD_WORK's only one is per job
+    # 2 and 40 are REMOTE and HYBRID, 35 REMOTE and ON_SITE: each counts in both
+    assert formats == {"REMOTE": 14, "ON_SITE": 8, "HYBRID": 7}  # FIELD_WORK's only one is per job
     assert sum(b.count for b in s.by_grade) == 26  # 42 has no grade
     assert max(b.high for b in s.histogram) < 900_000  # the banned 900 000 and Boris's 5 000 000 are out
     assert sum(b.count for b in s.histogram) == 27
