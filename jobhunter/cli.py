@@ -63,6 +63,10 @@ def _register_components() -> None:
 
     app.add_typer(profile_cli, name="profile")
     app.command("matches")(matches)
+    # -- market analytics
+    from jobhunter.market_cli import market
+
+    app.command("market")(market)
 
 
 _register_components()

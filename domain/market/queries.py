@@ -455,24 +455,27 @@ def _standing(conn: Connection, f: Any, scope: Scope, start: date, end: date) ->
     percentile, peers = None, 0
     if desired is not None:
         base = [_in(f, start, end), f.c.salary.is_not(None)]
-        tries = []
+        same_grade = f.c.grade == grade
+        same_area = func.lower(f.c.area_name) == (area or "").casefold()
+        # (grade, area, where) from the narrowest group to everyone; the one used is said
+        tries: list[tuple[str | None, str | None, list[Any]]] = []
         if grade and area:
-            tries.append([*base, f.c.grade == grade, func.lower(f.c.area_name) == area.casefold()])
+            tries.append((grade, area, [*base, same_grade, same_area]))
         if grade:
-            tries.append([*base, f.c.grade == grade])
-        tries.append(base)
-        for where in tries:
+            tries.append((grade, None, [*base, same_grade]))
+        elif area:
+            tries.append((None, area, [*base, same_area]))
+        tries.append((None, None, base))
+        for tried_grade, tried_area, where in tries:
             row = conn.execute(
                 select(
                     func.count().label("n"), func.count().filter(f.c.salary < desired).label("below")
                 ).where(*where)
             ).one()
-            if row.n >= MIN_PEERS or where is tries[-1]:
+            if row.n >= MIN_PEERS or where is base:
                 peers = row.n
                 percentile = 100.0 * row.below / row.n if row.n else None
-                if where is not tries[0]:  # the comparison widened: say which group it is
-                    area = None if len(where) < len(tries[0]) else area
-                    grade = grade if len(where) > len(base) else None
+                grade, area = tried_grade, tried_area
                 break
     wanted = {vocabulary.canonical(s) for s in profile.skills}
     total, counts = days.skill_counts(conn, scope, start, end)
