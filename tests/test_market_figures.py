@@ -20,6 +20,7 @@ from sqlalchemy import insert, text, update
 
 from core.schema import banned_employers, user_vacancies, vacancies
 from domain.market import ScopeError, figures
+from domain.market import store as market
 from domain.market.model import (
     GRADES,
     Band,
@@ -294,6 +295,8 @@ def world(engine) -> World:
             }
         )
         save_profile(conn, anna, profile)
+        for user in (anna, boris):  # as the harvest batches that stored them would have
+            market.refresh_user(conn, user)
     return World(anna, boris, anna_searches, boris_searches[0])
 
 
@@ -474,11 +477,12 @@ def expected(scope: Scope, profile: dict[str, Any] | None, world: World) -> Mark
                 counts[s] = counts.get(s, 0) + 1
         return len(known), counts
 
-    total, counts = counted(period)
+    def new_in(a: date, b: date) -> list[V]:  # skills count the vacancies first seen in a period
+        return [v for v in rows if a <= day(v.first) <= b]
+
+    total, counts = counted(new_in(start, end))
     before = start - timedelta(days=1)
-    previous_total, previous = counted(
-        [v for v in rows if seen_in(v, before - timedelta(days=scope.days - 1), before)]
-    )
+    previous_total, previous = counted(new_in(before - timedelta(days=scope.days - 1), before))
 
     def share(s: str) -> SkillShare:
         prev = previous.get(s, 0) / previous_total if previous_total else None
@@ -488,7 +492,7 @@ def expected(scope: Scope, profile: dict[str, Any] | None, world: World) -> Mark
     moving = [
         share(s) for s in counts.keys() | previous.keys() if max(counts.get(s, 0), previous.get(s, 0)) >= 3
     ] if total and previous_total else []  # fmt: skip
-    known_paid = [v for v in period if v.skills and sal[v.sid] is not None]
+    known_paid = [v for v in new_in(start, end) if v.skills and sal[v.sid] is not None]
     skills = Skills(
         with_skills=total,
         previous_with_skills=previous_total,
