@@ -16,9 +16,9 @@ from domain.market.model import (
     Salaries,
     Scope,
     SkillGap,
+    Skills,
     SkillSalary,
     SkillShare,
-    Skills,
     Standing,
     Week,
 )
