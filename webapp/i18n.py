@@ -576,7 +576,7 @@ _PHRASES: dict[str, tuple[str, str]] = {
     ),
     "mkt.standing.percentile": (
         "Ваши {salary} ₽ выше, чем предлагают {pct} % вакансий с опытом «{grade}», {area} (из {n}).",
-        "Your {salary} ₽ is more than {pct} % of the vacancies for “{grade}”, {area} offer (of {n}).",
+        "Your {salary} ₽ is above what {pct} % of the vacancies for “{grade}”, {area} offer (of {n}).",
     ),
     "mkt.standing.skills": ("Ваши навыки и спрос", "Your skills against demand"),
     "mkt.standing.has": (
