@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Computed,
+    Date,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
@@ -412,6 +413,10 @@ for _column in (
     Column("time_zone", Text, comment="IANA time zone for quiet hours; NULL: JH_TELEGRAM_TIME_ZONE"),
     Column("quiet_from", Time, comment="local start of quiet hours; NULL: JH_TELEGRAM_QUIET_HOURS"),
     Column("quiet_to", Time, comment="local end of quiet hours; equal to quiet_from: none"),
+    _ts(
+        "market_digest_since",
+        comment="when the user asked for «Рынок за неделю» in Telegram (etl.telegram.digest); NULL: off",
+    ),
 ):
     users.append_column(_column)
 users.append_constraint(
@@ -664,4 +669,19 @@ application_reminders = Table(
     CheckConstraint("status IN ('pending', 'sent', 'skipped')", name="status"),
     Index(None, "status", "due_at"),
     comment="Telegram reminders of next steps and follow-ups: each sent once, through quiet hours.",
+)
+
+market_digests = Table(
+    "t25_jh_market_digests",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="CASCADE"), primary_key=True),
+    Column("week", Date, primary_key=True, comment="the Monday it is sent on; it tells of the week before"),
+    Column("status", Text, nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    _ts("last_attempt_at"),
+    Column("last_error", Text, comment="why it failed, or why it was skipped"),
+    _ts("sent_at"),
+    _ts("created_at", nullable=False, server_default=NOW),
+    CheckConstraint("status IN ('pending', 'sent', 'skipped')", name="status"),
+    comment="The weekly market digests in Telegram: one per user per week, sent once.",
 )

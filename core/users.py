@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Connection, func, insert, select, update
 
 from core import web_sessions
 from core.errors import UserInputError
 from core.passwords import MAX_LENGTH, MIN_LENGTH, generate_password, hash_password
-from core.schema import users
+from core.schema import market_digests, users
 
 ROLES = ("admin", "user")
 _LOGIN = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
@@ -105,3 +106,31 @@ def set_notify_min_score(conn: Connection, user_id: int, threshold: int | None) 
     """The user's Telegram threshold (``/min N`` or the profile page): tell only of vacancies
     scored at least ``threshold``; None tells of every new one."""
     conn.execute(update(users).where(users.c.id == user_id).values(notify_min_score=threshold))
+
+
+#: Why a pending weekly digest was skipped when the user turned it off (etl.telegram.digest).
+DIGEST_TURNED_OFF = "the user turned the digest off"
+
+
+def set_market_digest(conn: Connection, user_id: int, wanted: bool, now: datetime) -> None:
+    """Turn «Рынок за неделю» in Telegram on (keeping the moment it was first asked for, so the
+    first digest is the next Monday's) or off; off skips the digest still pending."""
+    if wanted:
+        conn.execute(
+            update(users)
+            .where(users.c.id == user_id, users.c.market_digest_since.is_(None))
+            .values(market_digest_since=now)
+        )
+        return
+    conn.execute(update(users).where(users.c.id == user_id).values(market_digest_since=None))
+    conn.execute(
+        update(market_digests)
+        .where(market_digests.c.user_id == user_id, market_digests.c.status == "pending")
+        .values(status="skipped", last_error=DIGEST_TURNED_OFF)
+    )
+
+
+def wants_market_digest(conn: Connection, user_id: int) -> bool:
+    return bool(
+        conn.execute(select(users.c.market_digest_since.is_not(None)).where(users.c.id == user_id)).scalar()
+    )

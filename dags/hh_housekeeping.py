@@ -14,6 +14,8 @@
 * **deliver_reminders**: every hour, the application reminders due for Telegram — the morning of
   a next step (09:00 local, after quiet hours), an hour before it, and follow-ups 7 and 14 days
   after an application with no answer — each sent exactly once (`t22_jh_application_reminders`).
+* **deliver_market_digests**: every hour, «Рынок за неделю» to the users who asked for it, from
+  Monday 09:00 their time, once a week each (`t25_jh_market_digests`).
 * **rescore_stale**: every hour, finishes any match rescoring a web process left half-done
   (links scored against an older revision of their user's profile).
 
@@ -79,6 +81,13 @@ def hh_housekeeping():
         return deliver(runtime.engine(), runtime.settings(), datetime.now(UTC))
 
     @task
+    def deliver_market_digests() -> dict:
+        """Send the weekly market digests now due."""
+        from etl.telegram.digest import deliver_digests
+
+        return deliver_digests(runtime.engine(), runtime.settings(), datetime.now(UTC))
+
+    @task
     def rescore_stale() -> dict:
         """Bring match scores left stale by a killed rescoring up to date."""
         return housekeeping.rescore_stale(runtime.engine())
@@ -86,6 +95,7 @@ def hh_housekeeping():
     daily() >> refresh_dictionaries() >> recheck_vacancies() >> prune_raw()
     deliver_telegram()
     deliver_reminders()
+    deliver_market_digests()
     rescore_stale()
 
 

@@ -114,10 +114,11 @@ def status() -> None:
 @telegram_cli.command("deliver")
 def deliver() -> None:
     """Send now everything due (what the housekeeping DAG does hourly): one message per user, and
-    the application reminders due (next steps, follow-ups)."""
+    the application reminders due (next steps, follow-ups), and the weekly market digests due."""
     import json
 
     from core.settings import get_settings
+    from etl.telegram.digest import deliver_digests
     from etl.telegram.reminders import deliver_reminders  # application reminders (#15)
     from etl.telegram.sender import deliver_pending
 
@@ -127,4 +128,5 @@ def deliver() -> None:
     now = datetime.now(UTC)
     stats = deliver_pending(_engine(), settings, now=now)
     stats["reminders"] = deliver_reminders(_engine(), settings, now)  # application reminders (#15)
+    stats["market_digests"] = deliver_digests(_engine(), settings, now)
     typer.echo(json.dumps(stats, ensure_ascii=False))

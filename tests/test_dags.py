@@ -267,6 +267,7 @@ def test_hh_housekeeping_contract(dagbag) -> None:
         "prune_raw",
         "deliver_telegram",
         "deliver_reminders",
+        "deliver_market_digests",
         "rescore_stale",
     }
     assert dag.catchup is False and dag.max_active_runs == 1 and "housekeeping" in dag.tags
@@ -275,6 +276,7 @@ def test_hh_housekeeping_contract(dagbag) -> None:
     assert tasks["deliver_telegram"].upstream_task_ids == set()
     assert tasks["deliver_reminders"].upstream_task_ids == set()  # application reminders, hourly
     assert tasks["rescore_stale"].upstream_task_ids == set()  # hourly too
+    assert tasks["deliver_market_digests"].upstream_task_ids == set()  # weekly digests, looked at hourly
     assert {t for t, task in tasks.items() if task.pool == "hh_api"} == {
         "refresh_dictionaries",
         "recheck_vacancies",

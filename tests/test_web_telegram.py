@@ -80,3 +80,31 @@ def test_unlink_and_quiet_hours_are_saved_for_this_user_only(app, engine) -> Non
     assert str(rows["anna"].quiet_from) == "23:00:00"
     assert rows["bob"].telegram_chat_id is not None and rows["bob"].time_zone is None
     assert anna
+
+
+def test_the_market_digest_switch_is_saved_for_this_user_only(app, engine) -> None:
+    anna, _ = add_user(engine, "anna")
+    bob, _ = add_user(engine, "bob")
+    with engine.begin() as conn:
+        conn.execute(update(users).values(telegram_chat_id=users.c.id + 1000))
+    client = signed_in(app, "anna")
+    page = client.get("/profile")
+    assert page.status_code == 200
+
+    on = callback(client, [("tg-digest-saved", "children")], [("tg-digest", "value", True)])
+    assert "Включено: первый придёт в понедельник" in str(on.json)
+    with engine.connect() as conn:
+        since = dict(conn.execute(select(users.c.id, users.c.market_digest_since)).all())
+    assert since[anna] is not None and since[bob] is None
+    again = callback(client, [("tg-digest-saved", "children")], [("tg-digest", "value", True)])
+    assert "Включено" in str(again.json)
+    with engine.connect() as conn:  # switching on again keeps the first moment it was asked for
+        assert (
+            conn.execute(select(users.c.market_digest_since).where(users.c.id == anna)).scalar()
+            == since[anna]
+        )
+
+    off = callback(client, [("tg-digest-saved", "children")], [("tg-digest", "value", False)])
+    assert "Выключено" in str(off.json)
+    with engine.connect() as conn:
+        assert conn.execute(select(users.c.market_digest_since).where(users.c.id == anna)).scalar() is None

@@ -2,3 +2,7 @@
 
 ``figures(conn, scope)`` is the one entry point (``domain.market.model`` holds what it returns).
 """
+
+from domain.market.queries import ScopeError, figures
+
+__all__ = ["ScopeError", "figures"]

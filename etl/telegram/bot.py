@@ -14,6 +14,9 @@ Commands (answers in Russian):
 * ✅ Откликнулся under a new vacancy, «Нет ответа» / «Собеседование» under a follow-up reminder —
   the application's stage (``domain.applications``, via "telegram"), for the chat's own user only;
   a second press changes nothing and says so. Answered in the user's language.
+* ``/market`` — the user's market of the last seven days (``domain.market``); ``/market on`` /
+  ``off`` — «Рынок за неделю» every Monday morning (:mod:`etl.telegram.digest`). In the user's
+  language.
 
 Handlers are plain functions of ``(engine, settings, …)`` returning the answer text, so they are
 tested without Telegram; :func:`build_bot` wires them into a ``TeleBot``; :func:`run` polls.
@@ -38,10 +41,12 @@ from telebot import apihelper, types
 from core import telegram_links as links
 from core.schema import etl_runs, searches, user_vacancies, users
 from core.settings import Settings
-from core.users import set_notify_min_score
+from core.users import set_market_digest, set_notify_min_score, wants_market_digest
 from domain import applications
+from domain.market import figures
+from domain.market.model import Scope
 from domain.matching.store import user_profile
-from etl.telegram import messages, outbox, reminders
+from etl.telegram import digest, digest_text, messages, outbox, reminders
 from etl.telegram.sender import TelegramError, configure, describe
 
 _log = logging.getLogger(__name__)
@@ -56,6 +61,7 @@ COMMANDS = [
     ("quiet", "Тихие часы, например /quiet 22:00-08:00"),
     ("tz", "Часовой пояс, например /tz Europe/Moscow"),
     ("min", "Порог совпадения, например /min 60"),
+    ("market", "Рынок за неделю; /market on — каждый понедельник"),
     ("stop", "Отвязать чат"),
     ("help", "Что умеет бот"),
 ]
@@ -80,6 +86,7 @@ HELP = (
     "/quiet 22:00-08:00 — тихие часы (/quiet off — без них, /quiet default — как у всех)\n"
     "/tz Europe/Moscow — часовой пояс для тихих часов\n"
     "/min 60 — присылать только вакансии, подходящие вам от 60% (/min off — все)\n"
+    "/market — рынок ваших вакансий за неделю (/market on — присылать по понедельникам)\n"
     "/stop — отвязать этот чат\n\n"
     "Кнопки ⭐ и 🚫 под вакансией — в избранное и скрыть, ✅ — вы откликнулись: напомню о "
     "собеседовании утром и за час, а если ответа нет — через неделю. Всё видно в веб-приложении."
@@ -303,6 +310,56 @@ def handle_min(engine: Engine, chat_id: int, payload: str, *, today: date | None
     return answer if profile is not None else answer + "\n\n" + say["no_profile"]
 
 
+MARKET_ANSWERS = {
+    "ru": {
+        "on": "Готово: «Рынок за неделю» буду присылать по понедельникам в 09:00 (после тихих часов). "
+        "/market off — не присылать.",
+        "off": "Больше не присылаю «Рынок за неделю». /market on — снова присылать.",
+        "bad": "Не понял. /market — рынок за последние 7 дней, /market on — присылать по понедельникам, "
+        "/market off — не присылать.",
+        "empty": "За последние 7 дней новых вакансий в ваших поисках не было.",
+        "state_on": "«Рынок за неделю» приходит по понедельникам (/market off — не присылать).",
+        "state_off": "/market on — присылать это по понедельникам.",
+    },
+    "en": {
+        "on": "Done: I will send «Market this week» on Mondays at 09:00 (after quiet hours). "
+        "/market off stops it.",
+        "off": "I no longer send «Market this week». /market on sends it again.",
+        "bad": "I did not understand. /market is the market of the last 7 days, /market on sends it "
+        "on Mondays, /market off stops it.",
+        "empty": "There were no new vacancies in your searches in the last 7 days.",
+        "state_on": "«Market this week» comes on Mondays (/market off stops it).",
+        "state_off": "/market on sends this on Mondays.",
+    },
+}
+_ON, _OFF = frozenset({"on", "вкл", "да", "yes"}), frozenset({"off", "выкл", "нет", "no"})
+
+
+def handle_market(engine: Engine, chat_id: int, payload: str, *, now: datetime | None = None) -> str:
+    """``/market on`` / ``off`` turns the weekly digest on or off; a bare ``/market`` answers with
+    the market of the last seven days, as the digest would tell it."""
+    now = now or datetime.now(UTC)
+    with engine.begin() as conn:
+        user = links.chat_user(conn, chat_id)
+        if user is None:
+            return "Этот чат не привязан. " + HOW_TO_LINK
+        lang = outbox.language_of(conn, user.id)
+        say = MARKET_ANSWERS[lang]
+        word = payload.strip().lower()
+        if word:
+            if word not in _ON | _OFF:
+                return say["bad"]
+            set_market_digest(conn, user.id, word in _ON, now)
+            _log.info("Telegram: user %s turned the market digest %s", user.login, word)
+            return say["on" if word in _ON else "off"]
+        market = figures(conn, Scope(user_id=user.id, today=now.date(), days=digest.WEEK))
+        on = wants_market_digest(conn, user.id)
+    state = say["state_on" if on else "state_off"]
+    if digest_text.new_vacancies(market) == 0:
+        return say["empty"] + "\n\n" + state
+    return digest_text.build(market, lang=lang, footer=False) + "\n\n" + state
+
+
 STAGE_ANSWERS = {
     "ru": {
         "applied": "Отмечено: отклик отправлен. Напомню, если не будет ответа.",
@@ -431,6 +488,10 @@ def build_bot(engine: Engine, settings: Settings) -> telebot.TeleBot:
     @bot.message_handler(commands=["min"])
     def min_score(message: types.Message) -> None:
         _reply(bot, message.chat.id, handle_min(engine, message.chat.id, text_of(message)))
+
+    @bot.message_handler(commands=["market"])
+    def market(message: types.Message) -> None:
+        _reply(bot, message.chat.id, handle_market(engine, message.chat.id, text_of(message)))
 
     @bot.message_handler(commands=["help"])
     def help_(message: types.Message) -> None:

@@ -1,4 +1,5 @@
-"""The Telegram card of the profile page: link the chat with a one-time link, unlink, quiet hours.
+"""The Telegram card of the profile page: link the chat with a one-time link, unlink, quiet hours,
+and the weekly market digest («Рынок за неделю», :mod:`etl.telegram.digest`: saved on the switch).
 
 The link is created when the user asks for it (never on a page view), is single-use and expires
 (``JH_TELEGRAM_LINK_TTL_HOURS``); the bot binds the chat on ``/start <token>``.
@@ -6,7 +7,7 @@ The link is created when the user asks for it (never on a page view), is single-
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -26,6 +27,7 @@ from core.telegram_links import (
     status,
     unlink_user,
 )
+from core.users import set_market_digest, wants_market_digest
 from webapp import clock
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -68,6 +70,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Например Europe/Moscow. Пусто — по умолчанию ({default}).",
         "E.g. Europe/Moscow. Empty: the default ({default}).",
     ),
+    "digest": (
+        "Присылать «Рынок за неделю» по понедельникам в 09:00: новые вакансии, медиана зарплаты, "
+        "растущий навык",
+        "Send «Market this week» on Mondays at 09:00: new vacancies, the median salary, a rising skill",
+    ),
+    "digest_on": ("Включено: первый придёт в понедельник.", "On: the first comes on Monday."),
+    "digest_off": ("Выключено.", "Off."),
     "save": ("Сохранить", "Save"),
     "saved": ("Сохранено.", "Saved."),
 }
@@ -94,6 +103,7 @@ def card(engine: Engine, user: Any, settings: Settings) -> dbc.Card:
         )
     with engine.connect() as conn:
         current = status(conn, user.id)
+        digest_on = wants_market_digest(conn, user.id)
     when = current.linked_at or current.blocked_at
     state = html.P(_t(current.state, lang, when=clock.when(when)), id="tg-state")
     quiet = "" if current.quiet == "default" else format_quiet_hours(current.quiet)
@@ -142,6 +152,9 @@ def card(engine: Engine, user: Any, settings: Settings) -> dbc.Card:
         ),
         dbc.Button(_t("save", lang), id="tg-save", color="secondary", size="sm", className="mt-2"),
         html.Div(id="tg-saved", className="mt-2"),
+        html.Hr(),
+        dbc.Switch(id="tg-digest", label=_t("digest", lang), value=digest_on, className="mb-1"),
+        html.Div(id="tg-digest-saved", className="small text-body-secondary"),
     ]
     # the buttons absent from this state still need ids for the callbacks: hidden twins
     twins = [
@@ -216,3 +229,11 @@ def register(app: Dash, engine: Engine) -> None:
             set_quiet_hours(conn, current_user.id, hours)
             set_time_zone(conn, current_user.id, name)
         return dbc.Alert(_t("saved", current_user.lang), color="success", className="py-1 mb-0")
+
+    @app.callback(
+        Output("tg-digest-saved", "children"), Input("tg-digest", "value"), prevent_initial_call=True
+    )
+    def save_digest(on: bool | None) -> Any:
+        with engine.begin() as conn:
+            set_market_digest(conn, current_user.id, bool(on), datetime.now(UTC))
+        return _t("digest_on" if on else "digest_off", current_user.lang)
