@@ -403,28 +403,31 @@ def _salary_condition(spec: Mapping[str, Any]) -> ColumnElement[bool] | None:
 def _period_condition(spec: Mapping[str, Any]) -> ColumnElement[bool] | None:
     """Seen at least once in ``FIRST..LAST`` (UTC calendar days, both included), the market
     page's period (``domain.market.model.Scope``): first seen before the day after LAST, last
-    seen on or after FIRST."""
-    value = _link_value(spec, 24)
-    first, _, last = (value or "").partition("..")
+    seen on or after FIRST. ``new:FIRST..LAST``: first seen in those days (a day's new vacancies)."""
+    value = _link_value(spec, 32) or ""
+    new = value.startswith("new:")
+    first, _, last = value.removeprefix("new:").partition("..")
     first_day, last_day = _day(first), _day(last)
     if first_day is None or last_day is None:
         return None
     first_day, last_day = min(first_day, last_day), max(first_day, last_day)
     start = datetime.combine(first_day, time.min, UTC)
     after = datetime.combine(last_day + timedelta(days=1), time.min, UTC)
+    if new:
+        return and_(v.first_seen_at >= start, v.first_seen_at < after)
     return and_(v.first_seen_at < after, v.last_seen_at >= start)
 
 
 def _skill_condition(spec: Mapping[str, Any]) -> ColumnElement[bool] | None:
-    """The vacancy's key skills (t06, fetched details) name ``skill``, whatever its letter case."""
+    """The vacancy's key skills (t06, fetched details) name ``skill`` exactly, as the market
+    figures count a skill (``domain.market``)."""
     skill = _link_value(spec, 100)
     if skill is None:
         return None
-    named = func.unnest(details.c.key_skills).table_valued("name").alias("named")
     return exists(
         select(literal_column("1"))
-        .select_from(details.join(named, literal_column("true")))
-        .where(details.c.vacancy_id == v.id, func.lower(named.c.name) == skill.lower())
+        .select_from(details)
+        .where(details.c.vacancy_id == v.id, details.c.key_skills.any_() == skill)
     )
 
 

@@ -32,6 +32,7 @@ PARAMS = (
     "hidden",
     "since",
     "until",
+    "new",
     "skill",
 )
 SKILL_MAX = 100
@@ -52,6 +53,8 @@ class GridLink:
     hidden: bool = False
     since: date | None = None
     until: date | None = None
+    #: Only those first seen in since..until (a day's new vacancies), not all seen then.
+    new: bool = False
     skill: str | None = None
 
 
@@ -108,6 +111,7 @@ def parse(search: Any, search_ids: Iterable[int]) -> GridLink:
         hidden=_first(query, "hidden") == "1",
         since=_day(_first(query, "since")),
         until=_day(_first(query, "until")),
+        new=_first(query, "new") == "1",
         skill=skill,
     )
 
@@ -130,7 +134,8 @@ def filter_model(link: GridLink) -> dict[str, Any]:
     if link.since or link.until:
         since = (link.since or date(1900, 1, 1)).isoformat()
         until = (link.until or date(2200, 12, 31)).isoformat()
-        model["seen"] = {"filterType": "text", "type": "equals", "filter": f"{since}..{until}"}
+        prefix = "new:" if link.new else ""
+        model["seen"] = {"filterType": "text", "type": "equals", "filter": f"{prefix}{since}..{until}"}
     if link.skill:
         model["skill"] = {"filterType": "text", "type": "equals", "filter": link.skill}
     return model

@@ -37,7 +37,7 @@ def day_chart(attr: str, kind: str) -> tuple[Figure, Table]:
             x=[d.day for d in days],
             y=[d.count for d in days],
             customdata=[
-                [grid_url.href(replace(base, since=d.day, until=d.day) if kind == "new" else base)]
+                [grid_url.href(replace(base, since=d.day, until=d.day, new=True) if kind == "new" else base)]
                 for d in days
             ],
             hovertemplate="%{x|%-d %b}: %{y}<extra></extra>",
