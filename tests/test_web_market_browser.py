@@ -192,11 +192,26 @@ def test_a_bars_link_opens_the_grid_with_that_bars_count(site, engine) -> None:
             f"gd.emit('plotly_click', {{points: [{{curveNumber: 0, pointNumber: {index}, "
             f"customdata: gd.data[0].customdata[{index}]}}]}}); return true;",
         )
-        link_id = json.dumps({"chart": "grade", "type": "mkt-link"}, separators=(",", ":"))
-        wait(driver, lambda d: "experience=" in (d.find_element(By.ID, link_id).get_attribute("href") or ""))
-        driver.find_element(By.ID, link_id).click()
+        link = (
+            By.XPATH,
+            "//*[@id='" + json.dumps({"chart": "grade", "type": "mkt-link"}, separators=(",", ":")) + "']",
+        )
+        wait(driver, lambda d: "experience=" in (d.find_element(*link).get_attribute("href") or ""))
+        driver.find_element(*link).click()
         wait(driver, lambda d: "/market" not in d.current_url)
         found = f"Найдено: {band.count}"
-        wait(driver, lambda d: d.find_element(By.ID, "grid-status").text == found)
+        seen: list[str] = []
+
+        def status(d: Any) -> bool:
+            seen.append(d.find_element(By.ID, "grid-status").text)
+            return seen[-1] == found
+
+        try:
+            wait(driver, status, timeout=30)
+        except Exception as error:
+            model = driver.execute_script(
+                "return JSON.stringify(window.dash_ag_grid.getApi('grid').getFilterModel());"
+            )
+            raise AssertionError(f"{driver.current_url}: {seen[-3:]} != {found}; {model}") from error
     finally:
         driver.quit()

@@ -342,6 +342,12 @@ def page(engine: Engine, user: Any, search: Any = None) -> Any:
         **(AG_GRID_RU if lang == "ru" else {}),
         "noRowsToShow": t("grid.empty", lang),
     }
+    # a link's filter (webapp.grid_url) as the grid's initial state: AG Grid applies it before the
+    # first block is asked for, to the checkbox filters too (a filterModel prop reaches the grid
+    # after it is ready, when the custom filters have not taken a model yet)
+    link_filter = grid_url.filter_model(link)
+    if link_filter:
+        grid_options["initialState"] = {"filter": {"filterModel": link_filter}}
     by_score, state = opening_order(engine, user.id, clean_column_state(user.preferences.get("columns")))
     grid = dag.AgGrid(
         id="grid",
@@ -355,7 +361,6 @@ def page(engine: Engine, user: Any, search: Any = None) -> Any:
         dashGridOptions=grid_options,
         getRowId="'' + params.data.id",
         columnState=state,
-        filterModel=grid_url.filter_model(link),
         className="jh-grid",
         style={"height": "calc(100vh - 190px)", "minHeight": "420px", "width": "100%"},
     )
