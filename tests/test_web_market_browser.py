@@ -17,7 +17,7 @@ import pytest
 from domain import market as domain_market
 from domain.market.model import Scope
 from tests.test_web_market import _age
-from tests.web.browser import SHOTS, full_page_shot, make_driver, requires_chromium, wait
+from tests.web.browser import SHOTS, full_page_shot, make_driver, requires_chromium, shot, wait
 from tests.web.support import PASSWORD, add_user, load_vacancies, serve
 from webapp import queries
 from webapp.app import create_app
@@ -44,8 +44,8 @@ def site(engine, settings_factory) -> Iterator[dict[str, Any]]:
         yield {"url": url, "user": anna, "search": search}
 
 
-def keep(driver, name: str) -> None:
-    full_page_shot(driver, name)
+def keep(driver, name: str, *, full: bool = True) -> None:
+    (full_page_shot if full else shot)(driver, name)
     if SHARED_SHOTS.is_dir():
         shutil.copy(SHOTS / f"{name}.png", SHARED_SHOTS / f"{name}.png")
 
@@ -171,7 +171,9 @@ def test_a_phone_shows_the_charts_one_a_row(site, engine) -> None:
             ".map(c => Math.round(c.getBoundingClientRect().width));"
         )
         assert widths and max(widths) <= 390
-        keep(driver, "market-phone-ru")
+        keep(driver, "market-phone-ru", full=False)
+        driver.execute_script("document.getElementById('mkt-card-grade').scrollIntoView();")
+        keep(driver, "market-phone-ru-charts", full=False)
     finally:
         driver.quit()
 

@@ -524,6 +524,15 @@ _PHRASES: dict[str, tuple[str, str]] = {
         "Мало данных для графика: {n} — нужно хотя бы {min}.",
         "Too few vacancies for a chart: {n}; it needs at least {min}.",
     ),
+    "mkt.too_few.skill_moves": (
+        "Сравнивать не с чем: в предыдущем периоде той же длины {n} вакансий с навыками — "
+        "нужно хотя бы {min}.",
+        "Nothing to compare with: {n} vacancies with skills in the previous period; it needs at least {min}.",
+    ),
+    "mkt.too_few.employers_salary": (
+        "Ни у одного работодателя нет хотя бы трёх вакансий с зарплатой за период.",
+        "No employer has at least three vacancies with a salary in the period.",
+    ),
     "mkt.show": ("показать эти вакансии", "show these vacancies"),
     "mkt.show_help": (
         "Откроет таблицу вакансий с тем же фильтром; щёлкните столбец — откроются его вакансии.",
@@ -646,6 +655,10 @@ WORK_FORMAT_NAMES: dict[str, tuple[str, str]] = {
     "HYBRID": ("Гибрид", "Hybrid"),
     "FIELD_WORK": ("Разъездной", "Field work"),
 }
+
+
+def has_phrase(key: str) -> bool:
+    return key in _PHRASES
 
 
 def lang_of(value: Any) -> str:

@@ -106,7 +106,8 @@ CHARTS: tuple[Chart, ...] = (
         "demand",
         *employer_chart("top_by_salary"),
         lambda m: scope_link(m, salary=True),
-        _salary_rows,
+        # an employer is ranked with enough salaries of its own (domain.market)
+        lambda m: sum(e.with_salary for e in m.demand.top_by_salary),
     ),
     Chart(
         "lifetime",
@@ -123,7 +124,7 @@ CHARTS: tuple[Chart, ...] = (
         skill_moves_figure,
         skill_moves_table,
         scope_link,
-        lambda m: m.skills.with_skills,
+        lambda m: m.skills.previous_with_skills,
     ),
     Chart(
         "skill_salary",

@@ -87,7 +87,7 @@ def employer_chart(attr: str) -> tuple[Figure, Table]:
             + "<extra></extra>",
         )
         if attr == "top_by_salary":
-            fig.update_xaxes(tickformat=",.0f", ticksuffix=" ₽", nticks=4, tickangle=0)
+            fig.update_xaxes(tickformat=",.0f", ticksuffix=" ₽", nticks=3, tickangle=0)
         return layout(fig, lang, theme, height=max(180, 50 + 26 * len(items)))
 
     def table(market: Market, lang: str) -> list[list[Any]]:

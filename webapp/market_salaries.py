@@ -76,7 +76,7 @@ def band_chart(kind: str, attr: str) -> tuple[Figure, Table, Callable[[Market], 
             hovertemplate=hover,
             name=t("mkt.median", lang),
         )
-        fig.update_xaxes(tickformat=",.0f", ticksuffix=" ₽", nticks=4, tickangle=0)
+        fig.update_xaxes(tickformat=",.0f", ticksuffix=" ₽", nticks=3, tickangle=0)
         return layout(fig, lang, theme, height=max(180, 60 + 34 * len(items)))
 
     def table(market: Market, lang: str) -> list[list[Any]]:
@@ -110,7 +110,7 @@ def histogram_figure(market: Market, lang: str, theme: str) -> go.Figure | None:
         .replace("{n}", "%{y}")
         + "<extra></extra>",
     )
-    fig.update_xaxes(tickformat=",.0f", ticksuffix=" ₽", nticks=4, tickangle=0)
+    fig.update_xaxes(tickformat=",.0f", ticksuffix=" ₽", nticks=3, tickangle=0)
     return layout(fig, lang, theme)
 
 

@@ -119,7 +119,7 @@ def skill_salary_figure(market: Market, lang: str, theme: str) -> go.Figure | No
             + "<extra></extra>",
         )
     fig.update_layout(barmode="group")
-    fig.update_xaxes(tickformat=",.0f", ticksuffix=" ₽", nticks=4, tickangle=0)
+    fig.update_xaxes(tickformat=",.0f", ticksuffix=" ₽", nticks=3, tickangle=0)
     return layout(fig, lang, theme, height=max(200, 60 + 40 * len(items)), legend=True)
 
 

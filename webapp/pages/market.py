@@ -27,7 +27,7 @@ from domain.market.model import BASES, DEFAULT_DAYS, Market, Scope
 from domain.sources import SOURCES
 from webapp import grid_url, market_charts, queries
 from webapp.export import csv_value
-from webapp.i18n import EXPERIENCE_NAMES, board, name_of, number, t
+from webapp.i18n import EXPERIENCE_NAMES, board, has_phrase, name_of, number, t
 from webapp.pages import profile
 
 PATH = "/market"
@@ -258,7 +258,12 @@ def chart_card(chart: market_charts.Chart, market: Market, lang: str, theme: str
     if figure is None:
         body.append(
             html.Div(
-                t("mkt.too_few", lang, n=number(chart.rows(market), lang), min=market_charts.MIN_ROWS),
+                t(
+                    f"mkt.too_few.{chart.name}" if has_phrase(f"mkt.too_few.{chart.name}") else "mkt.too_few",
+                    lang,
+                    n=number(chart.rows(market), lang),
+                    min=market_charts.MIN_ROWS,
+                ),
                 className="jh-mkt-too-few small text-body-secondary",
                 id={"type": "mkt-too-few", "chart": chart.name},
             )
