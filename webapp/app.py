@@ -18,7 +18,7 @@ from core.db import make_engine
 from core.settings import Settings, get_settings
 from domain.resume.importer import MAX_DOCX_BYTES
 from webapp import applications_export, applications_panel, auth, export, guard, headers, layout
-from webapp.pages import admin, applications, documents, profile, searches, telegram, vacancies
+from webapp.pages import admin, applications, documents, market, profile, searches, telegram, vacancies
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 #: The largest legitimate request: a DOCX at its size limit, base64-encoded in a callback, plus
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     documents.register(app, engine)
     applications_panel.register(app, engine)
     applications.register(app, engine)
+    market.register(app, engine)
     export.register(server, engine)
     applications_export.register(server, engine)
     guard.check_roles(app)

@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -69,7 +69,7 @@ MULTI_MAX = 200
 #: then an edit distance of one or two (see webapp.typos). "pyhton" becomes "python".
 TYPO_SIMILARITY = 0.2
 
-FilterKind = Literal["text", "number", "date", "multi", "multi_array"]
+FilterKind = Literal["text", "number", "date", "multi", "multi_array", "salary", "period", "skill"]
 
 v = vacancies.c
 uv = user_vacancies.c
@@ -125,6 +125,11 @@ COLUMNS: dict[str, GridColumn] = {
     # where the user's application stands (domain.applications); not sortable: the codes'
     # alphabetical order is not the stages' order
     "stage": GridColumn(uv.stage, "multi", sortable=False, values=frozenset(STAGES)),
+    # hidden columns a link from the «Рынок» page filters by (webapp.grid_url): a salary on a
+    # basis, seen in a period of UTC days, naming a key skill (see _salary/_period/_skill_condition)
+    "salary": GridColumn(v.salary_gross, "salary", sortable=False),
+    "seen": GridColumn(v.last_seen_at, "period", sortable=False),
+    "skill": GridColumn(v.id, "skill", sortable=False),
 }
 #: The area column shows the name but filters by id (the filter's values are ids).
 FILTER_ALIASES = {"area": "area_id"}
@@ -375,10 +380,64 @@ def _multi_condition(
     return expr.op("&&")(bindparam(None, values, type_=array_type))
 
 
+def _link_value(spec: Mapping[str, Any], limit: int = TEXT_MAX) -> str | None:
+    value = spec.get("filter")
+    if not isinstance(value, str):
+        return None
+    value = check_text(value).strip()[:limit]
+    return value or None
+
+
+def _salary_condition(spec: Mapping[str, Any]) -> ColumnElement[bool] | None:
+    """A salary to compare on the basis: any published one ("all"), before tax or after tax; as
+    ``domain.market`` counts "with salary" (monthly roubles known, the basis if it is chosen)."""
+    basis = _link_value(spec)
+    if basis not in ("all", "gross", "net"):
+        return None
+    known = or_(v.salary_from_rub.is_not(None), v.salary_to_rub.is_not(None))
+    if basis == "all":
+        return known
+    return and_(known, v.salary_gross.is_(basis == "gross"))
+
+
+def _period_condition(spec: Mapping[str, Any]) -> ColumnElement[bool] | None:
+    """Seen at least once in ``FIRST..LAST`` (UTC calendar days, both included), the market
+    page's period (``domain.market.model.Scope``): first seen before the day after LAST, last
+    seen on or after FIRST. ``new:FIRST..LAST``: first seen in those days (a day's new vacancies)."""
+    value = _link_value(spec, 32) or ""
+    new = value.startswith("new:")
+    first, _, last = value.removeprefix("new:").partition("..")
+    first_day, last_day = _day(first), _day(last)
+    if first_day is None or last_day is None:
+        return None
+    first_day, last_day = min(first_day, last_day), max(first_day, last_day)
+    start = datetime.combine(first_day, time.min, UTC)
+    after = datetime.combine(last_day + timedelta(days=1), time.min, UTC)
+    if new:
+        return and_(v.first_seen_at >= start, v.first_seen_at < after)
+    return and_(v.first_seen_at < after, v.last_seen_at >= start)
+
+
+def _skill_condition(spec: Mapping[str, Any]) -> ColumnElement[bool] | None:
+    """The vacancy's key skills (t06, fetched details) name ``skill`` exactly, as the market
+    figures count a skill (``domain.market``)."""
+    skill = _link_value(spec, 100)
+    if skill is None:
+        return None
+    return exists(
+        select(literal_column("1"))
+        .select_from(details)
+        .where(details.c.vacancy_id == v.id, details.c.key_skills.any_() == skill)
+    )
+
+
 def column_condition(col_id: str, spec: Mapping[str, Any]) -> ColumnElement[bool] | None:
     """The condition for one column's filter, or None when the filter says nothing usable."""
     column = COLUMNS[col_id]
     kind = column.filter
+    links = {"salary": _salary_condition, "period": _period_condition, "skill": _skill_condition}
+    if kind in links:
+        return links[kind](spec)
     if kind in ("multi", "multi_array"):
         return _multi_condition(col_id, column.expr, kind, spec)
     build = {"text": _text_condition, "number": _number_condition, "date": _date_condition}[kind or "text"]

@@ -431,6 +431,216 @@ _PHRASES: dict[str, tuple[str, str]] = {
         "Skills missing from your profile, by how often the {n} vacancies that fit you best ask for them.",
     ),
     "match.learn_hits": ("в {hits} из {n}", "in {hits} of {n}"),
+    # -- the «Рынок» page (issue #16): webapp/pages/market.py, webapp/market_charts.py
+    "nav.market": ("Рынок", "Market"),
+    "col.salary": ("Зарплата указана", "Salary given"),
+    "col.seen": ("Период", "Period"),
+    "col.skill": ("Навык", "Skill"),
+    "mkt.title": ("Рынок", "Market"),
+    "mkt.scope": ("Вакансии", "Vacancies"),
+    "mkt.scope.all": ("Все мои вакансии", "All my vacancies"),
+    "mkt.scope.search": ("Поиск «{name}»", "Search “{name}”"),
+    "mkt.scope.source": ("Только {board}", "Only {board}"),
+    "mkt.period": ("Период", "Period"),
+    "mkt.days": ("{n} дн.", "{n} days"),
+    "mkt.basis": ("Зарплата", "Salary"),
+    "mkt.basis.all": ("все как опубликовано", "all as published"),
+    "mkt.basis.gross": ("до вычета налогов", "before tax"),
+    "mkt.basis.net": ("на руки", "after tax"),
+    "mkt.hidden": ("Учитывать скрытые", "Include hidden"),
+    "mkt.sum.vacancies": ("Вакансий за период", "Vacancies in the period"),
+    "mkt.sum.with_salary": ("С зарплатой", "With a salary"),
+    "mkt.sum.median": ("Медиана зарплаты", "Median salary"),
+    "mkt.sum.without": ("Без зарплаты", "Without a salary"),
+    "mkt.sum.note": (
+        "С {start} по {end} (UTC). Зарплаты — в рублях в месяц; до вычета: {gross}, на руки: {net}, "
+        "не указано: {unknown}. Вакансии без зарплаты в расчёт зарплат не входят.",
+        "{start} to {end} (UTC). Salaries in roubles a month; before tax: {gross}, after tax: {net}, "
+        "not said: {unknown}. Vacancies without a salary are left out of the salary figures.",
+    ),
+    "mkt.section.salaries": ("Зарплаты", "Salaries"),
+    "mkt.section.demand": ("Спрос", "Demand"),
+    "mkt.section.skills": ("Навыки", "Skills"),
+    "mkt.section.standing": ("Где вы", "Where you stand"),
+    "mkt.chart.share": ("Сколько вакансий указывают зарплату", "How many vacancies give a salary"),
+    "mkt.help.share": (
+        "До вычета и на руки — как написал работодатель; без зарплаты — не указана.",
+        "Before and after tax as the employer said; without: no salary given.",
+    ),
+    "mkt.chart.grade": ("Зарплата по опыту", "Salary by experience"),
+    "mkt.help.grade": (
+        "Полоса — от 25-го до 75-го процентиля, черта — медиана.",
+        "The bar runs from the 25th to the 75th percentile; the tick is the median.",
+    ),
+    "mkt.chart.area": ("Зарплата по городам", "Salary by city"),
+    "mkt.help.area": ("Города с наибольшим числом вакансий.", "The cities with the most vacancies."),
+    "mkt.chart.format": ("Зарплата по формату работы", "Salary by work format"),
+    "mkt.help.format": (
+        "Вакансия с несколькими форматами входит в каждый.",
+        "A vacancy with several formats counts in each.",
+    ),
+    "mkt.chart.histogram": ("Распределение зарплат", "Salary distribution"),
+    "mkt.help.histogram": ("Сколько вакансий в каждом диапазоне.", "How many vacancies in each range."),
+    "mkt.chart.weekly": ("Зарплата по неделям", "Salary by week"),
+    "mkt.help.weekly": (
+        "Медиана и полоса 25–75 % вакансий, впервые найденных за неделю.",
+        "The median and the 25–75 % band of the vacancies first seen that week.",
+    ),
+    "mkt.chart.new": ("Новые вакансии по дням", "New vacancies per day"),
+    "mkt.help.new": ("Впервые найденные за день.", "First seen that day."),
+    "mkt.chart.open": ("Открытые вакансии", "Open vacancies"),
+    "mkt.help.open": (
+        "Сколько вакансий было открыто в каждый день.",
+        "How many vacancies were open each day.",
+    ),
+    "mkt.chart.employers_open": ("Работодатели: больше всего открытых", "Employers with the most open"),
+    "mkt.help.employers_open": ("Открытые вакансии сейчас.", "Vacancies open now."),
+    "mkt.chart.employers_salary": (
+        "Работодатели: самая высокая медиана",
+        "Employers with the highest median",
+    ),
+    "mkt.help.employers_salary": ("Медиана зарплаты их вакансий.", "The median salary of their vacancies."),
+    "mkt.chart.lifetime": ("Сколько живёт вакансия", "How long a vacancy lives"),
+    "mkt.help.lifetime": (
+        "Дни от первой находки до закрытия, для закрытых за период.",
+        "Days from first seen to closed, for those closed in the period.",
+    ),
+    "mkt.chart.skills": ("Самые востребованные навыки", "The most wanted skills"),
+    "mkt.help.skills": (
+        "Доля вакансий (с загруженным описанием), где навык назван.",
+        "The share of vacancies (with a fetched description) naming the skill.",
+    ),
+    "mkt.chart.skill_moves": ("Растут и падают", "Rising and falling"),
+    "mkt.help.skill_moves": (
+        "Изменение доли против предыдущего периода той же длины, в п. п.",
+        "The change of share against the previous period of the same length, in points.",
+    ),
+    "mkt.chart.skill_salary": ("Зарплата с навыком и без", "Salary with and without a skill"),
+    "mkt.help.skill_salary": (
+        "Медиана вакансий, где навык назван, и остальных.",
+        "The median of the vacancies naming the skill and of the rest.",
+    ),
+    "mkt.too_few": (
+        "Мало данных для графика: {n} — нужно хотя бы {min}.",
+        "Too few vacancies for a chart: {n}; it needs at least {min}.",
+    ),
+    "mkt.too_few.skill_moves": (
+        "Сравнивать не с чем: в предыдущем периоде той же длины {n} вакансий с навыками — "
+        "нужно хотя бы {min}.",
+        "Nothing to compare with: {n} vacancies with skills in the previous period; it needs at least {min}.",
+    ),
+    "mkt.too_few.employers_salary": (
+        "Ни у одного работодателя нет хотя бы трёх вакансий с зарплатой за период.",
+        "No employer has at least three vacancies with a salary in the period.",
+    ),
+    "mkt.show": ("показать эти вакансии", "show these vacancies"),
+    "mkt.show_help": (
+        "Откроет таблицу вакансий с тем же фильтром; щёлкните столбец — откроются его вакансии.",
+        "Opens the vacancies table with the same filter; click a bar to open its vacancies.",
+    ),
+    "mkt.csv": ("Скачать цифры графика в CSV", "Download the chart's numbers as CSV"),
+    "mkt.median": ("медиана", "median"),
+    "mkt.with": ("с навыком", "with the skill"),
+    "mkt.without": ("без навыка", "without it"),
+    "mkt.pp": ("п. п.", "pts"),
+    "mkt.days_suffix": (" дн.", " d"),
+    "mkt.share.gross": ("до вычета", "before tax"),
+    "mkt.share.net": ("на руки", "after tax"),
+    "mkt.share.unknown": ("не сказано", "not said"),
+    "mkt.share.without": ("без зарплаты: {n}", "without a salary: {n}"),
+    "mkt.hover.band": (
+        "p25 {p25} ₽ · медиана {median} ₽ · p75 {p75} ₽",
+        "p25 {p25} ₽ · median {median} ₽ · p75 {p75} ₽",
+    ),
+    "mkt.hover.count": (
+        "вакансий: {n} (до вычета {gross}, на руки {net})",
+        "vacancies: {n} ({gross} before tax, {net} after)",
+    ),
+    "mkt.hover.bin": ("{low}–{high} ₽: {n}", "{low}–{high} ₽: {n}"),
+    "mkt.hover.week": (
+        "неделя с %{x|%-d %b}: медиана {median} ₽, вакансий {n}",
+        "week of %{x|%-d %b}: median {median} ₽, {n} vacancies",
+    ),
+    "mkt.hover.employer": (
+        "открыто {open} из {n}, с зарплатой {salary}",
+        "open {open} of {n}, with a salary {salary}",
+    ),
+    "mkt.hover.lifetime": (
+        "p25 {p25} · медиана {median} · p75 {p75} дн. · закрыто {n}",
+        "p25 {p25} · median {median} · p75 {p75} days · {n} closed",
+    ),
+    "mkt.hover.n": ("вакансий: {n}", "vacancies: {n}"),
+    "mkt.standing.none": (
+        "Заполните профиль — желаемую зарплату, опыт, город и навыки, — "
+        "и здесь появится, где вы на этом рынке.",
+        "Fill in your profile (desired salary, experience, city and skills) to see where you stand here.",
+    ),
+    "mkt.standing.to_profile": ("Открыть профиль", "Open the profile"),
+    "mkt.standing.any_grade": ("любой опыт", "any experience"),
+    "mkt.standing.any_area": ("все города", "every city"),
+    "mkt.standing.no_salary": ("В профиле нет желаемой зарплаты.", "Your profile has no desired salary."),
+    "mkt.standing.no_peers": (
+        "Вакансий с зарплатой для «{grade}», {area} за период нет — сравнить не с чем.",
+        "No vacancies with a salary for “{grade}”, {area} in the period: nothing to compare with.",
+    ),
+    "mkt.standing.percentile": (
+        "Ваши {salary} ₽ выше, чем предлагают {pct} % вакансий с опытом «{grade}», {area} (из {n}).",
+        "Your {salary} ₽ is above what {pct} % of the vacancies for “{grade}”, {area} offer (of {n}).",
+    ),
+    "mkt.standing.skills": ("Ваши навыки и спрос", "Your skills against demand"),
+    "mkt.standing.has": (
+        "{skill} — в {pct} % ваших вакансий, в профиле есть",
+        "{skill}: in {pct} % of your vacancies, in your profile",
+    ),
+    "mkt.standing.missing": (
+        "{skill} — в {pct} % ваших вакансий, в профиле нет",
+        "{skill}: in {pct} % of your vacancies, not in your profile",
+    ),
+    "mkt.empty": ("За этот период вакансий нет.", "No vacancies in this period."),
+    "mkt.empty_help": (
+        "Добавьте поиск на странице «Мои поиски»: вакансии загружаются каждый час "
+        "(или сразу — командой jobhunter etl run), и здесь появятся графики. "
+        "Можно также выбрать период длиннее или другие вакансии.",
+        "Add a search on the My searches page: vacancies are harvested every hour "
+        "(or at once with jobhunter etl run), and the charts appear here. "
+        "You can also choose a longer period or other vacancies.",
+    ),
+    "mkt.to_searches": ("К поискам", "To my searches"),
+    "mkt.to_vacancies": ("К вакансиям", "To the vacancies"),
+    "mkt.not_yours": ("Такого поиска у вас нет.", "You have no such search."),
+    "mkt.csv.grade": ("Опыт", "Experience"),
+    "mkt.csv.area": ("Город", "City"),
+    "mkt.csv.format": ("Формат", "Work format"),
+    "mkt.csv.count": ("Вакансий", "Vacancies"),
+    "mkt.csv.gross": ("До вычета", "Before tax"),
+    "mkt.csv.net": ("На руки", "After tax"),
+    "mkt.csv.p25": ("p25, ₽", "p25, ₽"),
+    "mkt.csv.median": ("Медиана, ₽", "Median, ₽"),
+    "mkt.csv.p75": ("p75, ₽", "p75, ₽"),
+    "mkt.csv.low": ("От, ₽", "From, ₽"),
+    "mkt.csv.high": ("До, ₽", "To, ₽"),
+    "mkt.csv.week": ("Неделя с", "Week of"),
+    "mkt.csv.vacancies": ("Вакансий", "Vacancies"),
+    "mkt.csv.with_salary": ("С зарплатой", "With a salary"),
+    "mkt.csv.without_salary": ("Без зарплаты", "Without a salary"),
+    "mkt.csv.unknown_basis": ("Не сказано, до вычета или на руки", "Basis not said"),
+    "mkt.csv.what": ("Что", "What"),
+    "mkt.csv.day": ("День", "Day"),
+    "mkt.csv.new": ("Новых", "New"),
+    "mkt.csv.open": ("Открыто", "Open"),
+    "mkt.csv.employer": ("Работодатель", "Employer"),
+    "mkt.csv.closed": ("Закрыто", "Closed"),
+    "mkt.csv.p25_days": ("p25, дн.", "p25, days"),
+    "mkt.csv.median_days": ("Медиана, дн.", "Median, days"),
+    "mkt.csv.p75_days": ("p75, дн.", "p75, days"),
+    "mkt.csv.skill": ("Навык", "Skill"),
+    "mkt.csv.share": ("Доля", "Share"),
+    "mkt.csv.previous_share": ("Доля в прошлом периоде", "Share in the previous period"),
+    "mkt.csv.change": ("Изменение, п. п.", "Change, points"),
+    "mkt.csv.with_count": ("С навыком: вакансий", "With: vacancies"),
+    "mkt.csv.with_median": ("С навыком: медиана, ₽", "With: median, ₽"),
+    "mkt.csv.without_count": ("Без навыка: вакансий", "Without: vacancies"),
+    "mkt.csv.without_median": ("Без навыка: медиана, ₽", "Without: median, ₽"),
 }
 
 EXPERIENCE_NAMES: dict[str, tuple[str, str]] = {
@@ -445,6 +655,10 @@ WORK_FORMAT_NAMES: dict[str, tuple[str, str]] = {
     "HYBRID": ("Гибрид", "Hybrid"),
     "FIELD_WORK": ("Разъездной", "Field work"),
 }
+
+
+def has_phrase(key: str) -> bool:
+    return key in _PHRASES
 
 
 def lang_of(value: Any) -> str:

@@ -12,10 +12,10 @@ from sqlalchemy import Engine
 
 from webapp import auth, clock, queries
 from webapp.i18n import display_name, t
-from webapp.pages import admin, applications, profile, searches, telegram, vacancies
+from webapp.pages import admin, applications, market, profile, searches, telegram, vacancies
 
 #: Every page path the router serves (any other path is a 404, see webapp.guard).
-PAGES = ("/", "/searches", applications.PATH, profile.PATH, "/admin/users", "/admin/runs")
+PAGES = ("/", "/searches", applications.PATH, market.PATH, profile.PATH, "/admin/users", "/admin/runs")
 
 
 def _logout_form(lang: str) -> html.Form:
@@ -64,6 +64,7 @@ def navbar(pathname: str = "/") -> dbc.Navbar:
                 t("nav.applications", lang), href=applications.PATH, active="exact", id="nav-applications"
             )
         ),
+        dbc.NavItem(dbc.NavLink(t("nav.market", lang), href=market.PATH, active="exact", id="nav-market")),
     ]
     links.append(
         dbc.NavItem(dbc.NavLink(profile.nav_label(lang), href=profile.PATH, active="exact", id="nav-profile"))
@@ -170,12 +171,14 @@ def serve() -> Any:
 
 
 def register(app: Dash, engine: Engine) -> None:
-    @app.callback(Output("page", "children"), Input("url", "pathname"))
-    def route(pathname: str | None) -> Any:
+    @app.callback(Output("page", "children"), Input("url", "pathname"), State("url", "search"))
+    def route(pathname: str | None, search: str | None = None) -> Any:
         lang = current_user.lang
         path = (pathname or "/").rstrip("/") or "/"
         if path == "/":
-            return vacancies.page(engine, current_user)
+            return vacancies.page(engine, current_user, search)
+        if path == market.PATH:
+            return market.page(engine, current_user, search)
         if path == "/searches":
             return searches.page(engine, current_user)
         if path == applications.PATH:

@@ -125,11 +125,10 @@ def _name(component: Any) -> str:
     return json.dumps(component, sort_keys=True, separators=(",", ":"))
 
 
-def _output_key(
+def _dependency(
     client: FlaskClient, outputs: list[tuple[Any, str]], inputs: list[tuple[Any, str, Any]]
-) -> str:
-    """The callback's own name for these outputs, as /_dash-dependencies lists it (outputs that
-    other callbacks share carry an ``@hash`` suffix the browser sends back)."""
+) -> dict[str, Any] | None:
+    """The callback these outputs and inputs name, as /_dash-dependencies lists it."""
     wanted = {f"{_name(c)}.{p}" if isinstance(c, str) else None for c, p in outputs} - {None}
     wanted_inputs = {f"{_name(c)}.{p}" for c, p, _ in inputs if isinstance(c, str)}
     listed = client.get("/_dash-dependencies")
@@ -137,10 +136,44 @@ def _output_key(
         names = {part.split("@")[0] for part in dependency["output"].strip(".").split("...")}
         ids = {f"{i['id']}.{i['property']}" for i in dependency["inputs"]}
         if wanted <= names and len(names) == len(outputs) and wanted_inputs <= ids:
-            return dependency["output"]
+            return dependency
+    return None
+
+
+def _output_key(
+    client: FlaskClient, outputs: list[tuple[Any, str]], inputs: list[tuple[Any, str, Any]]
+) -> str:
+    """The callback's own name for these outputs, as /_dash-dependencies lists it (outputs that
+    other callbacks share carry an ``@hash`` suffix the browser sends back)."""
+    dependency = _dependency(client, outputs, inputs)
+    if dependency is not None:
+        return dependency["output"]
     many = len(outputs) > 1
     output = "...".join(f"{_name(c)}.{p}" for c, p in outputs)
     return f"..{output}.." if many else output
+
+
+def _every_state(
+    client: FlaskClient,
+    outputs: list[tuple[Any, str]],
+    inputs: list[tuple[Any, str, Any]],
+    state: list[tuple[Any, str, Any]],
+) -> list[tuple[Any, str, Any]]:
+    """``state`` with the callback's other (string-id) states added as None: the browser always
+    sends every State, so a test names only those it cares about (e.g. the router's url.search)."""
+    dependency = _dependency(client, outputs, inputs)
+    if dependency is None:
+        return list(state)
+    given = {(_name(c), p): (c, p, v) for c, p, v in state}
+    full = []
+    for item in dependency.get("state", []):
+        ident = item["id"]
+        key = (ident if isinstance(ident, str) else _name(ident), item["property"])
+        if key in given:
+            full.append(given.pop(key))
+        elif isinstance(ident, str) and not ident.startswith("{"):
+            full.append((ident, item["property"], None))
+    return full + list(given.values())
 
 
 def callback(
@@ -154,9 +187,10 @@ def callback(
     """POST a Dash callback request as the browser would (or as an attacker could).
 
     ``inputs`` must list every input of the callback, in order; ``changed`` says which of them
-    triggered it (default: all).
+    triggered it (default: all). States left out are sent as None, as a browser sends an unset one.
     """
     key = _output_key(client, outputs, inputs)
+    state = _every_state(client, outputs, inputs, state)
     body = {
         "output": key,
         "outputs": [{"id": c, "property": p.split("@")[0]} for c, p in outputs]

@@ -28,7 +28,7 @@ from domain import duplicates
 from domain.matching import learn
 from domain.matching.weights import GOOD
 from domain.sources import SOURCES
-from webapp import applications_panel, auth, clock, grid_query, html_render, match_view, queries
+from webapp import applications_panel, auth, clock, grid_query, grid_url, html_render, match_view, queries
 from webapp.grid_query import GridRequest
 from webapp.i18n import (
     AG_GRID_RU,
@@ -230,6 +230,20 @@ def column_defs(
             "sortable": False,
             "width": 90,
         },
+        # what a link from the «Рынок» page filters by (webapp.grid_url); hidden, with no cells:
+        # «Сбросить фильтры» clears them with the rest
+        *(
+            {
+                "colId": col_id,
+                "headerName": t(f"col.{col_id}", lang),
+                "hide": True,
+                "sortable": False,
+                "filter": "agTextColumnFilter",
+                "filterParams": {"filterOptions": ["equals"], "maxNumConditions": 1},
+                "valueGetter": {"function": "null"},
+            }
+            for col_id in ("salary", "seen", "skill")
+        ),
     ]
 
 
@@ -302,9 +316,11 @@ def opening_order(
     return True, state
 
 
-def page(engine: Engine, user: Any) -> Any:
+def page(engine: Engine, user: Any, search: Any = None) -> Any:
+    """The grid; ``search``: the address's query string, a link's filter (see webapp.grid_url)."""
     lang = user.lang
     choices = _choices(engine, user.id)
+    link = grid_url.parse(search, [int(item["value"]) for item in choices["searches"]])
     grid_options: dict[str, Any] = {
         "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
         "cacheBlockSize": grid_query.BLOCK_SIZE,
@@ -326,6 +342,12 @@ def page(engine: Engine, user: Any) -> Any:
         **(AG_GRID_RU if lang == "ru" else {}),
         "noRowsToShow": t("grid.empty", lang),
     }
+    # a link's filter (webapp.grid_url) as the grid's initial state: AG Grid applies it before the
+    # first block is asked for, to the checkbox filters too (a filterModel prop reaches the grid
+    # after it is ready, when the custom filters have not taken a model yet)
+    link_filter = grid_url.filter_model(link)
+    if link_filter:
+        grid_options["initialState"] = {"filter": {"filterModel": link_filter}}
     by_score, state = opening_order(engine, user.id, clean_column_state(user.preferences.get("columns")))
     grid = dag.AgGrid(
         id="grid",
@@ -414,7 +436,9 @@ def page(engine: Engine, user: Any) -> Any:
             dbc.Switch(
                 id="only-favourites", label=t("grid.only_favourites", lang), value=False, className="mb-0"
             ),
-            dbc.Switch(id="show-hidden", label=t("grid.show_hidden", lang), value=False, className="mb-0"),
+            dbc.Switch(
+                id="show-hidden", label=t("grid.show_hidden", lang), value=link.hidden, className="mb-0"
+            ),
             dbc.Button(t("grid.reset", lang), id="reset-filters", size="sm", color="link", className="px-1"),
             html.Span(id="grid-status", className="text-body-secondary small ms-auto", role="status"),
             export_form,
