@@ -319,7 +319,7 @@ def _windowed(
     if request.start_row == 0:
         # matches among the rows looked at, scaled to the whole view (PostgreSQL's estimate of its
         # size when it is over the count cap)
-        count = conn.execute(grid_query.count_query(user_id, replace(request, quick=""))).scalar_one()
+        count = view_size(conn, user_id, replace(request, quick=""))
         if count > grid_query.COUNT_CAP:
             count = estimate(conn, grid_query.candidates_query(user_id, request, 10**9))
         matched_total = int(count * len(ids) / len(candidates))
@@ -328,6 +328,20 @@ def _windowed(
 
 #: A quick search matching at most this many vacancies (of anybody) is read from its matches.
 RARE_MAX = 20_000
+
+
+#: A view PostgreSQL expects to hold this many times the count cap is "more than 10,000" without
+#: counting (counting 10,001 rows of a view whose filters no one index serves costs 100-200 ms).
+COUNT_MARGIN = 3
+
+
+def view_size(conn: Connection, user_id: int, request: GridRequest) -> int:
+    """How many rows the view holds, exact up to ``COUNT_CAP`` (``COUNT_CAP + 1``: more), counted
+    only when the planner's estimate (planned, not run) is not far beyond the cap."""
+    guess = estimate(conn, grid_query.candidates_query(user_id, request, 10**9))
+    if guess > COUNT_MARGIN * grid_query.COUNT_CAP and not request.quick:
+        return grid_query.COUNT_CAP + 1
+    return conn.execute(grid_query.count_query(user_id, request)).scalar_one()
 
 
 def _rare(conn: Connection, user_id: int, request: GridRequest) -> _Found | None:
@@ -350,7 +364,10 @@ def _quick_block(
     conn: Connection, user_id: int, request: GridRequest, names: dict[int, str], corrected: str | None
 ) -> Block:
     sort = grid_query.single_sort(request)
-    found = _windowed(conn, user_id, request, sort) or _rare(conn, user_id, request)
+    found = None
+    if estimate(conn, grid_query.quick_search_ids(request.quick)) <= RARE_MAX:  # planned, not run
+        found = _rare(conn, user_id, request)
+    found = found or _windowed(conn, user_id, request, sort) or _rare(conn, user_id, request)
     if found is None:  # common overall, rare among the user's first rows: every match, in SQL
         return _plain_block(conn, user_id, request, names, corrected)
     result = conn.execute(grid_query.rows_query(user_id, request, ids=found.page)).all() if found.page else []
@@ -424,7 +441,7 @@ def _plain_block(
         if request.start_row == 0:
             matched = row_count
     elif request.start_row == 0:
-        matched = conn.execute(grid_query.count_query(user_id, request)).scalar_one()
+        matched = view_size(conn, user_id, request)
         row_count = matched if matched <= grid_query.COUNT_CAP else None
     else:
         row_count = None
