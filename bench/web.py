@@ -187,8 +187,8 @@ def score_index_used(engine: Any, user_id: int, request: GridRequest) -> str:
     with engine.connect() as conn:
         if request.quick:  # the windowed search reads its candidates in the grid's order
             statement = grid_query.candidates_query(user_id, request, queries.WINDOW_START)
-        else:
-            statement = grid_query.rows_query(user_id, request)
+        else:  # the block's first index range (webapp.queries reads single sorts this way)
+            statement = grid_query.ordered_parts(user_id, request, grid_query.block_columns(user_id))[0]
         return "yes" if SCORE_INDEX in queries.indexes_used(queries.plan(conn, statement)) else "NO"
 
 

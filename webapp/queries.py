@@ -423,9 +423,16 @@ def _plain_block(
     else:
         view = grid_cursors.view_key(request)
         cursor = grid_cursors.cursor_for(user_id, view, request.start_row)
-        columns = grid_query.block_columns(user_id)
-        offset = 0 if cursor else request.start_row
-        result = _ordered_read(conn, user_id, request, columns, cursor, offset, request.limit, quick=False)
+        if cursor is None and request.start_row > 0:
+            # a jump: skip the rows before it reading ids only (PostgreSQL computes the select
+            # list's subqueries for every row OFFSET skips), then read the block's rows by id
+            columns = grid_query.sort_columns(sort[0])
+            skipped = _ordered_read(conn, user_id, request, columns, None, request.start_row, request.limit)
+            ids = [r.id for r in skipped]
+            result = conn.execute(grid_query.rows_query(user_id, request, ids=ids)).all() if ids else []
+        else:
+            columns = grid_query.block_columns(user_id)
+            result = _ordered_read(conn, user_id, request, columns, cursor, 0, request.limit, quick=False)
         key = grid_query.sort_value_key(sort[0])
         keys = [(row._mapping[key], row.id) for row in result]
         _remember(user_id, view, request.start_row, keys, len(keys) or 1)
