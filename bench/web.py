@@ -48,7 +48,7 @@ from core.schema import user_vacancies, users  # noqa: E402
 from core.searches import create_search  # noqa: E402
 from core.settings import load_settings  # noqa: E402
 from core.users import create_user, set_password  # noqa: E402
-from webapp import grid_query, queries  # noqa: E402
+from webapp import grid_cursors, grid_query, queries  # noqa: E402
 from webapp.grid_query import GridRequest  # noqa: E402
 
 TARGET_P95_MS = 150.0
@@ -112,6 +112,47 @@ VIEWS: list[tuple[str, dict[str, Any], str]] = [
     ),
     ("block 50 by score (rows 5000-5100)", {"sortModel": [SCORE_SORT], "startRow": 5000, "endRow": 5100}, ""),
 ]
+# issue 17: every sortable column in both directions, the rare and the common quick-search word,
+# the key-skills filter
+SORTABLE = [
+    ("title", "name"),
+    ("employer", "employer_name"),
+    ("salary from", "salary_from_rub"),
+    ("salary to", "salary_to_rub"),
+    ("published", "published_at"),
+    ("first seen", "first_seen_at"),
+    ("score", "score"),
+]
+VIEWS += [
+    (f"sort by {label} {arrow}", {"sortModel": [{"colId": col, "sort": direction}]}, "")
+    for label, col in SORTABLE
+    for direction, arrow in (("asc", "↑"), ("desc", "↓"))
+]
+RARE_WORD, COMMON_WORD = "мегасерв", "опыт"
+SKILLS = {"skills": {"filterType": "multi", "values": ["Python"]}}
+RARE_SKILLS = {"skills": {"filterType": "multi", "values": ["ClickHouse", "Airflow"]}}
+VIEWS += [
+    (f"quick search, rare word «{RARE_WORD}»", {}, RARE_WORD),
+    (f"quick search, common word «{COMMON_WORD}»", {}, COMMON_WORD),
+    ("key skills: Python", {"filterModel": SKILLS}, ""),
+    (
+        "key skills: ClickHouse or Airflow, by title",
+        {"filterModel": RARE_SKILLS, "sortModel": [{"colId": "name", "sort": "asc"}]},
+        "",
+    ),
+]
+#: Deep blocks: (label, view, quick search, first row). Timed twice: "scrolled" (the blocks before
+#: it were read, as the infinite model does while the user scrolls: the block continues from the
+#: cursor of the one before) and "jumped" (no cursor: the OFFSET fallback, a dragged scrollbar).
+DEEP: list[tuple[str, dict[str, Any], str, int]] = [
+    (f"{label}, rows {start:,}–{start + 100:,}", view, quick, start)
+    for start in (5_000, 50_000)
+    for label, view, quick in (
+        ("newest", {"sortModel": [{"colId": "published_at", "sort": "desc"}]}, ""),
+        ("by title", {"sortModel": [{"colId": "name", "sort": "asc"}]}, ""),
+        (f"quick «{COMMON_WORD}»", {}, COMMON_WORD),
+    )
+]
 #: The index a block sorted by score must be read from (checked with EXPLAIN, shown in the table).
 SCORE_INDEX = "ix_t08_jh_user_vacancies_score"
 
@@ -146,36 +187,63 @@ def score_index_used(engine: Any, user_id: int, request: GridRequest) -> str:
     with engine.connect() as conn:
         if request.quick:  # the windowed search reads its candidates in the grid's order
             statement = grid_query.candidates_query(user_id, request, queries.WINDOW_START)
-        else:
-            statement = grid_query.rows_query(user_id, request)
+        else:  # the block's first index range (webapp.queries reads single sorts this way)
+            statement = grid_query.ordered_parts(user_id, request, grid_query.block_columns(user_id))[0]
         return "yes" if SCORE_INDEX in queries.indexes_used(queries.plan(conn, statement)) else "NO"
+
+
+def _timed(engine: Any, user_id: int, request: GridRequest, repeats: int, *, jump: bool = False) -> Any:
+    """``repeats`` timed calls after two warm-up calls; ``jump``: each without a cursor."""
+    times: list[float] = []
+    block = None
+    for i in range(repeats + 2):
+        if jump:
+            grid_cursors.clear()
+        started = time.perf_counter()
+        with engine.connect() as conn:
+            block = queries.grid_block(conn, user_id, request)
+        if i >= 2:  # two warm-up calls (plan cache, vocabulary, pool)
+            times.append((time.perf_counter() - started) * 1000)
+    assert block is not None
+    return block, times
+
+
+def _result(label: str, block: Any, times: list[float], index: str = "") -> dict[str, Any]:
+    return {
+        "label": label,
+        "rows": len(block.rows),
+        "matched": block.matched,
+        "estimated": block.estimated,
+        "p50": statistics.median(times),
+        "p95": percentile(times, 0.95),
+        "max": max(times),
+        "index": index,
+    }
+
+
+def scroll_to(engine: Any, user_id: int, view: dict[str, Any], quick: str, start: int) -> None:
+    """Read the blocks before ``start`` in order, as the grid does while the user scrolls."""
+    grid_cursors.clear()
+    for row in range(0, start, 100):
+        with engine.connect() as conn:
+            queries.grid_block(
+                conn, user_id, grid_request({**view, "startRow": row, "endRow": row + 100}, quick)
+            )
 
 
 def time_queries(engine: Any, user_id: int, repeats: int) -> list[dict[str, Any]]:
     results = []
     for label, view, quick in VIEWS:
         request = grid_request(view, quick)
-        times: list[float] = []
-        block = None
-        for i in range(repeats + 2):
-            started = time.perf_counter()
-            with engine.connect() as conn:
-                block = queries.grid_block(conn, user_id, request)
-            if i >= 2:  # two warm-up calls (plan cache, vocabulary, pool)
-                times.append((time.perf_counter() - started) * 1000)
-        assert block is not None
-        results.append(
-            {
-                "label": label,
-                "rows": len(block.rows),
-                "matched": block.matched,
-                "estimated": block.estimated,
-                "p50": statistics.median(times),
-                "p95": percentile(times, 0.95),
-                "max": max(times),
-                "index": score_index_used(engine, user_id, request),
-            }
-        )
+        block, times = _timed(engine, user_id, request, repeats)
+        results.append(_result(label, block, times, score_index_used(engine, user_id, request)))
+    for label, view, quick, start in DEEP:
+        request = grid_request({**view, "startRow": start, "endRow": start + 100}, quick)
+        scroll_to(engine, user_id, view, quick, start)
+        block, times = _timed(engine, user_id, request, repeats)
+        results.append(_result(f"{label}, scrolled", block, times))
+        block, times = _timed(engine, user_id, request, max(3, repeats // 3), jump=True)
+        results.append(_result(f"{label}, jumped (no cursor)", block, times))
     return results
 
 
@@ -329,9 +397,16 @@ def main() -> None:
                 select(func.count()).select_from(user_vacancies).where(user_vacancies.c.user_id == user_id)
             ).scalar_one()
 
+        load_before = os.getloadavg()
         results = time_queries(engine, user_id, args.requests)
+        load_after = os.getloadavg()
         table = Table(
-            title=f"Grid block of 100 rows, {total:,} vacancies of one user, {args.requests} requests each",
+            title=f"Grid block of 100 rows, {total:,} vacancies of one user, {args.requests} requests each"
+            f" (a jump: {max(3, args.requests // 3)}); load average before "
+            + " / ".join(f"{x:.1f}" for x in load_before)
+            + ", after "
+            + " / ".join(f"{x:.1f}" for x in load_after)
+            + f" (1 / 5 / 15 min, {os.cpu_count()} CPUs)",
             title_justify="left",
         )
         for name in (

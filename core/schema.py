@@ -178,7 +178,7 @@ vacancies = Table(
     ),
     UniqueConstraint("source", "source_id"),
     CheckConstraint("source IN ('hh', 'trudvsem', 'superjob')", name="source"),
-    Index(None, "published_at"),
+    Index(None, "published_at", "id"),
     Index(None, "employer_id"),
     Index(None, "area_id"),
     Index(None, "group_id"),
@@ -216,6 +216,7 @@ details = Table(
         Computed("to_tsvector('russian'::regconfig, description_text)", persisted=True),
     ),
     Index("ix_t06_jh_details_search_tsv", "search_tsv", postgresql_using="gin"),
+    Index("ix_t06_jh_details_key_skills", "key_skills", postgresql_using="gin"),
     comment="The full vacancy: description, skills and a Russian full-text column.",
 )
 
@@ -377,9 +378,23 @@ Index(
     postgresql_using="gin",
     postgresql_ops={"employer_name": "gin_trgm_ops"},
 )
-Index("ix_t01_jh_vacancies_salary_from_rub", vacancies.c.salary_from_rub.desc().nulls_last())
-Index("ix_t01_jh_vacancies_salary_to_rub", vacancies.c.salary_to_rub.desc().nulls_last())
-Index("ix_t01_jh_vacancies_first_seen_at", vacancies.c.first_seen_at)
+# The grid's sort columns, each ending in the id (its tie-break): one index range per block, both
+# directions (a nullable column DESC NULLS LAST, read backwards for low to high; migration 0014).
+Index("ix_t01_jh_vacancies_name_id", vacancies.c.name, vacancies.c.id)
+Index(
+    "ix_t01_jh_vacancies_employer_name_id",
+    vacancies.c.employer_name.desc().nulls_last(),
+    vacancies.c.id.desc(),
+)
+Index(
+    "ix_t01_jh_vacancies_salary_from_rub",
+    vacancies.c.salary_from_rub.desc().nulls_last(),
+    vacancies.c.id.desc(),
+)
+Index(
+    "ix_t01_jh_vacancies_salary_to_rub", vacancies.c.salary_to_rub.desc().nulls_last(), vacancies.c.id.desc()
+)
+Index("ix_t01_jh_vacancies_first_seen_at_id", vacancies.c.first_seen_at, vacancies.c.id)
 
 banned_employers = Table(
     "t11_jh_banned_employers",

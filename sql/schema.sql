@@ -69,21 +69,25 @@ CREATE INDEX ix_t01_jh_vacancies_area_id ON jh.t01_jh_vacancies (area_id);
 
 CREATE INDEX ix_t01_jh_vacancies_employer_id ON jh.t01_jh_vacancies (employer_id);
 
+CREATE INDEX ix_t01_jh_vacancies_employer_name_id ON jh.t01_jh_vacancies (employer_name DESC NULLS LAST, id DESC);
+
 CREATE INDEX ix_t01_jh_vacancies_employer_name_trgm ON jh.t01_jh_vacancies USING gin (employer_name gin_trgm_ops);
 
-CREATE INDEX ix_t01_jh_vacancies_first_seen_at ON jh.t01_jh_vacancies (first_seen_at);
+CREATE INDEX ix_t01_jh_vacancies_first_seen_at_id ON jh.t01_jh_vacancies (first_seen_at, id);
 
 CREATE INDEX ix_t01_jh_vacancies_group_id ON jh.t01_jh_vacancies (group_id);
 
 CREATE INDEX ix_t01_jh_vacancies_is_demo ON jh.t01_jh_vacancies (is_demo) WHERE is_demo;
 
+CREATE INDEX ix_t01_jh_vacancies_name_id ON jh.t01_jh_vacancies (name, id);
+
 CREATE INDEX ix_t01_jh_vacancies_name_trgm ON jh.t01_jh_vacancies USING gin (name gin_trgm_ops);
 
-CREATE INDEX ix_t01_jh_vacancies_published_at ON jh.t01_jh_vacancies (published_at);
+CREATE INDEX ix_t01_jh_vacancies_published_at_id ON jh.t01_jh_vacancies (published_at, id);
 
-CREATE INDEX ix_t01_jh_vacancies_salary_from_rub ON jh.t01_jh_vacancies (salary_from_rub DESC NULLS LAST);
+CREATE INDEX ix_t01_jh_vacancies_salary_from_rub ON jh.t01_jh_vacancies (salary_from_rub DESC NULLS LAST, id DESC);
 
-CREATE INDEX ix_t01_jh_vacancies_salary_to_rub ON jh.t01_jh_vacancies (salary_to_rub DESC NULLS LAST);
+CREATE INDEX ix_t01_jh_vacancies_salary_to_rub ON jh.t01_jh_vacancies (salary_to_rub DESC NULLS LAST, id DESC);
 
 CREATE INDEX ix_t01_jh_vacancies_search_document ON jh.t01_jh_vacancies USING gin (to_tsvector('russian'::regconfig, (((((coalesce(name, '') || ' ') || coalesce(employer_name, '')) || ' ') || coalesce(snippet_requirement, '')) || ' ') || coalesce(snippet_responsibility, '')));
 
@@ -229,6 +233,8 @@ CREATE TABLE jh.t06_jh_details (
 	CONSTRAINT pk_t06_jh_details PRIMARY KEY (vacancy_id),
 	CONSTRAINT fk_t06_jh_details_vacancy_id FOREIGN KEY(vacancy_id) REFERENCES jh.t01_jh_vacancies (id) ON DELETE CASCADE
 );
+
+CREATE INDEX ix_t06_jh_details_key_skills ON jh.t06_jh_details USING gin (key_skills);
 
 CREATE INDEX ix_t06_jh_details_search_tsv ON jh.t06_jh_details USING gin (search_tsv);
 

@@ -35,6 +35,7 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    tuple_,
     union,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -101,30 +102,49 @@ class GridColumn:
     sortable: bool = True
     #: The only values a multi filter may hold (others are dropped); None: any value.
     values: frozenset[str] | None = None
+    #: Why the grid cannot sort by it (an i18n key of the header's tooltip), for a column shown.
+    unsortable_why: str | None = None
 
 
 COLUMNS: dict[str, GridColumn] = {
+    # Every sortable column is read in order from an index, both directions (issue 17): name,
+    # employer and the salaries by t01's (column, id) indexes, the dates by theirs, the score by
+    # t08's (user_id, score, vacancy_id); a deep block continues from the last row of the block
+    # before it (keyset, webapp.grid_cursors). The others say in their header why they do not sort.
     "name": GridColumn(v.name, "text"),
     "employer_name": GridColumn(v.employer_name, "text"),
     "salary_from_rub": GridColumn(v.salary_from_rub, "number"),
     "salary_to_rub": GridColumn(v.salary_to_rub, "number"),
-    "area": GridColumn(v.area_name, None),
+    # a handful of values each: the filter picks them, an order by them would be an order by id
+    "area": GridColumn(v.area_name, None, sortable=False, unsortable_why="sort.use_filter"),
     "area_id": GridColumn(v.area_id, "multi", sortable=False),
-    "experience": GridColumn(v.experience_id, "multi"),
-    "work_format": GridColumn(v.work_format_ids, "multi_array"),
+    "experience": GridColumn(v.experience_id, "multi", sortable=False, unsortable_why="sort.use_filter"),
+    "work_format": GridColumn(v.work_format_ids, "multi_array", sortable=False),
     "published_at": GridColumn(v.published_at, "date"),
     "first_seen_at": GridColumn(v.first_seen_at, "date"),
-    "matched_at": GridColumn(uv.matched_at, "date"),
-    "times_seen": GridColumn(v.times_seen, "number"),
+    # filters only (no grid column shows it): its index has no vacancy id for a keyset tie-break
+    "matched_at": GridColumn(uv.matched_at, "date", sortable=False),
+    # changes on every harvest that sees the vacancy again: an index on it would turn those hourly
+    # heap-only updates (migration 0006) into index writes, so it filters but does not sort
+    "times_seen": GridColumn(v.times_seen, "number", sortable=False, unsortable_why="sort.times_seen"),
     "searches": GridColumn(uv.search_ids, "multi_array", sortable=False),
-    "is_favourite": GridColumn(uv.is_favourite, None),
-    "source": GridColumn(v.source, "multi", values=frozenset(SOURCES)),
+    # a hundredth of the rows: the «only favourites» switch shows them, a sort would read all
+    "is_favourite": GridColumn(uv.is_favourite, None, sortable=False, unsortable_why="sort.favourite"),
+    "source": GridColumn(
+        v.source, "multi", values=frozenset(SOURCES), sortable=False, unsortable_why="sort.use_filter"
+    ),
     # the match score (domain.matching): NULL when the user has no profile to score by; sorted
     # with the vacancy id as ix_t08_jh_user_vacancies_score orders them, so a block is an index range
     "score": GridColumn(uv.score, "number"),
     # where the user's application stands (domain.applications); not sortable: the codes'
     # alphabetical order is not the stages' order
-    "stage": GridColumn(uv.stage, "multi", sortable=False, values=frozenset(STAGES)),
+    "stage": GridColumn(
+        uv.stage, "multi", sortable=False, values=frozenset(STAGES), unsortable_why="sort.stage"
+    ),
+    # the vacancy's key skills (t06.key_skills, its GIN index): a set filter, never a sort
+    "skills": GridColumn(
+        details.c.key_skills, "multi_array", sortable=False, unsortable_why="sort.use_filter"
+    ),
     # hidden columns a link from the «Рынок» page filters by (webapp.grid_url): a salary on a
     # basis, seen in a period of UTC days, naming a key skill (see _salary/_period/_skill_condition)
     "salary": GridColumn(v.salary_gross, "salary", sortable=False),
@@ -422,13 +442,7 @@ def _skill_condition(spec: Mapping[str, Any]) -> ColumnElement[bool] | None:
     """The vacancy's key skills (t06, fetched details) name ``skill`` exactly, as the market
     figures count a skill (``domain.market``)."""
     skill = _link_value(spec, 100)
-    if skill is None:
-        return None
-    return exists(
-        select(literal_column("1"))
-        .select_from(details)
-        .where(details.c.vacancy_id == v.id, details.c.key_skills.any_() == skill)
-    )
+    return None if skill is None else skills_condition([skill])  # the skills filter's own, GIN-served
 
 
 def column_condition(col_id: str, spec: Mapping[str, Any]) -> ColumnElement[bool] | None:
@@ -580,6 +594,22 @@ def source_condition(user_id: int, values: Sequence[str]) -> ColumnElement[bool]
     )
 
 
+def skills_condition(values: Sequence[str]) -> ColumnElement[bool]:
+    """The key-skills filter: the vacancy's details name any of ``values`` (exactly as the boards
+    spell them; the choices come from the data, :func:`webapp.queries.skill_choices`), read
+    through ``ix_t06_jh_details_key_skills`` (GIN) when the skills are rare."""
+    if not values:
+        return literal_column("true")
+    return exists(
+        select(literal_column("1"))
+        .select_from(details)
+        .where(
+            details.c.vacancy_id == v.id,
+            details.c.key_skills.op("&&")(bindparam(None, list(values), type_=ARRAY(Text))),
+        )
+    )
+
+
 def conditions(user_id: int, request: GridRequest, *, quick: bool = True) -> list[ColumnElement[bool]]:
     """Every WHERE condition of a request: the user's scope first, then toggles, filters, search."""
     where: list[ColumnElement[bool]] = [
@@ -591,6 +621,10 @@ def conditions(user_id: int, request: GridRequest, *, quick: bool = True) -> lis
     if request.only_favourites:
         where.append(uv.is_favourite.is_(True))
     for col_id, spec in request.filter_model.items():
+        if col_id == "skills":
+            values = _multi_values(spec, numeric=False)
+            where.append(false() if values == [] else skills_condition(values or []))
+            continue
         if col_id == "source":
             values = _multi_values(spec, numeric=False, allowed=COLUMNS["source"].values)
             if values:
@@ -668,11 +702,7 @@ def rows_query(
     if ids is not None:
         where.append(v.id == func.any(bindparam(None, list(ids), type_=ARRAY(BigInteger))))
     query = (
-        select(
-            *ROW_COLUMNS,
-            banned_employer(user_id).label("employer_banned"),
-            split_by(user_id, v.id).label("split"),
-        )
+        select(*block_columns(user_id))
         .select_from(scoped_from())
         .where(*where)
         .order_by(*order_by(request.sort_model))
@@ -705,3 +735,107 @@ def count_query(user_id: int, request: GridRequest, cap: int = COUNT_CAP) -> Sel
         .subquery()
     )
     return select(func.count()).select_from(matching)
+
+
+# -- ordered reads by index, and keyset continuation ---------------------------------------------------
+#
+# A block in one column's order (the grid's usual case) is read as one or two index ranges:
+# a NOT NULL column as (column, id) in either direction; a nullable one as its non-empty values
+# (the ``(column DESC NULLS LAST, id DESC)`` index read forwards for DESC, backwards for ASC, so
+# ASC is written NULLS FIRST there: no NULL is in that range) and then its empty values by id.
+# A cursor (the sort value and id of a row already served) makes a deep block start right after
+# it, instead of skipping every row before it with OFFSET.
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a block starts: at (``inclusive``) or just after the row with this sort value and id."""
+
+    value: Any
+    id: int
+    inclusive: bool = False
+
+
+def single_sort(request: GridRequest) -> tuple[str, str] | None:
+    """The request's one sort column and direction (the default order when it has none), or None
+    for a sort by several columns (those blocks are read with OFFSET, see :func:`rows_query`)."""
+    model = request.sort_model or tuple((s["colId"], s["sort"]) for s in DEFAULT_SORT)
+    return model[0] if len(model) == 1 else None
+
+
+def sort_value_key(col_id: str) -> str:
+    """The key of the sort column's value in a row of :data:`ROW_COLUMNS`."""
+    return COLUMNS[col_id].expr.key
+
+
+def tie_of(col_id: str) -> ColumnElement[Any]:
+    # the score's index orders by the link's own vacancy id (the same value as v.id)
+    return uv.vacancy_id if col_id == "score" else v.id
+
+
+def ordered_parts(
+    user_id: int,
+    request: GridRequest,
+    columns: Sequence[Any],
+    cursor: Cursor | None = None,
+    *,
+    quick: bool = True,
+) -> list[Select[Any]]:
+    """The statements that, one after the other, give the request's rows in its (single-column)
+    order from ``cursor`` on; each reads one index range. No LIMIT or OFFSET: the caller adds them."""
+    sort = single_sort(request)
+    if sort is None:
+        raise ValueError("ordered_parts needs a sort by one column")
+    col_id, direction = sort
+    expr, tie, asc = COLUMNS[col_id].expr, tie_of(col_id), direction == "asc"
+    base = select(*columns).select_from(scoped_from()).where(*conditions(user_id, request, quick=quick))
+
+    def after(left: ColumnElement[Any], right: Any) -> ColumnElement[bool]:
+        inclusive = cursor is not None and cursor.inclusive
+        if asc:
+            return left >= right if inclusive else left > right
+        return left <= right if inclusive else left < right
+
+    tie_order = tie.asc() if asc else tie.desc()
+    if not getattr(expr, "nullable", True):
+        query = base.order_by(expr.asc() if asc else expr.desc(), tie_order)
+        if cursor is not None:
+            query = query.where(after(tuple_(expr, tie), tuple_(cursor.value, cursor.id)))
+        return [query]
+    parts = []
+    if cursor is None or cursor.value is not None:
+        filled = base.where(expr.is_not(None)).order_by(
+            expr.asc().nulls_first() if asc else expr.desc().nulls_last(), tie_order
+        )
+        if cursor is not None:
+            filled = filled.where(after(tuple_(expr, tie), tuple_(cursor.value, cursor.id)))
+        parts.append(filled)
+    empty = base.where(expr.is_(None)).order_by(tie_order)
+    if cursor is not None and cursor.value is None:
+        empty = empty.where(after(tie, cursor.id))
+    parts.append(empty)
+    return parts
+
+
+def block_columns(user_id: int) -> tuple[Any, ...]:
+    """The columns of a grid row: the vacancy, the user's link and marks, its key skills."""
+    skills = (
+        select(details.c.key_skills).where(details.c.vacancy_id == v.id).scalar_subquery().label("key_skills")
+    )
+    return (
+        *ROW_COLUMNS,
+        skills,
+        banned_employer(user_id).label("employer_banned"),
+        split_by(user_id, v.id).label("split"),
+    )
+
+
+def sort_columns(col_id: str) -> tuple[Any, ...]:
+    """The id and the sort value of a row: what a cursor is made of."""
+    return (v.id, COLUMNS[col_id].expr.label("sort_value"))
+
+
+def ids_matching(text: str, cap: int) -> Select[Any]:
+    """At most ``cap`` ids of vacancies (of anybody) the quick search matches, from the two GIN
+    indexes alone: for a rare word the short list then drives the user's rows, not the reverse."""
+    return select(quick_search_ids(text).subquery().c[0]).limit(cap)

@@ -326,6 +326,24 @@ _PHRASES: dict[str, tuple[str, str]] = {
     # -- applications (issue #15: the «Отклики» page, the application panel, its export)
     "nav.applications": ("Отклики", "Applications"),
     "col.stage": ("Этап", "Stage"),
+    # -- the grid at a million rows (issue #17): why a column does not sort, the skills filter
+    "col.skills": ("Ключевые навыки", "Key skills"),
+    "sort.use_filter": (
+        "Не сортируется: у столбца немного значений — выберите нужные в фильтре",
+        "Not sortable: the column has few values — pick the ones you want in its filter",
+    ),
+    "sort.times_seen": (
+        "Не сортируется: число меняется при каждом сборе; фильтр по числу работает",
+        "Not sortable: the number changes on every harvest; its number filter works",
+    ),
+    "sort.stage": (
+        "Не сортируется: этапы не упорядочить по алфавиту — выберите нужные в фильтре",
+        "Not sortable: stages have no alphabetical order — pick the ones you want in its filter",
+    ),
+    "sort.favourite": (
+        "Избранное. Не сортируется: включите «Только избранное»",
+        "Favourite. Not sortable: switch on «Favourites only»",
+    ),
     "apps.title": ("Отклики", "Applications"),
     "apps.board": ("Доска", "Board"),
     "apps.list": ("Список", "List"),

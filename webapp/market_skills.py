@@ -71,7 +71,11 @@ def skill_moves_figure(market: Market, lang: str, theme: str) -> go.Figure | Non
         orientation="h",
         marker={"color": [UP if (s.change or 0) > 0 else DOWN for s in items]},
         customdata=[
-            [grid_url.href(replace(base, skill=s.skill, new=True)), s.share * 100, (s.previous_share or 0) * 100]
+            [
+                grid_url.href(replace(base, skill=s.skill, new=True)),
+                s.share * 100,
+                (s.previous_share or 0) * 100,
+            ]
             for s in items
         ],
         hovertemplate="<b>%{y}</b>: %{x:+.1f} "
@@ -113,7 +117,9 @@ def skill_salary_figure(market: Market, lang: str, theme: str) -> go.Figure | No
             name=label,
             orientation="h",
             marker={"color": colour},
-            customdata=[[grid_url.href(replace(base, skill=s.skill, new=True)), getattr(s, count)] for s in items],
+            customdata=[
+                [grid_url.href(replace(base, skill=s.skill, new=True)), getattr(s, count)] for s in items
+            ],
             hovertemplate=f"<b>%{{y}}</b> · {label}: %{{x:,.0f}} ₽ · "
             + t("mkt.hover.n", lang).replace("{n}", "%{customdata[1]}")
             + "<extra></extra>",

@@ -32,7 +32,7 @@ from core.schema import (
     vacancies,
 )
 from domain.sources import SOURCES
-from webapp import grid_query, typos
+from webapp import grid_cursors, grid_query, typos
 from webapp.grid_query import GridRequest
 
 #: Rows in one export at most (said so in the UI).
@@ -215,27 +215,164 @@ def _matching(conn: Connection, candidates: list[int], text_: str) -> set[int]:
         conn.execute(text("SELECT set_config('enable_indexscan', 'on', true)"))
 
 
-def _windowed(conn: Connection, user_id: int, request: GridRequest) -> tuple[list[int], int] | None:
-    """The quick search's matching ids up to the block's end, found by checking the first rows in
-    the grid's order (cheap when matches are common); None when matches are too rare for that.
+def _ordered_read(
+    conn: Connection,
+    user_id: int,
+    request: GridRequest,
+    columns: tuple[Any, ...],
+    cursor: grid_query.Cursor | None,
+    offset: int,
+    limit: int,
+    *,
+    quick: bool = True,
+) -> list[Any]:
+    """``limit`` rows in the request's single-column order from ``cursor`` (or after ``offset``
+    rows), through :func:`grid_query.ordered_parts`: each part is one index range."""
+    rows: list[Any] = []
+    parts = grid_query.ordered_parts(user_id, request, columns, cursor, quick=quick)
+    for i, part in enumerate(parts):
+        want = limit - len(rows)
+        if want <= 0:
+            break
+        got = conn.execute(part.offset(offset).limit(want)).all()
+        if offset and not got and i < len(parts) - 1:
+            # the whole part lies before the offset (a jump into the empty values): skip its rows
+            size = conn.execute(select(func.count()).select_from(part.order_by(None).subquery()))
+            offset = max(0, offset - size.scalar_one())
+            continue
+        rows += got
+        offset = 0
+    return rows
 
-    Returns the matching ids in order and how many rows were looked at (fewer than the window
-    means every row of the user's view was).
+
+def _remember(user_id: int, view: str, start: int, keys: list[tuple[Any, int]], every: int) -> None:
+    """Cursors at the block boundaries among ``keys`` (sort value and id of rows ``start``...)."""
+    for i, (value, vacancy_id) in enumerate(keys):
+        position = start + i
+        if position % every in (0, every - 1) or i in (0, len(keys) - 1):
+            grid_cursors.remember(user_id, view, position, value, vacancy_id)
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The quick search's matching ids of one block and what is known of the whole."""
+
+    page: list[int]
+    row_count: int | None
+    matched: int | None
+    estimated: bool
+
+
+def _candidates(
+    conn: Connection,
+    user_id: int,
+    request: GridRequest,
+    sort: tuple[str, str] | None,
+    cursor: grid_query.Cursor | None,
+    window: int,
+) -> list[tuple[int, Any]]:
+    """The next ``window`` rows of the view in its order, quick search left out: (id, sort value)."""
+    if sort is None:
+        ids = conn.execute(grid_query.candidates_query(user_id, request, window)).scalars().all()
+        return [(i, None) for i in ids]
+    columns = grid_query.sort_columns(sort[0])
+    rows = _ordered_read(conn, user_id, request, columns, cursor, 0, window, quick=False)
+    return [(r.id, r.sort_value) for r in rows]
+
+
+def _windowed(
+    conn: Connection, user_id: int, request: GridRequest, sort: tuple[str, str] | None
+) -> _Found | None:
+    """The quick search's block, found by checking the view's rows in order for matches (cheap
+    when matches are common); None when matches are too rare for that (see :func:`_rare`).
+
+    A block whose start has a cursor checks the rows after it; a deep block without one checks
+    from the top, at most :data:`WINDOW_MAX` rows, and leaves cursors at every block boundary it
+    passed, so the blocks after it continue from there.
     """
-    need = request.end_row
-    window = max(WINDOW_START, need * 20)
-    while window <= WINDOW_MAX:
-        candidates = conn.execute(grid_query.candidates_query(user_id, request, window)).scalars().all()
+    view = grid_cursors.view_key(request)
+    cursor = grid_cursors.cursor_for(user_id, view, request.start_row) if sort else None
+    base = request.start_row if cursor else 0
+    need = request.end_row - base
+    window = max(WINDOW_START, min(need * 20, WINDOW_MAX))
+    while True:
+        candidates = _candidates(conn, user_id, request, sort, cursor, window)
         if not candidates:
-            return [], 0
-        matched = _matching(conn, candidates, request.quick)
-        ordered = [i for i in candidates if i in matched]
+            ordered: list[tuple[int, Any]] = []
+            break
+        matched = _matching(conn, [i for i, _ in candidates], request.quick)
+        ordered = [(value, i) for i, value in candidates if i in matched]
         if len(ordered) >= need or len(candidates) < window:
-            return ordered, len(candidates) if len(candidates) >= window else -1
-        if not ordered:
+            break
+        if not ordered or window >= WINDOW_MAX:
             return None  # rare matches: reading them all through the GIN indexes is cheaper
-        window = int(need * len(candidates) / len(ordered) * 1.5) + 1
-    return None
+        window = min(WINDOW_MAX, int(need * len(candidates) / len(ordered) * 1.5) + 1)
+    if sort:
+        _remember(user_id, view, base, ordered, grid_query.BLOCK_SIZE)
+    ids = [i for _, i in ordered]
+    page = ids[request.start_row - base : request.end_row - base]
+    if len(candidates) < window:  # every row of the view after the start was looked at
+        total = base + len(ids)
+        known = cursor is None or len(ids) <= request.limit
+        return _Found(page, total if known else None, total if request.start_row == 0 else None, False)
+    matched_total = None
+    if request.start_row == 0:
+        # matches among the rows looked at, scaled to the whole view (PostgreSQL's estimate of its
+        # size when it is over the count cap)
+        count = view_size(conn, user_id, replace(request, quick=""))
+        if count > grid_query.COUNT_CAP:
+            count = estimate(conn, grid_query.candidates_query(user_id, request, 10**9))
+        matched_total = int(count * len(ids) / len(candidates))
+    return _Found(page, None, matched_total, True)
+
+
+#: A quick search matching at most this many vacancies (of anybody) is read from its matches.
+RARE_MAX = 20_000
+
+
+#: A view PostgreSQL expects to hold this many times the count cap is "more than 10,000" without
+#: counting (counting 10,001 rows of a view whose filters no one index serves costs 100-200 ms).
+COUNT_MARGIN = 3
+
+
+def view_size(conn: Connection, user_id: int, request: GridRequest) -> int:
+    """How many rows the view holds, exact up to ``COUNT_CAP`` (``COUNT_CAP + 1``: more), counted
+    only when the planner's estimate (planned, not run) is not far beyond the cap."""
+    guess = estimate(conn, grid_query.candidates_query(user_id, request, 10**9))
+    if guess > COUNT_MARGIN * grid_query.COUNT_CAP and not request.quick:
+        return grid_query.COUNT_CAP + 1
+    return conn.execute(grid_query.count_query(user_id, request)).scalar_one()
+
+
+def _rare(conn: Connection, user_id: int, request: GridRequest) -> _Found | None:
+    """A rare word's block: its matches from the GIN indexes (a few thousand ids), joined to the
+    user's links by primary key, ordered and paged in SQL; None when it is not rare after all."""
+    ids = conn.execute(grid_query.ids_matching(request.quick, RARE_MAX + 1)).scalars().all()
+    if len(ids) > RARE_MAX:
+        return None
+    if not ids:
+        return _Found([], 0, 0 if request.start_row == 0 else None, False)
+    query = grid_query.rows_query(user_id, request, ids=ids).with_only_columns(grid_query.v.id)
+    page = list(conn.execute(query.offset(request.start_row).limit(request.limit)).scalars())
+    total: int | None = None
+    if request.start_row == 0 or len(page) < request.limit:
+        total = conn.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    return _Found(page, total, total if request.start_row == 0 else None, False)
+
+
+def _quick_block(
+    conn: Connection, user_id: int, request: GridRequest, names: dict[int, str], corrected: str | None
+) -> Block:
+    sort = grid_query.single_sort(request)
+    found = None
+    if estimate(conn, grid_query.quick_search_ids(request.quick)) <= RARE_MAX:  # planned, not run
+        found = _rare(conn, user_id, request)
+    found = found or _windowed(conn, user_id, request, sort) or _rare(conn, user_id, request)
+    if found is None:  # common overall, rare among the user's first rows: every match, in SQL
+        return _plain_block(conn, user_id, request, names, corrected)
+    result = conn.execute(grid_query.rows_query(user_id, request, ids=found.page)).all() if found.page else []
+    rows = with_also_on(conn, user_id, [grid_row(row, names) for row in result])
+    return Block(rows, found.row_count, found.matched, found.estimated, corrected)
 
 
 def has_scores(conn: Connection, user_id: int) -> bool:
@@ -262,33 +399,43 @@ def with_default_sort(conn: Connection, user_id: int, request: GridRequest) -> G
 def grid_block(conn: Connection, user_id: int, request: GridRequest) -> Block:
     """What the grid's infinite row model asks for: one block of this user's rows.
 
-    The first block also counts the matching rows, up to ``COUNT_CAP + 1`` (see
-    :func:`grid_query.count_query`); a later block reports the end once it comes up short.
-    A quick search first gets its typos corrected, then runs windowed (see :func:`_windowed`).
+    A block in one column's order is read from an index, continuing from the cursor of the block
+    before it when the process has one (:mod:`webapp.grid_cursors`), else after OFFSET rows. The
+    first block also counts the matching rows, up to ``COUNT_CAP + 1`` (see
+    :func:`grid_query.count_query`); a later block reports the end once it comes up short. A
+    quick search first gets its typos corrected, then runs windowed (see :func:`_windowed`), or
+    from its matches when the word is rare (:func:`_rare`).
     """
     _prepare(conn)
     names = search_names(conn, user_id)
     request, corrected = corrected_request(conn, with_default_sort(conn, user_id, request))
     if request.quick:
-        found = _windowed(conn, user_id, request)
-        if found is not None:
-            ids, looked = found
-            exhausted = looked < 0 or not ids
-            page = ids[request.start_row : request.end_row]
-            result = conn.execute(grid_query.rows_query(user_id, request, ids=page)).all() if page else []
-            rows = with_also_on(conn, user_id, [grid_row(row, names) for row in result])
-            if exhausted:
-                return Block(rows, len(ids), len(ids) if request.start_row == 0 else None, False, corrected)
-            matched = None
-            if request.start_row == 0:
-                # matches among the rows looked at, scaled to the whole view (PostgreSQL's estimate
-                # of its size when it is over the count cap)
-                total = conn.execute(grid_query.count_query(user_id, replace(request, quick=""))).scalar_one()
-                if total > grid_query.COUNT_CAP:
-                    total = estimate(conn, grid_query.candidates_query(user_id, request, 10**9))
-                matched = int(total * len(ids) / looked)
-            return Block(rows, None, matched, True, corrected)
-    result = conn.execute(grid_query.rows_query(user_id, request)).all()
+        return _quick_block(conn, user_id, request, names, corrected)
+    return _plain_block(conn, user_id, request, names, corrected)
+
+
+def _plain_block(
+    conn: Connection, user_id: int, request: GridRequest, names: dict[int, str], corrected: str | None
+) -> Block:
+    sort = grid_query.single_sort(request)
+    if sort is None or request.quick:  # several sort columns (or every match of a search): OFFSET
+        result = conn.execute(grid_query.rows_query(user_id, request)).all()
+    else:
+        view = grid_cursors.view_key(request)
+        cursor = grid_cursors.cursor_for(user_id, view, request.start_row)
+        if cursor is None and request.start_row > 0:
+            # a jump: skip the rows before it reading ids only (PostgreSQL computes the select
+            # list's subqueries for every row OFFSET skips), then read the block's rows by id
+            columns = grid_query.sort_columns(sort[0])
+            skipped = _ordered_read(conn, user_id, request, columns, None, request.start_row, request.limit)
+            ids = [r.id for r in skipped]
+            result = conn.execute(grid_query.rows_query(user_id, request, ids=ids)).all() if ids else []
+        else:
+            columns = grid_query.block_columns(user_id)
+            result = _ordered_read(conn, user_id, request, columns, cursor, 0, request.limit, quick=False)
+        key = grid_query.sort_value_key(sort[0])
+        keys = [(row._mapping[key], row.id) for row in result]
+        _remember(user_id, view, request.start_row, keys, len(keys) or 1)
     rows = with_also_on(conn, user_id, [grid_row(row, names) for row in result])
     matched: int | None = None
     row_count: int | None
@@ -301,7 +448,7 @@ def grid_block(conn: Connection, user_id: int, request: GridRequest) -> Block:
         if request.start_row == 0:
             matched = row_count
     elif request.start_row == 0:
-        matched = conn.execute(grid_query.count_query(user_id, request)).scalar_one()
+        matched = view_size(conn, user_id, request)
         row_count = matched if matched <= grid_query.COUNT_CAP else None
     else:
         row_count = None
@@ -442,6 +589,7 @@ def set_mark(conn: Connection, user_id: int, vacancy_id: int, **marks: bool) -> 
     )
     if result.rowcount == 0:
         raise NotYours(vacancy_id)
+    grid_cursors.forget(user_id)  # the row may leave (or join) the user's views
 
 
 def set_employer_ban(conn: Connection, user_id: int, vacancy_id: int, banned: bool) -> str | None:
@@ -455,6 +603,7 @@ def set_employer_ban(conn: Connection, user_id: int, vacancy_id: int, banned: bo
         raise NotYours(vacancy_id)
     if row.employer_id is None:
         return None
+    grid_cursors.forget(user_id)
     if banned:
         stmt = pg_insert(banned_employers).values(
             user_id=user_id, employer_id=row.employer_id, employer_name=row.employer_name
@@ -483,7 +632,37 @@ def filter_choices(conn: Connection, user_id: int, limit: int = 300) -> dict[str
     return {
         "areas": [{"value": r.area_id, "label": r.name or r.area_id} for r in areas],
         "searches": [{"value": str(k), "label": v} for k, v in search_names(conn, user_id).items()],
+        "skills": skill_choices(conn, user_id),
     }
+
+
+#: The key-skills filter offers the skills of the user's newest this many vacancies.
+SKILLS_SAMPLE = 5_000
+
+
+def skill_choices(conn: Connection, user_id: int, limit: int = 300) -> list[dict[str, str]]:
+    """The key skills of the user's newest :data:`SKILLS_SAMPLE` vacancies, most frequent first:
+    the values of the grid's skills filter (from the data, scoped to the user; one index range of
+    their links and as many primary-key lookups, not an unnest of every description)."""
+    links = (
+        select(user_vacancies.c.vacancy_id)
+        .where(user_vacancies.c.user_id == user_id)
+        .order_by(user_vacancies.c.matched_at.desc())
+        .limit(SKILLS_SAMPLE)
+        .subquery()
+    )
+    skill = func.unnest(details.c.key_skills).label("skill")
+    named = (
+        select(skill).select_from(links.join(details, details.c.vacancy_id == links.c.vacancy_id)).subquery()
+    )
+    rows = conn.execute(
+        select(named.c.skill)
+        .where(func.length(named.c.skill).between(1, 64))
+        .group_by(named.c.skill)
+        .order_by(func.count().desc(), named.c.skill)
+        .limit(limit)
+    ).scalars()
+    return [{"value": name, "label": name} for name in rows]
 
 
 # -- preferences ----------------------------------------------------------------------------------

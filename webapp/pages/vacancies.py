@@ -28,7 +28,17 @@ from domain import duplicates
 from domain.matching import learn
 from domain.matching.weights import GOOD
 from domain.sources import SOURCES
-from webapp import applications_panel, auth, clock, grid_query, grid_url, html_render, match_view, queries
+from webapp import (
+    applications_panel,
+    auth,
+    clock,
+    grid_cursors,
+    grid_query,
+    grid_url,
+    html_render,
+    match_view,
+    queries,
+)
 from webapp.grid_query import GridRequest
 from webapp.i18n import (
     AG_GRID_RU,
@@ -66,10 +76,6 @@ def column_defs(
     lang: str, choices: dict[str, list[dict[str, str]]], *, by_score: bool = False
 ) -> list[dict[str, Any]]:
     """The grid's columns; ``by_score``: sorted best match first (else newest first)."""
-    experience = [{"value": k, "label": name_of(EXPERIENCE_NAMES, k, lang)} for k in EXPERIENCE]
-    formats = [{"value": k, "label": name_of(WORK_FORMAT_NAMES, k, lang)} for k in WORK_FORMATS]
-    stages = [{"value": s, "label": apps.label(s, lang)} for s in apps.STAGES]
-    boards_ = [{"value": k, "label": board(k, lang)} for k in SOURCES]
     text_filter = {"filter": "agTextColumnFilter", "filterParams": {"filterOptions": _TEXT_OPTIONS}}
     number_filter = {"filter": "agNumberColumnFilter", "filterParams": {"filterOptions": _NUMBER_OPTIONS}}
     date_filter = {
@@ -83,6 +89,47 @@ def column_defs(
             "filterParams": {"values": values, "search": t("filter.search", lang)},
         }
 
+    return with_sort_notes(
+        _columns(lang, choices, by_score, text_filter, number_filter, date_filter, multi), lang
+    )
+
+
+def with_sort_notes(columns: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """Columns the server cannot sort fast (:attr:`grid_query.GridColumn.unsortable_why`) do not
+    sort in the grid either, and their header's tooltip says why (issue 17)."""
+    for column in columns:
+        spec = grid_query.COLUMNS.get(column["colId"])
+        if spec is not None and spec.unsortable_why:
+            column["sortable"] = False
+            column["headerTooltip"] = t(spec.unsortable_why, lang)
+    return columns
+
+
+def skills_column(lang: str, choices: dict[str, list[dict[str, str]]], multi: Any) -> dict[str, Any]:
+    """The key-skills column: the skills as text, a set filter over the skills of the user's data."""
+    return {
+        "colId": "skills",
+        "field": "key_skills",
+        "headerName": t("col.skills", lang),
+        "valueFormatter": {"function": "(params.value || []).join(', ')"},
+        "width": 220,
+        **multi(choices.get("skills", [])),
+    }
+
+
+def _columns(
+    lang: str,
+    choices: dict[str, list[dict[str, str]]],
+    by_score: bool,
+    text_filter: dict[str, Any],
+    number_filter: dict[str, Any],
+    date_filter: dict[str, Any],
+    multi: Any,
+) -> list[dict[str, Any]]:
+    experience = [{"value": k, "label": name_of(EXPERIENCE_NAMES, k, lang)} for k in EXPERIENCE]
+    formats = [{"value": k, "label": name_of(WORK_FORMAT_NAMES, k, lang)} for k in WORK_FORMATS]
+    stages = [{"value": s, "label": apps.label(s, lang)} for s in apps.STAGES]
+    boards_ = [{"value": k, "label": board(k, lang)} for k in SOURCES]
     return [
         {
             "colId": "is_favourite",
@@ -213,6 +260,7 @@ def column_defs(
             "width": 140,
             **number_filter,
         },
+        skills_column(lang, choices, multi),
         {
             "colId": "searches",
             "field": "searches",
@@ -859,6 +907,7 @@ def register(app: Dash, engine: Engine) -> None:
             return dbc.Alert(t("error.not_yours", lang), color="warning"), no_update
         if row is None:  # pragma: no cover - linked a moment ago, in the same transaction
             raise PreventUpdate
+        grid_cursors.forget(current_user.id)
         done = t("details.split_done" if split else "details.unsplit_done", lang)
         return html.Div(
             [
@@ -908,6 +957,7 @@ def register(app: Dash, engine: Engine) -> None:
         """A stage moved in the details panel: the grid's stage column shows it."""
         if not any(changes or []):
             raise PreventUpdate
+        grid_cursors.forget(current_user.id)  # a stage filter's rows moved
         return time.time()
 
     @app.callback(
