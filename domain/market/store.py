@@ -145,10 +145,23 @@ def refresh(conn: Connection, vacancy_ids: Sequence[int]) -> int:
     for i in range(0, len(ids), _BATCH):
         chunk = {"ids": ids[i : i + _BATCH]}
         key = bindparam("ids", type_=ARRAY(BigInteger))
+        # through the links' vacancy index into the facts' key (the facts have no index of their own
+        # on the vacancy: the key serves every other read, and one index less is cheaper to write)
+        links = user_vacancies.c
         old = {
             (row.user_id, row.vacancy_id): row
             for row in conn.execute(
-                select(*(market_facts.c[c] for c in _COUNTED)).where(market_facts.c.vacancy_id == any_(key)),
+                select(*(market_facts.c[c] for c in _COUNTED))
+                .select_from(
+                    user_vacancies.join(
+                        market_facts,
+                        and_(
+                            market_facts.c.user_id == links.user_id,
+                            market_facts.c.vacancy_id == links.vacancy_id,
+                        ),
+                    )
+                )
+                .where(links.vacancy_id == any_(key)),
                 chunk,
             )
         }
