@@ -16,6 +16,8 @@
   after an application with no answer — each sent exactly once (`t22_jh_application_reminders`).
 * **deliver_market_digests**: every hour, «Рынок за неделю» to the users who asked for it, from
   Monday 09:00 their time, once a week each (`t25_jh_market_digests`).
+* **fill_market**: every hour, fills the market's tables (`t23`, `t24`) for users whose vacancies
+  were stored before they existed (cheap when there are none).
 * **rescore_stale**: every hour, finishes any match rescoring a web process left half-done
   (links scored against an older revision of their user's profile).
 
@@ -88,6 +90,11 @@ def hh_housekeeping():
         return deliver_digests(runtime.engine(), runtime.settings(), datetime.now(UTC))
 
     @task
+    def fill_market() -> int:
+        """Fill the market's tables for vacancies stored before they existed."""
+        return housekeeping.fill_market(runtime.engine())
+
+    @task
     def rescore_stale() -> dict:
         """Bring match scores left stale by a killed rescoring up to date."""
         return housekeeping.rescore_stale(runtime.engine())
@@ -96,6 +103,7 @@ def hh_housekeeping():
     deliver_telegram()
     deliver_reminders()
     deliver_market_digests()
+    fill_market()
     rescore_stale()
 
 

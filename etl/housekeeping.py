@@ -165,3 +165,9 @@ def rescore_stale(engine: Engine, *, now: datetime | None = None) -> dict[str, i
     if figures["links"]:
         _log.info("rescored %(links)s stale links of %(users)s users", figures)
     return figures
+
+
+def fill_market(engine: Engine) -> int:
+    """The market's tables for users whose vacancies were stored before them (migration 0012)."""
+    with engine.begin() as conn:
+        return market.fill_missing(conn)

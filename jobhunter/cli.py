@@ -101,9 +101,12 @@ def db_upgrade() -> None:
     """Create or migrate the schema to the newest version."""
     from core.db import get_engine
     from core.migrate import current_revision, upgrade
+    from domain.market.store import fill_missing
 
     settings, engine = _settings(), get_engine()
     upgrade(engine, settings.db_schema)
+    with engine.begin() as conn:  # the market's tables, for vacancies stored before they existed
+        fill_missing(conn)
     revision = current_revision(engine, settings.db_schema)
     out.print(f"database schema {settings.db_schema!r} is at revision {revision}")
 
@@ -646,6 +649,7 @@ def setup_product() -> Engine:
     from core.migrate import upgrade
     from core.searches import list_searches
     from core.users import ensure_admin
+    from domain.market import store as market_store
     from etl.demo import demo_loaded
 
     settings = _settings()
@@ -659,6 +663,7 @@ def setup_product() -> Engine:
     upgrade(engine, settings.db_schema)
     fresh_demo = False
     with engine.begin() as conn:
+        market_store.fill_missing(conn)  # the market's tables, for vacancies stored before them
         created = ensure_admin(conn)
         active = list_searches(conn, active_only=True)
         demo = demo_loaded(conn)

@@ -269,6 +269,7 @@ def test_hh_housekeeping_contract(dagbag) -> None:
         "deliver_telegram",
         "deliver_reminders",
         "deliver_market_digests",
+        "fill_market",
         "rescore_stale",
     }
     assert dag.catchup is False and dag.max_active_runs == 1 and "housekeeping" in dag.tags

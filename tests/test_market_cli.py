@@ -80,13 +80,14 @@ def test_the_text_shows_the_key_figures(cli_env, world) -> None:  # noqa: F811
     assert row("2026-11-01", "2", "11") and row("2026-11-30", "0", "31")  # day, new, open
     assert row("Бета", "8", "10", "8", "185 000 ₽")  # the best median, Альфа the most open
     assert row("От 3 до 6 лет", "3", "6", "12", "15")  # lifetimes in days
-    assert row("Python", "10", "170 000 ₽", "5", "98 650 ₽")
-    assert "key skills known for 17 vacancies (previous period: 8)" in text
-    assert "rising: Python +40 pp, Kafka +29 pp, Docker +24 pp, SQL +15 pp" in text
-    assert "falling: Java -50 pp, Excel -7 pp" in text
+    assert row("Python", "10", "170 000 ₽", "2", "149 325 ₽")  # new vacancies of the period
+    # skills: the vacancies first seen in each period
+    assert "key skills known for 14 vacancies (previous period: 7)" in text
+    assert "rising: Python +50 pp, Kafka +36 pp, Docker +29 pp, SQL +7 pp" in text
+    assert "falling: Java -43 pp" in text
     assert "desired 180 000 ₽: above 53 % of 15 salaries (От 3 до 6 лет, Москва)" in text
-    assert "Kafka — in 29 % of your vacancies, not in the profile" in text
-    assert "Python — in 65 % of your vacancies, in the profile" in text
+    assert "Kafka — in 36 % of your vacancies, not in the profile" in text
+    assert "Python — in 79 % of your vacancies, in the profile" in text
 
 
 def test_an_empty_period_says_what_to_do(cli_env, world) -> None:  # noqa: F811

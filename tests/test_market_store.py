@@ -110,3 +110,17 @@ def test_a_ban_changes_the_figures_at_once(engine: Engine) -> None:
     counts = {s.skill: s.count for s in after.skills.top}
     for skill in shown.skills.top:
         assert skill.count - counts.get(skill.skill, 0) == (1 if skill.skill in named else 0), skill.skill
+
+
+def test_vacancies_stored_before_the_market_tables_are_filled_once(engine: Engine) -> None:
+    anna, [search] = add_user(engine, "anna")
+    load_vacancies(engine, anna, search, 10, first_id=7_200_000, now=NOW)
+    full = snapshot(engine)
+    with engine.begin() as conn:  # as a database migrated to 0012 with vacancies from before
+        conn.execute(market_facts.delete())
+        conn.execute(market_days.delete())
+    with engine.begin() as conn:
+        assert market.fill_missing(conn) == 1
+    assert snapshot(engine) == full
+    with engine.begin() as conn:
+        assert market.fill_missing(conn) == 0  # nothing to do the next hour

@@ -19,6 +19,7 @@ from sqlalchemy import update
 
 from core.schema import vacancies
 from domain import market as domain_market
+from domain.market import store as market
 from domain.market.model import Scope
 from tests.web.market_support import sample_market
 from tests.web.support import add_user, callback, client_for, grid_rows, load_vacancies
@@ -196,6 +197,8 @@ def people(engine) -> dict[str, Any]:
     boris_rows = load_vacancies(engine, boris, search_boris, 30, first_id=3_000, seed=7, now=now)
     _age(engine, rows, now)
     _age(engine, boris_rows, now)
+    with engine.begin() as conn:  # the harvest that saw them so refreshes the market's tables
+        market.refresh(conn, [r["id"] for r in rows + boris_rows])
     return {"anna": anna, "boris": boris, "searches": (search_a, search_b), "boris_search": search_boris}
 
 

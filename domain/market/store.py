@@ -33,6 +33,7 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    exists,
     func,
     literal,
     select,
@@ -218,3 +219,22 @@ def refresh_user(conn: Connection, user_id: int | None = None) -> int:
         )
     )
     return written
+
+
+def fill_missing(conn: Connection) -> int:
+    """Fill the facts of every user with links but no facts yet — an installation migrated to 0012
+    with vacancies stored before it (the migration creates the tables empty: migrations don't
+    import the domain). Cheap when there is nothing to do; returns how many users were filled."""
+    links, facts = user_vacancies.c, market_facts.c
+    missing = (
+        conn.execute(
+            select(links.user_id)
+            .where(~exists().where(facts.user_id == links.user_id))
+            .group_by(links.user_id)
+        )
+        .scalars()
+        .all()
+    )
+    for user_id in missing:
+        refresh_user(conn, user_id)
+    return len(missing)

@@ -4,8 +4,10 @@
 closed, its grade, city, formats, employer, one monthly-rouble salary, gross or net, its key
 skills and the searches that found it, so a figure over a million vacancies reads one narrow
 table (``domain.market.store``); ``t24_jh_market_days`` counts, per user, search, board and
-day, the vacancies first seen that day naming each key skill. Both are filled here for the
-vacancies already stored, and from now on with every harvest batch.
+day, the vacancies first seen that day naming each key skill. Both are created empty (a
+migration does not import the domain): ``domain.market.store.fill_missing`` fills them for the
+vacancies stored before, run by ``jobhunter db upgrade``, ``make run`` and hourly housekeeping;
+from then on every harvest batch keeps them.
 ``ix_t08_jh_user_vacancies_banned`` lets the figures read bans live from the links.
 
 Revision ID: 0012
@@ -100,9 +102,6 @@ def upgrade() -> None:
         comment="How many of a user's vacancies first seen on a day name each key skill, hidden ones "
         "included (domain.market.store keeps it with t23; the figures subtract the hidden live).",
     )
-    from domain.market.store import refresh_user
-
-    refresh_user(op.get_bind())
 
 
 def downgrade() -> None:
