@@ -1,4 +1,4 @@
-"""The harvest benchmark runs end to end (small sizes) and prints its tables."""
+"""The harvest and market benchmarks run end to end (small sizes) and print their tables."""
 
 from __future__ import annotations
 
@@ -46,3 +46,22 @@ def test_bench_harvest_quick_prints_its_tables(database_url: str) -> None:
     summary = result.stdout[result.stdout.index("4d. Every board past its cap") :]
     for board, n in (("trudvsem", "1,500"), ("superjob", "1,200"), ("hh", "2,100")):
         assert f"{n} / {n}" in next(line for line in summary.splitlines() if f" {board} " in line)
+
+
+@pytest.mark.slow
+def test_bench_market_quick_prints_its_tables(database_url: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JH_")}
+    env |= {"JH_BENCH_DATABASE_URL": database_url, "COLUMNS": "200"}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "market.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for heading in ("Keeping t23_jh_market_facts up to date", "Charts of «Рынок», 20,000 vacancies"):
+        assert heading in result.stdout, result.stdout
+    assert "a harvest batch of 1,000 vacancies" in result.stdout and "the whole page (figures)" in result.stdout
