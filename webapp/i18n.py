@@ -525,8 +525,8 @@ _PHRASES: dict[str, tuple[str, str]] = {
     ),
     "mkt.chart.skills": ("Самые востребованные навыки", "The most wanted skills"),
     "mkt.help.skills": (
-        "Доля вакансий (с загруженным описанием), где навык назван.",
-        "The share of vacancies (with a fetched description) naming the skill.",
+        "Доля новых за период вакансий (с загруженным описанием), где навык назван.",
+        "The share of the period's new vacancies (with a fetched description) naming the skill.",
     ),
     "mkt.chart.skill_moves": ("Растут и падают", "Rising and falling"),
     "mkt.help.skill_moves": (
@@ -535,8 +535,8 @@ _PHRASES: dict[str, tuple[str, str]] = {
     ),
     "mkt.chart.skill_salary": ("Зарплата с навыком и без", "Salary with and without a skill"),
     "mkt.help.skill_salary": (
-        "Медиана вакансий, где навык назван, и остальных.",
-        "The median of the vacancies naming the skill and of the rest.",
+        "Медиана новых за период вакансий, где навык назван, и остальных.",
+        "The median of the period's new vacancies naming the skill and of the rest.",
     ),
     "mkt.too_few": (
         "Мало данных для графика: {n} — нужно хотя бы {min}.",
