@@ -1,7 +1,9 @@
 """The market figures of a :class:`~domain.market.model.Scope`, computed in PostgreSQL.
 
 Every figure is one aggregate query over :func:`facts` — the user's vacancies of the scope, one
-row each with what the figures read — so nothing but the figures leaves the database. Percentiles
+row each with what the figures read (``t23_jh_market_facts``) — or, for new vacancies and key
+skills, over the day counts of :mod:`domain.market.days`, so nothing but the figures leaves the
+database. Percentiles
 are ``percentile_cont`` (linear interpolation between the two nearest ranks, the same as Python's
 ``statistics.quantiles(method="inclusive")``).
 
