@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from core.db import sqlalchemy_url
 from core.migrate import upgrade
 
-__all__ = ["database", "throwaway_schema"]
+__all__ = ["bench_schema", "database", "percentile", "throwaway_schema"]
 
 
 @contextlib.contextmanager
@@ -52,3 +52,22 @@ def throwaway_schema(url: str, prefix: str, *, keep: bool = False) -> Iterator[s
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
         admin.dispose()
+
+
+@contextlib.contextmanager
+def bench_schema(url: str, reuse: str | None, keep: bool, prefix: str) -> Iterator[tuple[str, bool]]:
+    """``(schema, fresh)``: a migrated schema of our own (dropped unless kept), or the reused one."""
+    if reuse:
+        admin = create_engine(url)
+        upgrade(admin, reuse)
+        yield reuse, False
+        admin.dispose()
+        return
+    with throwaway_schema(url, prefix, keep=keep) as name:
+        yield name, True
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile of timings (``share`` 0.95 for p95)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]

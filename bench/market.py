@@ -20,12 +20,11 @@ asserts nothing.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,12 +35,11 @@ if str(ROOT) not in sys.path:  # `python bench/market.py` puts bench/ first, not
 
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
-from sqlalchemy import create_engine, func, select, text, update  # noqa: E402
+from sqlalchemy import func, select, text, update  # noqa: E402
 
-from bench.common import database, throwaway_schema  # noqa: E402
+from bench.common import bench_schema, database, percentile  # noqa: E402
 from bench.datagen import bulk_load  # noqa: E402
 from core.db import make_engine  # noqa: E402
-from core.migrate import upgrade  # noqa: E402
 from core.schema import market_facts, user_vacancies, users, vacancies  # noqa: E402
 from core.searches import create_search  # noqa: E402
 from core.settings import load_settings  # noqa: E402
@@ -53,23 +51,6 @@ from domain.resume.store import save_profile  # noqa: E402
 
 TARGET_P95_MS = 300.0
 LOGIN = "bench"
-
-
-@contextlib.contextmanager
-def bench_schema(url: str, reuse: str | None, keep: bool) -> Iterator[tuple[str, bool]]:
-    if reuse:
-        admin = create_engine(url)
-        upgrade(admin, reuse)
-        yield reuse, False
-        admin.dispose()
-        return
-    with throwaway_schema(url, "jh_marketbench", keep=keep) as name:
-        yield name, True
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def timed(run: Callable[[], Any], repeats: int) -> tuple[float, float]:
@@ -133,7 +114,10 @@ def main() -> None:
         args.rows, args.requests = min(args.rows, 20_000), 5
     out = Console(width=150)
     now = datetime.now(UTC).replace(microsecond=0)
-    with database() as (url, where), bench_schema(url, args.schema, args.keep) as (schema, fresh):
+    with (
+        database() as (url, where),
+        bench_schema(url, args.schema, args.keep, "jh_marketbench") as (schema, fresh),
+    ):
         settings = load_settings(database_url=url, db_schema=schema, _env_file=None)
         engine = make_engine(settings)
         with engine.begin() as conn:

@@ -17,7 +17,6 @@ figures beside their targets and asserts nothing.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import secrets
 import socket
@@ -26,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +36,11 @@ import psutil  # noqa: E402
 import requests  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
-from sqlalchemy import create_engine, func, select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
-from bench.common import database, throwaway_schema  # noqa: E402
+from bench.common import bench_schema, database, percentile  # noqa: E402
 from bench.datagen import bulk_load  # noqa: E402
 from core.db import make_engine  # noqa: E402
-from core.migrate import upgrade  # noqa: E402
 from core.schema import user_vacancies, users  # noqa: E402
 from core.searches import create_search  # noqa: E402
 from core.settings import load_settings  # noqa: E402
@@ -155,24 +152,6 @@ DEEP: list[tuple[str, dict[str, Any], str, int]] = [
 ]
 #: The index a block sorted by score must be read from (checked with EXPLAIN, shown in the table).
 SCORE_INDEX = "ix_t08_jh_user_vacancies_score"
-
-
-@contextlib.contextmanager
-def bench_schema(url: str, reuse: str | None, keep: bool) -> Iterator[tuple[str, bool]]:
-    """``(schema, fresh)``: a migrated schema of our own (dropped unless kept), or the reused one."""
-    if reuse:
-        admin = create_engine(url)
-        upgrade(admin, reuse)
-        yield reuse, False
-        admin.dispose()
-        return
-    with throwaway_schema(url, "jh_webbench", keep=keep) as name:
-        yield name, True
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def grid_request(view: dict[str, Any], quick: str) -> GridRequest:
@@ -363,7 +342,10 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the fresh schema (for --schema next time)")
     args = parser.parse_args()
     out = Console(width=150)
-    with database() as (url, where), bench_schema(url, args.schema, args.keep) as (schema, fresh):
+    with (
+        database() as (url, where),
+        bench_schema(url, args.schema, args.keep, "jh_webbench") as (schema, fresh),
+    ):
         settings = load_settings(database_url=url, db_schema=schema, _env_file=None)
         engine = make_engine(settings)
         with engine.begin() as conn:
