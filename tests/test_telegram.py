@@ -565,6 +565,7 @@ def test_the_bot_polls_registers_its_commands_and_stops(env) -> None:
             "quiet",
             "tz",
             "min",
+            "market",
             "stop",
             "help",
         ]
