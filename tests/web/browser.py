@@ -70,10 +70,15 @@ def make_driver(width: int = 1366, height: int = 768, *, downloads: Path | None 
 
 
 def wait(driver: Any, condition: Any, timeout: float = 60) -> Any:
-    """Until ``condition`` holds (generous: a loaded machine is slow, and only a failure waits it out)."""
+    """Until ``condition`` holds (generous: a loaded machine is slow, and only a failure waits it out).
+    An element the page re-rendered while the condition read it (stale) means "not yet", like a
+    missing one."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition)
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+        condition
+    )
 
 
 def shot(driver: Any, name: str) -> None:
