@@ -9,12 +9,14 @@ server; a fresh schema dropped at the end (``--schema NAME`` reuses one loaded b
 keeps the fresh one). A measurement tool: it prints figures beside their floors and targets and
 asserts nothing.
 
-1. the full fill of ``t23_jh_market_facts`` (as migration 0012 does it) against its floor: the
-   same rows written into a plain new table (no key, no index, no conflict check);
+1. the full fill of the market tables (``t23_jh_market_facts``, its day counts and the rollup
+   ``t26_jh_market_rollup``) against its floor: the same facts written into a plain new table (no
+   key, no index, no conflict check); and the rollup's fill alone against its floor, the same
+   counts grouped into a plain new table;
 2. the incremental refresh after a harvest batch of 1,000 vacancies seen again and changed,
-   against the same floor for those rows;
+   against the facts' floor for those rows;
 3. each chart's query (``domain.market.queries``), p50 / p95 over ``--requests`` runs, against
-   the floor of one pass over the period's rows (``count(*)`` of the same facts).
+   the floor of one pass over the rollup rows of the period's grades (``sum(n)``).
 """
 
 from __future__ import annotations
@@ -36,15 +38,24 @@ if str(ROOT) not in sys.path:  # `python bench/market.py` puts bench/ first, not
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 from sqlalchemy import func, select, text, update  # noqa: E402
+from sqlalchemy.dialects.postgresql import insert as pg_insert  # noqa: E402
 
 from bench.common import bench_schema, database, percentile  # noqa: E402
 from bench.datagen import bulk_load  # noqa: E402
 from core.db import make_engine  # noqa: E402
-from core.schema import market_facts, user_vacancies, users, vacancies  # noqa: E402
+from core.schema import (  # noqa: E402
+    banned_employers,
+    market_days,
+    market_facts,
+    market_rollup,
+    user_vacancies,
+    users,
+    vacancies,
+)
 from core.searches import create_search  # noqa: E402
 from core.settings import load_settings  # noqa: E402
 from core.users import create_user  # noqa: E402
-from domain.market import queries, store  # noqa: E402
+from domain.market import days, queries, rollup, store  # noqa: E402
 from domain.market.model import Scope  # noqa: E402
 from domain.resume.model import Profile  # noqa: E402
 from domain.resume.store import save_profile  # noqa: E402
@@ -69,30 +80,44 @@ def seconds(run: Callable[[], Any]) -> float:
     return time.perf_counter() - started
 
 
-def charts(scope: Scope) -> list[tuple[str, Callable[[Any, Any, Any, Any], Any]]]:
-    """(label, fn(conn, facts, start, end)): each figure group of the page, and the charts of it
+def charts() -> list[tuple[str, Callable[[Any, Any, Any, Any], Any]]]:
+    """(label, fn(conn, scope, start, end)): each figure group of the page, and the charts of it
     that are one query each."""
     q = queries
-
-    def period(f: Any, start: Any, end: Any) -> Any:
-        return q._in(f, start, end)
-
     return [
-        ("[b]salaries: all six charts[/]", lambda c, f, s, e: q._salaries(c, f, s, e)),
-        ("  salaries by grade", lambda c, f, s, e: q._by_grade(c, f, period(f, s, e))),
-        ("  salaries by city", lambda c, f, s, e: q._by_area(c, f, period(f, s, e))),
-        ("  salaries by work format", lambda c, f, s, e: q._by_format(c, f, period(f, s, e))),
-        ("  salaries by week", lambda c, f, s, e: q._weekly(c, f, s, e)),
-        ("[b]demand: all five charts[/]", lambda c, f, s, e: q._demand(c, f, scope, s, e)),
-        ("  top employers by open vacancies", lambda c, f, s, e: q._employers(c, f, s, e, by_salary=False)),
-        ("  top employers by median salary", lambda c, f, s, e: q._employers(c, f, s, e, by_salary=True)),
-        ("  lifetime by grade", lambda c, f, s, e: q._lifetime(c, f, s, e)),
-        (
-            "[b]skills: shares, trend, salary with/without[/]",
-            lambda c, f, s, e: q._skills(c, f, scope, s, e),
-        ),
-        ("[b]where you stand[/]", lambda c, f, s, e: q._standing(c, f, scope, s, e)),
+        ("[b]salaries: all six charts[/]", q._salaries),
+        ("  salaries by grade", q._by_grade),
+        ("  salaries by city", q._by_area),
+        ("  salaries by work format", q._by_format),
+        ("  salaries by week", q._weekly),
+        ("[b]demand: all five charts[/]", q._demand),
+        ("  top employers by open vacancies", lambda c, sc, s, e: q._employers(c, sc, s, e, by_salary=False)),
+        ("  top employers by median salary", lambda c, sc, s, e: q._employers(c, sc, s, e, by_salary=True)),
+        ("  lifetime by grade", q._lifetime),
+        ("[b]skills: all three charts[/]", q._skills),
+        ("  key skills' shares and their trend", lambda c, sc, s, e: skill_shares(c, sc, s, e)),
+        ("  salary with and without a skill", lambda c, sc, s, e: skill_salaries(c, sc, s, e)),
+        ("[b]where you stand[/]", q._standing),
     ]
+
+
+def skill_shares(conn: Any, scope: Scope, start: Any, end: Any) -> Any:
+    """The shares of the period and of the one before (what the shares and trend charts draw)."""
+    before = start - timedelta(days=1)
+    days.skill_counts(conn, scope, before - timedelta(days=scope.days - 1), before)
+    return days.skill_counts(conn, scope, start, end)
+
+
+def skill_salaries(conn: Any, scope: Scope, start: Any, end: Any) -> Any:
+    """The median salary with and without each of the top skills (their names read untimed)."""
+    if (scope, start) not in SKILL_NAMES:
+        counts = days.skill_counts(conn, scope, start, end)[1]
+        SKILL_NAMES[(scope, start)] = sorted(counts, key=lambda s: (-counts[s], s))[: queries.SKILL_SALARIES]
+    names = SKILL_NAMES[(scope, start)]
+    return queries._skill_salaries(conn, scope, start, end, names)
+
+
+SKILL_NAMES: dict[Any, list[str]] = {}
 
 
 def main() -> None:
@@ -162,7 +187,7 @@ def main() -> None:
             print(file=sys.stderr)
             out.print(f"loaded {args.rows:,} vacancies in {took:,.0f} s (COPY, indexes rebuilt)")
 
-        refresh_table = Table(title="Keeping t23_jh_market_facts up to date", title_justify="left")
+        refresh_table = Table(title="Keeping the market tables up to date", title_justify="left")
         for name in ("work", "rows", "time", "floor", "× floor"):
             refresh_table.add_column(name, justify="left" if name == "work" else "right")
 
@@ -171,15 +196,28 @@ def main() -> None:
         with engine.begin() as conn:
             full = seconds(lambda: store.refresh_user(conn, user_id))
             rows = conn.execute(select(func.count()).select_from(market_facts)).scalar_one()
-        with engine.begin() as conn:
-            conn.execute(text("ANALYZE {}".format(f'"{schema}".{market_facts.name}')))
         full_floor = copy_floor(engine, schema, user_id, None)
         refresh_table.add_row(
-            "full fill (migration 0012)",
+            "full fill of the facts, day counts and rollup (migration 0012)",
             f"{rows:,}",
             f"{full:.1f} s",
             f"{full_floor:.1f} s",
             f"{full / full_floor:.1f}",
+        )
+        with engine.begin() as conn:
+            counted = seconds(lambda: rollup.fill(conn, user_id))
+            rollup_rows = conn.execute(select(func.count()).select_from(market_rollup)).scalar_one()
+        counted_floor = rollup_floor(engine, schema, user_id)
+        # what autovacuum does after such a fill: without it the charts read the rows twice filled
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table_ in (market_facts, market_days, market_rollup):
+                conn.execute(text("VACUUM ANALYZE {}".format(f'"{schema}".{table_.name}')))
+        refresh_table.add_row(
+            "  of which the rollup alone (t26, migration 0015)",
+            f"{rollup_rows:,}",
+            f"{counted:.1f} s",
+            f"{counted_floor:.1f} s",
+            f"{counted / counted_floor:.1f}",
         )
 
         with engine.connect() as conn:
@@ -218,10 +256,23 @@ def main() -> None:
         )
         out.print(refresh_table)
 
+        with engine.begin() as conn:  # a user hides some: banned links (0.5 %) and one employer
+            top = conn.execute(
+                select(vacancies.c.employer_id, vacancies.c.employer_name)
+                .where(vacancies.c.employer_id.is_not(None))
+                .group_by(vacancies.c.employer_id, vacancies.c.employer_name)
+                .order_by(func.count().desc(), vacancies.c.employer_id)
+                .limit(1)
+            ).one()
+            conn.execute(
+                pg_insert(banned_employers)
+                .values(user_id=user_id, employer_id=top.employer_id, employer_name=top.employer_name)
+                .on_conflict_do_nothing()
+            )
+
         scope = Scope(user_id=user_id, today=now.date(), days=args.days)
         end = scope.today
         start = end - timedelta(days=scope.days - 1)
-        f = queries.facts(scope)
         table = Table(
             title=f"Charts of «Рынок», {rows:,} vacancies of one user, the last {args.days} days, "
             f"{args.requests} runs each; load average {os.getloadavg()[0]:.2f}",
@@ -230,13 +281,16 @@ def main() -> None:
         for name in ("chart", "p50 ms", "p95 ms", "floor ms", f"p95 ≤ {TARGET_P95_MS:.0f} ms"):
             table.add_column(name, justify="left" if name == "chart" else "right")
         with engine.connect() as conn:
-            in_period = conn.execute(select(func.count()).where(queries._in(f, start, end))).scalar_one()
+            queries.prepare(conn)  # as figures() does: the charts' settings for this transaction
+            # the floor: one pass over the period's rollup rows of one dimension (the grades')
+            period_rows = queries.rows_of(scope, "grade", start, end)
+            in_period = conn.execute(select(func.sum(period_rows.c.n))).scalar_one()
+            read = conn.execute(select(func.count()).select_from(period_rows)).scalar_one()
             floor50, _ = timed(
-                lambda: conn.execute(select(func.count()).where(queries._in(f, start, end))).scalar_one(),
-                args.requests,
+                lambda: conn.execute(select(func.sum(period_rows.c.n))).scalar_one(), args.requests
             )
-            for label, run in charts(scope):
-                p50, p95 = timed(lambda run=run: run(conn, f, start, end), args.requests)
+            for label, run in charts():
+                p50, p95 = timed(lambda run=run: run(conn, scope, start, end), args.requests)
                 table.add_row(
                     label,
                     f"{p50:.0f}",
@@ -247,7 +301,10 @@ def main() -> None:
             whole50, whole95 = timed(lambda: queries.figures(conn, scope), max(3, args.requests // 4))
         table.add_row("[b]the whole page (figures)[/]", f"{whole50:.0f}", f"{whole95:.0f}", "", "")
         out.print(table)
-        out.print(f"{in_period:,} vacancies of the period; load average now {os.getloadavg()[0]:.2f}")
+        out.print(
+            f"{in_period:,} vacancies of the period in {read:,} rollup rows of the grades; "
+            f"load average now {os.getloadavg()[0]:.2f}"
+        )
         engine.dispose()
 
 
@@ -292,6 +349,16 @@ def copy_rows(url: str, source: str, schema: str, user_id: int) -> None:
             ).format(sql.Identifier(schema), sql.Identifier(source)),
             [user_id, ours, their_user[0]],
         )
+
+
+def rollup_floor(engine: Any, schema: str, user_id: int) -> float:
+    """The rollup's rows of the user counted into a plain new table: grouping them, nothing more."""
+    query = rollup.grouped(market_facts.c.user_id == user_id)
+    with engine.begin() as conn:
+        compiled = query.compile(conn, compile_kwargs={"render_postcompile": True})
+        body = str(compiled).replace("jh.", f'"{schema}".')  # the compiled text bypasses the schema map
+        sql = f"CREATE TEMP TABLE rollup_floor ON COMMIT DROP AS {body}"
+        return seconds(lambda: conn.exec_driver_sql(sql, compiled.params))
 
 
 def copy_floor(engine: Any, schema: str, user_id: int, ids: list[int] | None) -> float:

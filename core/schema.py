@@ -714,6 +714,8 @@ market_facts = Table(
         ondelete="CASCADE",
     ),
     Index(None, "user_id", "last_day"),
+    # the facts of a banned employer, of a period (the figures subtract them live)
+    Index("ix_t23_jh_market_facts_employer", "user_id", "employer_id", "first_day"),
     Index(
         "ix_t23_jh_market_facts_closed",
         "user_id",
@@ -740,6 +742,38 @@ market_days = Table(
     Column("vacancies", Integer, nullable=False),
     comment="How many of a user's vacancies first seen on a day name each key skill, hidden ones "
     "included (domain.market.store keeps it with t23; the figures subtract the hidden live).",
+)
+
+market_rollup = Table(
+    "t26_jh_market_rollup",
+    metadata,
+    Column("user_id", BigInteger, ForeignKey(users.c.id, ondelete="CASCADE"), nullable=False),
+    Column("dim", Text, nullable=False, comment="what the row counts (domain.market.rollup.DIMS)"),
+    Column("search_id", BigInteger, nullable=False, comment="one of the user's searches; 0: any of them"),
+    Column("day", Date, nullable=False, comment="the UTC day: first seen (closed: the closing day)"),
+    Column("source", Text, nullable=False),
+    Column("key", Text, nullable=False, comment="the group: grade, city, work format, employer, skill"),
+    Column("label", Text, comment="the group's name (a city's, an employer's)"),
+    Column("gross", Boolean, comment="the salary is before tax; NULL: not said"),
+    Column("value", Float, comment="monthly roubles (lifetime days for 'closed'); NULL: no salary"),
+    Column("open", Boolean, nullable=False, comment="not closed (only 'employer' tells it)"),
+    Column("n", Integer, nullable=False, comment="how many vacancies, hidden ones included"),
+    Index(
+        "ux_t26_jh_market_rollup",
+        "user_id",
+        "dim",
+        "search_id",
+        "day",
+        "source",
+        "key",
+        "gross",
+        "value",
+        "open",
+        unique=True,
+        postgresql_nulls_not_distinct=True,
+    ),
+    comment="How many of a user's vacancies of a day have each salary, by group (domain.market.rollup "
+    "keeps it with t23; the figures subtract the hidden live and read percentiles off the counts).",
 )
 
 market_digests = Table(

@@ -97,7 +97,7 @@ def _scope_line(login: str, market: Any, search_name: str | None) -> str:
 
 def _print_salaries(s: Any) -> None:
     out.print(
-        f"{s.vacancies} vacancies, {s.with_salary} with a salary ({_share(s.share_with_salary)}), "
+        f"{s.vacancies} new vacancies, {s.with_salary} with a salary ({_share(s.share_with_salary)}), "
         f"{s.without_salary} without; of those with one: gross {s.gross}, net {s.net}, "
         f"not said {s.unknown_basis}",
         highlight=False,

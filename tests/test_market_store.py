@@ -1,9 +1,10 @@
 """The market's own tables (#16) stay what a full rebuild would make, whatever a harvest does.
 
-``domain.market.store.refresh`` runs with each harvest batch and moves ``t24_jh_market_days`` by
-the difference it made to ``t23_jh_market_facts``; here a harvest's kinds of change happen one
-after another (new vacancies, a second search finding them, details with skills arriving, a
-vacancy closing, another user's links) and after each the tables equal a rebuild from scratch.
+``domain.market.store.refresh`` runs with each harvest batch and moves ``t24_jh_market_days`` and
+the rollup ``t26_jh_market_rollup`` by the difference it made to ``t23_jh_market_facts``; here a
+harvest's kinds of change happen one after another (new vacancies, a second search finding them,
+details with skills arriving, a vacancy closing, salaries, cities and grades changing, vacancies
+seen again, another user's links) and after each the tables equal a rebuild from scratch.
 Bans are read live: a ban changes the figures at once, with no refresh.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select, update
 
-from core.schema import details, market_days, market_facts, user_vacancies
+from core.schema import details, market_days, market_facts, market_rollup, user_vacancies, vacancies
 from domain.market import figures
 from domain.market import store as market
 from domain.market.model import Scope
@@ -28,23 +29,31 @@ def _row(row: Any) -> tuple[Any, ...]:
     return tuple(tuple(v) if isinstance(v, list) else v for v in row)
 
 
-def snapshot(engine: Engine) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+Tables = tuple[set[tuple[Any, ...]], set[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def _read(conn: Any) -> Tables:
+    facts = {_row(r) for r in conn.execute(select(market_facts))}
+    days = {_row(r) for r in conn.execute(select(market_days).where(market_days.c.vacancies != 0))}
+    # every rollup row, zeros included (a count that reached 0 must be gone), in a stable order
+    counts = sorted((_row(r) for r in conn.execute(select(market_rollup))), key=repr)
+    return facts, days, counts
+
+
+def snapshot(engine: Engine) -> Tables:
     with engine.connect() as conn:
-        facts = {_row(r) for r in conn.execute(select(market_facts))}
-        days = {_row(r) for r in conn.execute(select(market_days).where(market_days.c.vacancies != 0))}
-    return facts, days
+        return _read(conn)
 
 
-def rebuilt(engine: Engine, user_ids: list[int]) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+def rebuilt(engine: Engine, user_ids: list[int]) -> Tables:
     """What a rebuild from scratch makes (in a transaction rolled back, so nothing changes)."""
     with engine.connect() as conn, conn.begin() as tx:
         conn.execute(market_facts.delete())
         for user_id in user_ids:
             market.refresh_user(conn, user_id)
-        facts = {_row(r) for r in conn.execute(select(market_facts))}
-        days = {_row(r) for r in conn.execute(select(market_days).where(market_days.c.vacancies != 0))}
+        tables = _read(conn)
         tx.rollback()
-    return facts, days
+    return tables
 
 
 def test_incremental_refreshes_equal_a_rebuild(engine: Engine) -> None:
@@ -77,6 +86,18 @@ def test_incremental_refreshes_equal_a_rebuild(engine: Engine) -> None:
         )
         load.mark_closed(conn, ids[20:22], when=NOW + timedelta(days=3))
         market.refresh(conn, ids[:8] + ids[20:22])
+    assert snapshot(engine) == rebuilt(engine, [anna, boris])
+    with engine.begin() as conn:  # salaries, cities and grades change; some are seen again a day later
+        conn.execute(
+            update(vacancies)
+            .where(vacancies.c.id.in_(ids[5:12]))
+            .values(salary_from_rub=123_000, salary_to_rub=None, area_id="2", area_name="Санкт-Петербург")
+        )
+        conn.execute(update(vacancies).where(vacancies.c.id.in_(ids[10:14])).values(experience_id=None))
+        conn.execute(
+            update(vacancies).where(vacancies.c.id.in_(ids[:20])).values(last_seen_at=NOW + timedelta(days=1))
+        )
+        market.refresh(conn, ids)
     assert snapshot(engine) == rebuilt(engine, [anna, boris])
     with engine.begin() as conn:  # a refresh that changes nothing writes nothing
         assert market.refresh(conn, ids) == 0
@@ -119,8 +140,14 @@ def test_vacancies_stored_before_the_market_tables_are_filled_once(engine: Engin
     with engine.begin() as conn:  # as a database migrated to 0012 with vacancies from before
         conn.execute(market_facts.delete())
         conn.execute(market_days.delete())
+        conn.execute(market_rollup.delete())
     with engine.begin() as conn:
         assert market.fill_missing(conn) == 1
     assert snapshot(engine) == full
     with engine.begin() as conn:
         assert market.fill_missing(conn) == 0  # nothing to do the next hour
+    with engine.begin() as conn:  # as a database migrated to 0015 with facts from before
+        conn.execute(market_rollup.delete())
+    with engine.begin() as conn:
+        assert market.fill_missing(conn) == 1
+    assert snapshot(engine) == full

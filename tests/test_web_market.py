@@ -174,7 +174,8 @@ def app(engine, settings_factory):
 
 
 def _age(engine, rows: list[dict[str, Any]], now: datetime) -> None:
-    """Spread the vacancies over the last weeks (first seen 0-40 days ago, some closed)."""
+    """Spread the vacancies over the last weeks (first seen 0-40 days ago, some closed), and
+    refresh the market's tables as the harvest that saw them so does."""
     with engine.begin() as conn:
         for i, row in enumerate(rows):
             first = now - timedelta(days=(i * 3) % 41, hours=i % 5)
@@ -185,6 +186,7 @@ def _age(engine, rows: list[dict[str, Any]], now: datetime) -> None:
             if i % 6 == 0:
                 values["closed_at"] = values["last_seen_at"]
             conn.execute(update(vacancies).where(vacancies.c.id == row["id"]).values(**values))
+        market.refresh(conn, [row["id"] for row in rows])  # as the harvest that saw them does
 
 
 @pytest.fixture
@@ -197,8 +199,6 @@ def people(engine) -> dict[str, Any]:
     boris_rows = load_vacancies(engine, boris, search_boris, 30, first_id=3_000, seed=7, now=now)
     _age(engine, rows, now)
     _age(engine, boris_rows, now)
-    with engine.begin() as conn:  # the harvest that saw them so refreshes the market's tables
-        market.refresh(conn, [r["id"] for r in rows + boris_rows])
     return {"anna": anna, "boris": boris, "searches": (search_a, search_b), "boris_search": search_boris}
 
 

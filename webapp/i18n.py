@@ -466,7 +466,7 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "mkt.basis.gross": ("до вычета налогов", "before tax"),
     "mkt.basis.net": ("на руки", "after tax"),
     "mkt.hidden": ("Учитывать скрытые", "Include hidden"),
-    "mkt.sum.vacancies": ("Вакансий за период", "Vacancies in the period"),
+    "mkt.sum.vacancies": ("Новых вакансий за период", "New vacancies in the period"),
     "mkt.sum.with_salary": ("С зарплатой", "With a salary"),
     "mkt.sum.median": ("Медиана зарплаты", "Median salary"),
     "mkt.sum.without": ("Без зарплаты", "Without a salary"),

@@ -128,6 +128,7 @@ def scope_link(market: Market, *, salary: bool = False) -> GridLink:
         hidden=scope.include_hidden,
         since=market.start,
         until=market.end,
+        new=True,  # the figures are of the vacancies first seen in the period
         salary=scope.basis if salary else None,
     )
 

@@ -2,8 +2,8 @@
 
 The table counts, per user, search (0: any), board and first-seen day, the vacancies naming each
 skill, hidden ones included; here the vacancies the user hid (a banned link, a banned employer)
-are read live — few rows, through the partial index of banned links and the employers' index —
-and their counts subtracted, so a ban shows at once without touching the table.
+are read live (:mod:`domain.market.hidden`) and their counts subtracted, so a ban shows at once
+without touching the table.
 """
 
 from __future__ import annotations
@@ -12,48 +12,41 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, union
+from sqlalchemy import ARRAY, Text, case, cast, distinct, func, literal, select
 from sqlalchemy.engine import Connection
 
-from core.schema import banned_employers, market_days, market_facts, user_vacancies, vacancies
+from core.schema import market_days, market_facts
+from domain.market import hidden
 from domain.market.model import Scope
-from domain.market.store import EVERY, KNOWN, contributions
+from domain.market.store import EVERY, KNOWN
 
 Key = tuple[date, str]
 
 
 def _hidden(conn: Connection, scope: Scope, start: date, end: date) -> Counter[Key]:
-    """(day, skill) counts of the scope's hidden vacancies first seen between ``start`` and ``end``."""
+    """(day, skill) counts of the scope's hidden vacancies first seen between ``start`` and ``end``:
+    what their facts added to the table (:func:`domain.market.store.contributions`: every one
+    under ``EVERY``, those with key skills also under ``KNOWN`` and each skill once), counted in
+    the database."""
     if scope.include_hidden:
         return Counter()
     m = market_facts.c
-    banned = select(user_vacancies.c.vacancy_id).where(
-        user_vacancies.c.user_id == scope.user_id, user_vacancies.c.is_banned.is_(True)
+    text_array = ARRAY(Text)
+    named = func.array_prepend(literal(KNOWN, Text), m.skills)
+    keys = func.array_prepend(
+        literal(EVERY, Text),
+        case((func.cardinality(m.skills) > 0, named), else_=cast(literal([], text_array), text_array)),
     )
-    of_employers = (
-        select(vacancies.c.id)
-        .join(banned_employers, banned_employers.c.employer_id == vacancies.c.employer_id)
-        .where(banned_employers.c.user_id == scope.user_id)
+    pairs = (
+        select(m.vacancy_id, m.first_day, func.unnest(keys).label("skill"))
+        .where(hidden.facts(scope, start, end))
+        .subquery("pairs")
     )
-    where = [
-        m.user_id == scope.user_id,
-        m.vacancy_id.in_(union(banned, of_employers)),
-        m.first_day.between(start, end),
-    ]
-    if scope.source is not None:
-        where.append(m.source == scope.source)
-    if scope.search_id is not None:
-        where.append(m.search_ids.any_() == scope.search_id)
-    wanted = scope.search_id or 0
-    counts: Counter[Key] = Counter()
+    p = pairs.c
     rows = conn.execute(
-        select(m.user_id, m.vacancy_id, m.search_ids, m.source, m.first_day, m.skills).where(*where)
+        select(p.first_day, p.skill, func.count(distinct(p.vacancy_id))).group_by(p.first_day, p.skill)
     )
-    for row in rows:
-        for _, search, _, day, skill in contributions(row):
-            if search == wanted:
-                counts[(day, skill)] += 1
-    return counts
+    return Counter({(day, skill): int(n) for day, skill, n in rows})
 
 
 def _where(scope: Scope, start: date, end: date) -> list[Any]:

@@ -34,8 +34,8 @@ class Scope:
     """Whose vacancies, which of them and over which days.
 
     The period is the ``days`` calendar days (UTC) ending on ``today``, both included. A vacancy
-    belongs to the period when it was seen at least once in it (first seen on or before its last
-    day, last seen on or after its first day). ``today`` is injected: nothing here reads a clock.
+    belongs to the period when it was first seen in it (see :mod:`domain.market.queries`).
+    ``today`` is injected: nothing here reads a clock.
     """
 
     user_id: int

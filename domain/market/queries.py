@@ -1,43 +1,47 @@
 """The market figures of a :class:`~domain.market.model.Scope`, computed in PostgreSQL.
 
-Every figure is one aggregate query over :func:`facts` — the user's vacancies of the scope, one
-row each with what the figures read (``t23_jh_market_facts``) — or, for new vacancies and key
-skills, over the day counts of :mod:`domain.market.days`, so nothing but the figures leaves the
-database. Percentiles
-are ``percentile_cont`` (linear interpolation between the two nearest ranks, the same as Python's
-``statistics.quantiles(method="inclusive")``).
+Every figure is an aggregate over counts, not over vacancies: the scope's rows of one dimension
+of ``t26_jh_market_rollup`` (:func:`rows_of`, see :mod:`domain.market.rollup`) or, for new
+vacancies and key skills, the day counts of :mod:`domain.market.days`; the hidden vacancies'
+counts are subtracted live. Nothing but the figures leaves the database. Percentiles are exact
+``percentile_cont`` read off the counts (:func:`quantiles`: linear interpolation between the two
+nearest ranks, the same as Python's ``statistics.quantiles(method="inclusive")``).
 
-Days are UTC calendar days. A vacancy *of the period* was seen at least once in it (first seen on
-or before its last day, last seen on or after its first); it is *new* on the day it was first
-seen, *open* on a day from its first-seen day until the day before it closed; its *lifetime* is
-first seen → closed, in days, for those closed in the period. Key skills are counted over the
-vacancies *first seen* in the period (:mod:`domain.market.days`), so a vacancy open for weeks does
-not count in both periods of a trend.
+Days are UTC calendar days. The figures are of the vacancies *of the period*: those first seen
+in it (published then, as far as we can tell), like a board's own statistics, so a vacancy open
+for weeks counts in one period, not in each it was seen in, and a vacancy seen again changes no
+count. A vacancy is *new* on the day it was first seen, *open* on a day from its first-seen day
+until the day before it closed (the employers' "open" is: not closed); its *lifetime* is first
+seen → closed, in days, for those closed in the period.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     Date,
     Float,
+    Text,
     and_,
     case,
     cast,
-    exists,
+    column,
     func,
     literal,
-    or_,
     select,
+    text,
+    true,
+    union_all,
+    values,
 )
 from sqlalchemy.engine import Connection
 
-from core.schema import banned_employers, market_facts, searches, user_vacancies
+from core.schema import market_rollup, searches
 from domain import skills as vocabulary
-from domain.market import days
+from domain.market import days, hidden, rollup
 from domain.market.model import (
     BASES,
     GRADE_NAMES,
@@ -59,6 +63,7 @@ from domain.market.model import (
     Standing,
     Week,
 )
+from domain.market.store import KNOWN
 
 #: Groups shown of a long tail: cities, employers, skills.
 TOP_AREAS = 12
@@ -72,78 +77,133 @@ MIN_EMPLOYER_SALARIES = 3
 MIN_PEERS = 5
 SKILL_SALARIES = 10
 HISTOGRAM_BINS = 20
-_QUARTILES = literal([0.25, 0.5, 0.75], ARRAY(Float))
+_QUARTILES = (0.25, 0.5, 0.75)
 
 
 class ScopeError(ValueError):
     """The scope asks for something that is not the user's, or out of range (a clear message)."""
 
 
-def facts(scope: Scope) -> Any:
-    """The user's vacancies of the scope (every day, not only the period's), one row each, from
-    ``t23_jh_market_facts`` (:mod:`domain.market.store`); bans are read live."""
-    m, uv = market_facts.c, user_vacancies.c
-    salary = m.salary
-    if scope.basis == "gross":
-        salary = case((m.gross.is_(True), m.salary))
-    elif scope.basis == "net":
-        salary = case((m.gross.is_(False), m.salary))
-    where = [m.user_id == scope.user_id]
-    if scope.search_id is not None:
-        where.append(m.search_ids.any_() == scope.search_id)
+def rows_of(
+    scope: Scope, dim: str, start: date | None = None, end: date | None = None, keys: Sequence[str] = ()
+) -> Any:
+    """The scope's rows of one dimension of ``t26_jh_market_rollup`` with days from ``start`` to
+    ``end`` (None: unbounded), the hidden vacancies' contributions subtracted unless the scope
+    includes them: (day, key, label, gross, value, open, n), to be summed by the figure. A CTE:
+    a query that reads it twice (the employers' counts and their medians) reads the rows once.
+    ``keys``: only these groups (the skills asked for, not the month's every skill)."""
+    r = market_rollup.c
+    where = [r.user_id == scope.user_id, r.dim == dim, r.search_id == (scope.search_id or 0)]
     if scope.source is not None:
-        where.append(m.source == scope.source)
-    if not scope.include_hidden:
-        where.append(
-            ~exists().where(uv.user_id == m.user_id, uv.vacancy_id == m.vacancy_id, uv.is_banned.is_(True))
-        )
-        where.append(
-            ~exists().where(
-                banned_employers.c.user_id == m.user_id, banned_employers.c.employer_id == m.employer_id
-            )
-        )
+        where.append(r.source == scope.source)
+    names = ("day", "key", "label", "gross", "value", "open")
+
+    def between(c: Any) -> list[Any]:
+        found = []
+        if start is not None:
+            found.append(c.day >= start)
+        if end is not None:
+            found.append(c.day <= end)
+        if keys:
+            found.append(c.key.in_(keys))
+        return found
+
+    stored = select(*(r[c] for c in names), r.n).where(*where, *between(r))
+    if scope.include_hidden:
+        return stored.cte(dim)
+    first_seen = dim != "closed"  # the others' day is the first-seen day: the index narrows it
+    where_hidden = hidden.facts(scope, start if first_seen else None, end if first_seen else None)
+    c = rollup.contributions(where_hidden, search_id=scope.search_id or 0, dims=(dim,)).c
+    minus = select(*(c[n] for n in names), literal(-1).label("n")).where(*between(c))
+    return union_all(stored, minus).cte(dim)
+
+
+def salary(scope: Scope, c: Any) -> Any:
+    """The rows' salary under the scope's basis (NULL when the vacancy's is of the other one)."""
+    if scope.basis == "gross":
+        return case((c.gross.is_(True), c.value))
+    if scope.basis == "net":
+        return case((c.gross.is_(False), c.value))
+    return c.value
+
+
+def quantiles(pairs: Any, groups: Sequence[str], shares: Sequence[float]) -> Any:
+    """``percentile_cont`` of each group, exactly, from its (group…, value, n) counts: the value
+    at 0-based rank k is the smallest whose running count passes k; the percentile interpolates
+    between the ranks around ``share * (total - 1)``, as ``percentile_cont`` does. Columns: the
+    groups, ``total`` and ``q0``, ``q1``…"""
+    p = pairs.c
+    part = [p[g] for g in groups]
+    total = cast(func.sum(p.n).over(partition_by=part), Float)
+    running = select(
+        *part,
+        p.value,
+        p.n,
+        (func.sum(p.n).over(partition_by=part, order_by=p.value) - p.n).label("before"),
+        total.label("total"),
+        *(((total - 1) * share).label(f"rank{i}") for i, share in enumerate(shares)),
+    ).subquery("running")
+    w = running.c
+    columns = []
+    for i in range(len(shares)):
+        rank = w[f"rank{i}"]
+        at_low = func.min(w.value).filter(w.before + w.n > func.floor(rank))
+        at_high = func.min(w.value).filter(w.before + w.n > func.ceil(rank))
+        share_between = func.max(rank) - func.floor(func.max(rank))
+        columns.append((at_low + share_between * (at_high - at_low)).label(f"q{i}"))
+    keys = [w[g] for g in groups]
+    return select(*keys, func.max(w.total).label("total"), *columns).group_by(*keys)
+
+
+def _pairs(c: Any, value: Any, groups: Sequence[Any], *where: Any, name: str = "pairs") -> Any:
+    """(group…, value, n) counts of the rows with a value."""
+    total = func.sum(c.n)
     return (
-        select(
-            m.vacancy_id,
-            m.first_day,
-            m.last_day,
-            m.closed_day,
-            func.coalesce(m.grade, "").label("grade"),
-            m.area_id,
-            m.area_name,
-            m.formats,
-            m.format_names,
-            m.employer_id,
-            m.employer_name,
-            cast(salary, Float).label("salary"),
-            m.gross,
-            m.skills,
-        )
-        .where(*where)
-        .cte("facts")
+        select(*groups, value.label("value"), total.label("n"))
+        .where(value.is_not(None), *where)
+        .group_by(*groups, value)
+        .having(total > 0)
+        .cte(name)
     )
 
 
-def _in(f: Any, start: date, end: date) -> Any:
-    return and_(f.c.first_day <= end, f.c.last_day >= start)
+def _band(key: str, label: str, stats: Any, q: Any) -> Band:
+    return Band(key, label, int(stats.n), q.q0, q.q1, q.q2, int(stats.gross or 0), int(stats.net or 0))
 
 
-def _quartiles(salary: Any) -> Any:
-    return func.percentile_cont(_QUARTILES).within_group(salary)
+def _bands(conn: Connection, scope: Scope, c: Any, *where: Any) -> dict[str, tuple[Any, Any]]:
+    """Each key's salary counts (``n`` with a salary, ``gross``, ``net``; its ``label``) and
+    quartiles, for the rows of ``where``."""
+    value = salary(scope, c)
+    paid = func.sum(c.n)
+    stats = conn.execute(
+        select(
+            c.key,
+            func.min(c.label).label("label"),
+            paid.label("n"),
+            func.sum(c.n).filter(c.gross.is_(True)).label("gross"),
+            func.sum(c.n).filter(c.gross.is_(False)).label("net"),
+        )
+        .where(value.is_not(None), *where)
+        .group_by(c.key)
+        .having(paid > 0)
+    ).all()
+    pairs = _pairs(c, value, [c.key], *where)
+    q = {row.key: row for row in conn.execute(quantiles(pairs, ["key"], _QUARTILES))}
+    return {row.key: (row, q[row.key]) for row in stats}
 
 
-def _band(row: Any, key: str, label: str) -> Band:
-    p25, median, p75 = row.q
-    return Band(key, label, row.n, p25, median, p75, row.gross or 0, row.net or 0)
-
-
-def _band_columns(f: Any) -> list[Any]:
-    return [
-        func.count(f.c.salary).label("n"),
-        _quartiles(f.c.salary).label("q"),
-        func.count().filter(f.c.gross.is_(True)).label("gross"),
-        func.count().filter(f.c.gross.is_(False)).label("net"),
-    ]
+def prepare(conn: Connection) -> None:
+    """Settings for the figures' transaction: no JIT, whose compile time (tens of milliseconds a
+    query) costs more than it saves on these small aggregates; enough work_mem that a percentile's
+    sort stays in memory; and random reads costed as on an SSD, so that a group's rows are read
+    through the rollup's index rather than by a pass over the whole table."""
+    conn.execute(
+        text(
+            "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true),"
+            " set_config('random_page_cost', '1.1', true)"
+        )
+    )
 
 
 def check(conn: Connection, scope: Scope) -> None:
@@ -160,99 +220,81 @@ def check(conn: Connection, scope: Scope) -> None:
 
 def figures(conn: Connection, scope: Scope) -> Market:
     """Every figure of the scope's period (see the module docstring for the definitions)."""
+    prepare(conn)
     check(conn, scope)
     end = scope.today
     start = end - timedelta(days=scope.days - 1)
-    f = facts(scope)
-    salaries = _salaries(conn, f, start, end)
+    salaries = _salaries(conn, scope, start, end)
     return Market(
         scope=scope,
         start=start,
         end=end,
         vacancies=salaries.vacancies,
         salaries=salaries,
-        demand=_demand(conn, f, scope, start, end),
-        skills=_skills(conn, f, scope, start, end),
-        standing=_standing(conn, f, scope, start, end),
+        demand=_demand(conn, scope, start, end),
+        skills=_skills(conn, scope, start, end),
+        standing=_standing(conn, scope, start, end),
     )
 
 
 # -- salaries --------------------------------------------------------------------------------------
 
 
-def _salaries(conn: Connection, f: Any, start: date, end: date) -> Salaries:
-    period = _in(f, start, end)
+def _salaries(conn: Connection, scope: Scope, start: date, end: date) -> Salaries:
+    c = rows_of(scope, "grade", start, end).c
+    value = salary(scope, c)
+    paid = c.n * case((value.is_not(None), 1), else_=0)
     head = conn.execute(
         select(
-            func.count().label("vacancies"),
-            func.count(f.c.salary).label("with_salary"),
-            func.count(f.c.salary).filter(f.c.gross.is_(True)).label("gross"),
-            func.count(f.c.salary).filter(f.c.gross.is_(False)).label("net"),
-            func.count(f.c.salary).filter(f.c.gross.is_(None)).label("unknown"),
-            _quartiles(f.c.salary).label("q"),
-            func.max(f.c.salary).label("top"),
-            func.percentile_cont(0.99).within_group(f.c.salary).label("p99"),
-        ).where(period)
-    ).one()
-    overall = None
-    if head.with_salary:
-        p25, median, p75 = head.q
-        overall = Band("all", "", head.with_salary, p25, median, p75, head.gross, head.net)
-    return Salaries(
-        vacancies=head.vacancies,
-        with_salary=head.with_salary,
-        without_salary=head.vacancies - head.with_salary,
-        gross=head.gross,
-        net=head.net,
-        unknown_basis=head.unknown,
-        overall=overall,
-        by_grade=_by_grade(conn, f, period),
-        by_area=_by_area(conn, f, period),
-        by_format=_by_format(conn, f, period),
-        histogram=_histogram(conn, f, period, head.p99, head.top) if head.with_salary else [],
-        weekly=_weekly(conn, f, start, end),
-    )
-
-
-def _by_grade(conn: Connection, f: Any, period: Any) -> list[Band]:
-    rows = conn.execute(
-        select(f.c.grade, *_band_columns(f))
-        .where(period, f.c.salary.is_not(None), f.c.grade.in_(GRADES))
-        .group_by(f.c.grade)
-    ).all()
-    found = {row.grade: row for row in rows}
-    return [_band(found[g], g, GRADE_NAMES[g]) for g in GRADES if g in found]
-
-
-def _by_area(conn: Connection, f: Any, period: Any) -> list[Band]:
-    rows = conn.execute(
-        select(f.c.area_id, func.min(f.c.area_name).label("name"), *_band_columns(f))
-        .where(period, f.c.salary.is_not(None), f.c.area_id.is_not(None))
-        .group_by(f.c.area_id)
-        .order_by(func.count(f.c.salary).desc(), f.c.area_id)
-        .limit(TOP_AREAS)
-    ).all()
-    return [_band(row, row.area_id, row.name or row.area_id) for row in rows]
-
-
-def _by_format(conn: Connection, f: Any, period: Any) -> list[Band]:
-    pairs = (
-        select(
-            func.unnest(f.c.formats).label("format"),
-            func.unnest(f.c.format_names).label("name"),
-            f.c.salary,
-            f.c.gross,
+            func.coalesce(func.sum(c.n), 0).label("vacancies"),
+            func.coalesce(func.sum(paid), 0).label("with_salary"),
+            func.coalesce(func.sum(paid).filter(c.gross.is_(True)), 0).label("gross"),
+            func.coalesce(func.sum(paid).filter(c.gross.is_(False)), 0).label("net"),
+            func.coalesce(func.sum(paid).filter(c.gross.is_(None)), 0).label("unknown"),
         )
-        .where(period, f.c.salary.is_not(None))
-        .subquery()
+    ).one()
+    overall, p99, top = None, None, 0.0
+    if head.with_salary:  # the quartiles, the 99th percentile and the highest salary
+        q = conn.execute(quantiles(_pairs(c, value, []), [], [0.25, 0.5, 0.75, 0.99, 1.0])).one()
+        overall = Band("all", "", int(head.with_salary), q.q0, q.q1, q.q2, int(head.gross), int(head.net))
+        p99, top = q.q3, q.q4
+    return Salaries(
+        vacancies=int(head.vacancies),
+        with_salary=int(head.with_salary),
+        without_salary=int(head.vacancies - head.with_salary),
+        gross=int(head.gross),
+        net=int(head.net),
+        unknown_basis=int(head.unknown),
+        overall=overall,
+        by_grade=_by_grade(conn, scope, start, end),
+        by_area=_by_area(conn, scope, start, end),
+        by_format=_by_format(conn, scope, start, end),
+        histogram=_histogram(conn, scope, start, end, p99, top) if p99 is not None else [],
+        weekly=_weekly(conn, scope, start, end),
     )
-    rows = conn.execute(
-        select(pairs.c.format, func.min(pairs.c.name).label("name"), *_band_columns(pairs))
-        .where(pairs.c.format.is_not(None))
-        .group_by(pairs.c.format)
-        .order_by(func.count(pairs.c.salary).desc(), pairs.c.format)
-    ).all()
-    return [_band(row, row.format, row.name or row.format) for row in rows]
+
+
+def _by_grade(conn: Connection, scope: Scope, start: date, end: date) -> list[Band]:
+    c = rows_of(scope, "grade", start, end).c
+    found = _bands(conn, scope, c, c.key.in_(GRADES))
+    return [_band(g, GRADE_NAMES[g], *found[g]) for g in GRADES if g in found]
+
+
+def _top_bands(
+    conn: Connection, scope: Scope, dim: str, start: date, end: date, limit: int | None
+) -> list[Band]:
+    c = rows_of(scope, dim, start, end).c
+    found = _bands(conn, scope, c)
+    order = sorted(found.items(), key=lambda kv: (-kv[1][0].n, kv[0]))[:limit]
+    return [_band(key, stats.label or key, stats, q) for key, (stats, q) in order]
+
+
+def _by_area(conn: Connection, scope: Scope, start: date, end: date) -> list[Band]:
+    return _top_bands(conn, scope, "area", start, end, TOP_AREAS)
+
+
+def _by_format(conn: Connection, scope: Scope, start: date, end: date) -> list[Band]:
+    return _top_bands(conn, scope, "format", start, end, None)
 
 
 def bin_width(p99: float) -> int:
@@ -263,16 +305,16 @@ def bin_width(p99: float) -> int:
     return 1_000_000
 
 
-def _histogram(conn: Connection, f: Any, period: Any, p99: float, top: float) -> list[Bin]:
+def _histogram(conn: Connection, scope: Scope, start: date, end: date, p99: float, top: float) -> list[Bin]:
     """Round-rouble bins from 0; salaries past the 99th percentile fall into the last bin, whose
     upper bound is then the highest salary (so a few outliers don't flatten the chart)."""
+    c = rows_of(scope, "grade", start, end).c
+    value = salary(scope, c)
     width = bin_width(p99)
     last = int(p99 // width)
-    index = func.least(func.floor(f.c.salary / width), last)
+    index = func.least(func.floor(value / width), last)
     rows = dict(
-        conn.execute(
-            select(index.label("i"), func.count()).where(period, f.c.salary.is_not(None)).group_by("i")
-        ).all()
+        conn.execute(select(index.label("i"), func.sum(c.n)).where(value.is_not(None)).group_by("i")).all()
     )
     bins = []
     for i in range(last + 1):
@@ -281,22 +323,20 @@ def _histogram(conn: Connection, f: Any, period: Any, p99: float, top: float) ->
     return bins
 
 
-def _weekly(conn: Connection, f: Any, start: date, end: date) -> list[Week]:
-    week = cast(func.date_trunc("week", f.c.first_day), Date)
-    rows = conn.execute(
-        select(
-            week.label("week"),
-            func.count().label("n"),
-            func.percentile_cont(_QUARTILES).within_group(f.c.salary).label("q"),
-        )
-        .where(f.c.first_day.between(start, end))
-        .group_by("week")
-        .order_by("week")
+def _weekly(conn: Connection, scope: Scope, start: date, end: date) -> list[Week]:
+    c = rows_of(scope, "grade", start, end).c
+    week = cast(func.date_trunc("week", c.day), Date).label("week")
+    sizes = conn.execute(
+        select(week, func.sum(c.n).label("n")).group_by(week).having(func.sum(c.n) > 0).order_by(week)
     ).all()
+    value = salary(scope, c)
+    q = {row.week: row for row in conn.execute(quantiles(_pairs(c, value, [week]), ["week"], _QUARTILES))}
     weeks = []
-    for row in rows:
-        p25, median, p75 = row.q if row.q and row.q[0] is not None else (None, None, None)
-        weeks.append(Week(row.week, row.n, p25, median, p75))
+    for row in sizes:
+        band = q.get(row.week)
+        weeks.append(
+            Week(row.week, int(row.n), *((band.q0, band.q1, band.q2) if band else (None, None, None)))
+        )
     return weeks
 
 
@@ -307,82 +347,90 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def _demand(conn: Connection, f: Any, scope: Scope, start: date, end: date) -> Demand:
+def _demand(conn: Connection, scope: Scope, start: date, end: date) -> Demand:
     new = days.new_per_day(conn, scope, start, end)
     # open on a day = first seen by then − closed by then (a vacancy closes after it was first seen)
     opened_before = days.new_before(conn, scope, start)
-    closed_before = (
-        conn.execute(select(func.count()).where(f.c.closed_day < start, f.c.first_day < start)).scalar() or 0
-    )
-    closed = dict(
-        conn.execute(
-            select(f.c.closed_day, func.count())
-            .where(f.c.closed_day.between(start, end), f.c.first_day <= f.c.closed_day)
-            .group_by(f.c.closed_day)
-        ).all()
-    )
+    c = rows_of(scope, "closed", None, end).c
+    closed_by_day = {
+        day: int(n)
+        for day, n in conn.execute(select(c.day, func.sum(c.n)).group_by(c.day).having(func.sum(c.n) != 0))
+    }
+    closed_before = sum(n for day, n in closed_by_day.items() if day < start)
     open_per_day, opened, shut = [], opened_before, closed_before
     for day in _days(start, end):
         opened += new.get(day, 0)
-        shut += closed.get(day, 0)
+        shut += closed_by_day.get(day, 0)
         open_per_day.append(DayCount(day, opened - shut))
     return Demand(
         new_per_day=[DayCount(day, new.get(day, 0)) for day in _days(start, end)],
         open_per_day=open_per_day,
-        top_by_open=_employers(conn, f, start, end, by_salary=False),
-        top_by_salary=_employers(conn, f, start, end, by_salary=True),
-        lifetime=_lifetime(conn, f, start, end),
+        top_by_open=_employers(conn, scope, start, end, by_salary=False),
+        top_by_salary=_employers(conn, scope, start, end, by_salary=True),
+        lifetime=_lifetime(conn, scope, start, end),
     )
 
 
-def _employers(conn: Connection, f: Any, start: date, end: date, *, by_salary: bool) -> list[Employer]:
-    is_open = and_(f.c.first_day <= end, or_(f.c.closed_day.is_(None), f.c.closed_day > end))
-    open_count = func.count().filter(is_open)
-    median = func.percentile_cont(0.5).within_group(f.c.salary)
-    query = (
+def _employers(conn: Connection, scope: Scope, start: date, end: date, *, by_salary: bool) -> list[Employer]:
+    c = rows_of(scope, "employer", start, end).c
+    value = salary(scope, c)
+    total = func.sum(c.n)
+    is_open = func.coalesce(func.sum(c.n).filter(c.open.is_(True)), 0)
+    paid = func.coalesce(func.sum(c.n).filter(value.is_not(None)), 0)
+    stats = (
         select(
-            f.c.employer_id,
-            func.min(f.c.employer_name).label("name"),
-            open_count.label("open"),
-            func.count().label("n"),
-            func.count(f.c.salary).label("with_salary"),
-            median.label("median"),
+            c.key,
+            func.min(c.label).label("name"),
+            is_open.label("open"),
+            total.label("n"),
+            paid.label("paid"),
         )
-        .where(_in(f, start, end), f.c.employer_id.is_not(None))
-        .group_by(f.c.employer_id)
+        .group_by(c.key)
+        .having(total > 0)
     )
     if by_salary:
-        query = query.having(func.count(f.c.salary) >= MIN_EMPLOYER_SALARIES).order_by(
-            median.desc(), f.c.employer_id
+        payers = stats.having(paid >= MIN_EMPLOYER_SALARIES).subquery("payers")
+        pairs = _pairs(c, value, [c.key], c.key.in_(select(payers.c.key)))
+        medians = quantiles(pairs, ["key"], [0.5]).subquery("medians")
+        query = (
+            select(payers, medians.c.q0.label("median"))
+            .join(medians, medians.c.key == payers.c.key)
+            .order_by(medians.c.q0.desc(), payers.c.key)
         )
     else:
-        query = query.having(open_count > 0).order_by(open_count.desc(), f.c.employer_id)
+        ranked = (
+            stats.having(is_open > 0).order_by(is_open.desc(), c.key).limit(TOP_EMPLOYERS).subquery("ranked")
+        )
+        pairs = _pairs(c, value, [c.key], c.key.in_(select(ranked.c.key)))
+        medians = quantiles(pairs, ["key"], [0.5]).subquery("medians")
+        query = (
+            select(ranked, medians.c.q0.label("median"))
+            .outerjoin(medians, medians.c.key == ranked.c.key)
+            .order_by(ranked.c.open.desc(), ranked.c.key)
+        )
     rows = conn.execute(query.limit(TOP_EMPLOYERS)).all()
+    return [Employer(r.key, r.name or r.key, int(r.open), int(r.n), int(r.paid), r.median) for r in rows]
+
+
+def _lifetime(conn: Connection, scope: Scope, start: date, end: date) -> list[Lifetime]:
+    c = rows_of(scope, "closed", start, end).c
+    q = {
+        row.key: row
+        for row in conn.execute(
+            quantiles(_pairs(c, c.value, [c.key], c.key.in_(GRADES)), ["key"], _QUARTILES)
+        )
+    }
     return [
-        Employer(r.employer_id, r.name or r.employer_id, r.open, r.n, r.with_salary, r.median) for r in rows
+        Lifetime(grade, GRADE_NAMES[grade], int(q[grade].total), q[grade].q0, q[grade].q1, q[grade].q2)
+        for grade in GRADES
+        if grade in q
     ]
-
-
-def _lifetime(conn: Connection, f: Any, start: date, end: date) -> list[Lifetime]:
-    days = f.c.closed_day - f.c.first_day
-    rows = conn.execute(
-        select(f.c.grade, func.count().label("n"), _quartiles(days).label("q"))
-        .where(f.c.closed_day.between(start, end), f.c.first_day <= f.c.closed_day, f.c.grade.in_(GRADES))
-        .group_by(f.c.grade)
-    ).all()
-    found = {row.grade: row for row in rows}
-    out = []
-    for grade in GRADES:
-        if grade in found:
-            p25, median, p75 = found[grade].q
-            out.append(Lifetime(grade, GRADE_NAMES[grade], found[grade].n, p25, median, p75))
-    return out
 
 
 # -- skills ----------------------------------------------------------------------------------------
 
 
-def _skills(conn: Connection, f: Any, scope: Scope, start: date, end: date) -> Skills:
+def _skills(conn: Connection, scope: Scope, start: date, end: date) -> Skills:
     """Key skills of the vacancies first seen in the period (not of all seen in it: a vacancy open
     for weeks would count in both periods of a trend), against the previous period."""
     total, counts = days.skill_counts(conn, scope, start, end)
@@ -412,37 +460,59 @@ def _skills(conn: Connection, f: Any, scope: Scope, start: date, end: date) -> S
         top=top,
         rising=rising[:10],
         falling=falling[:10],
-        salary=_skill_salaries(conn, f, start, end, [s.skill for s in top[:SKILL_SALARIES]]),
+        salary=_skill_salaries(conn, scope, start, end, [s.skill for s in top[:SKILL_SALARIES]]),
     )
 
 
-def _skill_salaries(conn: Connection, f: Any, start: date, end: date, names: list[str]) -> list[SkillSalary]:
+def _skill_salaries(
+    conn: Connection, scope: Scope, start: date, end: date, names: list[str]
+) -> list[SkillSalary]:
     """The median salary of the period's new vacancies naming each skill and of those not naming
-    it (both among vacancies whose skills are known): one pass, two filtered aggregates a skill."""
+    it (both among vacancies whose skills are known): the "not naming" counts of a salary are the
+    known ones' minus the naming ones'."""
     if not names:
         return []
-    columns = []
-    for i, name in enumerate(names):
-        named = f.c.skills.any_() == name
-        median = func.percentile_cont(0.5).within_group(f.c.salary)
-        columns += [
-            func.count().filter(named).label(f"w{i}"),
-            median.filter(named).label(f"wm{i}"),
-            func.count().filter(~named).label(f"o{i}"),
-            median.filter(~named).label(f"om{i}"),
-        ]
-    known = and_(f.c.first_day.between(start, end), func.cardinality(f.c.skills) > 0, f.c.salary.is_not(None))
-    row = conn.execute(select(*columns).where(known)).one()._mapping
-    return [
-        SkillSalary(name, row[f"w{i}"], row[f"wm{i}"], row[f"o{i}"], row[f"om{i}"])
-        for i, name in enumerate(names)
-    ]
+    c = rows_of(scope, "skill", start, end, keys=[*names, KNOWN]).c
+    value = salary(scope, c)
+    named = _pairs(c, value, [c.key], c.key.in_(names), name="named")
+    known = _pairs(c, value, [], c.key == KNOWN, name="known")
+    wanted = values(column("skill", Text), name="wanted").data([(name,) for name in names])
+    others = (
+        select(
+            wanted.c.skill.label("key"),
+            known.c.value,
+            (known.c.n - func.coalesce(named.c.n, 0)).label("n"),
+        )
+        .select_from(
+            wanted.join(known, true()).outerjoin(
+                named, and_(named.c.key == wanted.c.skill, named.c.value == known.c.value)
+            )
+        )
+        .where(known.c.n - func.coalesce(named.c.n, 0) > 0)
+        .subquery("others")
+    )
+    tagged = union_all(
+        select(literal("with").label("tag"), named.c.key, named.c.value, named.c.n),
+        select(
+            literal("without").label("tag"),
+            others.c.key,
+            others.c.value,
+            others.c.n,
+        ),
+    ).subquery("tagged")
+    found = {(row.tag, row.key): row for row in conn.execute(quantiles(tagged, ["tag", "key"], [0.5]))}
+
+    def median(tag: str, name: str) -> tuple[int, float | None]:
+        row = found.get((tag, name))
+        return (int(row.total), row.q0) if row else (0, None)
+
+    return [SkillSalary(name, *median("with", name), *median("without", name)) for name in names]
 
 
 # -- where the user stands -------------------------------------------------------------------------
 
 
-def _standing(conn: Connection, f: Any, scope: Scope, start: date, end: date) -> Standing | None:
+def _standing(conn: Connection, scope: Scope, start: date, end: date) -> Standing | None:
     from domain.matching.score import BUCKETS, bucket_of
     from domain.resume.store import load_profile
 
@@ -456,27 +526,29 @@ def _standing(conn: Connection, f: Any, scope: Scope, start: date, end: date) ->
     desired = profile.wishes.salary
     percentile, peers = None, 0
     if desired is not None:
-        base = [_in(f, start, end), f.c.salary.is_not(None)]
-        same_grade = f.c.grade == grade
-        same_area = func.lower(f.c.area_name) == (area or "").casefold()
-        # (grade, area, where) from the narrowest group to everyone; the one used is said
-        tries: list[tuple[str | None, str | None, list[Any]]] = []
+        by_grade = rows_of(scope, "grade", start, end).c
+        by_peer = rows_of(scope, "peer", start, end).c
+        city = (area or "").casefold()
+        # (grade, area, rows, where) from the narrowest group to everyone; the one used is said
+        tries: list[tuple[str | None, str | None, Any, list[Any]]] = []
         if grade and area:
-            tries.append((grade, area, [*base, same_grade, same_area]))
+            tries.append((grade, area, by_peer, [by_peer.key == grade + rollup.PEER_SEP + city]))
         if grade:
-            tries.append((grade, None, [*base, same_grade]))
+            tries.append((grade, None, by_grade, [by_grade.key == grade]))
         elif area:
-            tries.append((None, area, [*base, same_area]))
-        tries.append((None, None, base))
-        for tried_grade, tried_area, where in tries:
+            tries.append((None, area, by_peer, [func.split_part(by_peer.key, rollup.PEER_SEP, 2) == city]))
+        tries.append((None, None, by_grade, []))
+        for tried_grade, tried_area, c, where in tries:
+            value = salary(scope, c)
             row = conn.execute(
                 select(
-                    func.count().label("n"), func.count().filter(f.c.salary < desired).label("below")
-                ).where(*where)
+                    func.coalesce(func.sum(c.n), 0).label("n"),
+                    func.coalesce(func.sum(c.n).filter(value < desired), 0).label("below"),
+                ).where(value.is_not(None), *where)
             ).one()
-            if row.n >= MIN_PEERS or where is base:
-                peers = row.n
-                percentile = 100.0 * row.below / row.n if row.n else None
+            if row.n >= MIN_PEERS or not where:
+                peers = int(row.n)
+                percentile = 100.0 * int(row.below) / peers if peers else None
                 grade, area = tried_grade, tried_area
                 break
     wanted = {vocabulary.canonical(s) for s in profile.skills}

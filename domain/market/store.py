@@ -42,7 +42,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
-from core.schema import details, market_days, market_facts, user_vacancies, vacancies
+from core.schema import details, market_days, market_facts, market_rollup, user_vacancies, vacancies
+from domain.market import rollup
 
 _BATCH = 50_000
 _COLUMNS = [c.name for c in market_facts.columns]
@@ -65,27 +66,29 @@ def salary_of(salary_from: Any, salary_to: Any) -> Any:
 
 
 def _source(where: Any) -> Any:
+    """The facts of the links of ``where`` as they are now, named as ``t23``'s columns."""
     v, uv, d = vacancies.c, user_vacancies.c, details.c
+    values = (
+        uv.user_id,
+        uv.vacancy_id,
+        uv.search_ids,
+        v.source,
+        _day(v.first_seen_at),
+        _day(v.last_seen_at),
+        _day(v.closed_at),
+        v.experience_id,
+        v.area_id,
+        v.area_name,
+        v.work_format_ids,
+        v.work_format_names,
+        v.employer_id,
+        v.employer_name,
+        salary_of(v.salary_from_rub, v.salary_to_rub),
+        v.salary_gross,
+        func.coalesce(d.key_skills, literal([], ARRAY(vacancies.c.name.type))),
+    )
     return (
-        select(
-            uv.user_id,
-            uv.vacancy_id,
-            uv.search_ids,
-            v.source,
-            _day(v.first_seen_at),
-            _day(v.last_seen_at),
-            _day(v.closed_at),
-            v.experience_id,
-            v.area_id,
-            v.area_name,
-            v.work_format_ids,
-            v.work_format_names,
-            v.employer_id,
-            v.employer_name,
-            salary_of(v.salary_from_rub, v.salary_to_rub),
-            v.salary_gross,
-            func.coalesce(d.key_skills, literal([], ARRAY(vacancies.c.name.type))),
-        )
+        select(*(value.label(name) for value, name in zip(values, _COLUMNS, strict=True)))
         .select_from(
             user_vacancies.join(vacancies, v.id == uv.vacancy_id).outerjoin(details, d.vacancy_id == v.id)
         )
@@ -140,7 +143,8 @@ def _add(conn: Connection, counts: Counter[tuple[int, int, str, Any, str]]) -> N
 
 def refresh(conn: Connection, vacancy_ids: Sequence[int]) -> int:
     """Rewrite the facts of these vacancies for every user linked to them, and move the day
-    counts by what changed; returns how many fact rows were written."""
+    counts and the rollup (:mod:`domain.market.rollup`) by what changed; returns how many fact
+    rows were written."""
     ids = sorted(set(vacancy_ids))
     written = 0
     for i in range(0, len(ids), _BATCH):
@@ -166,6 +170,7 @@ def refresh(conn: Connection, vacancy_ids: Sequence[int]) -> int:
                 chunk,
             )
         }
+        rollup.move(conn, _source(user_vacancies.c.vacancy_id == any_(key)).cte("now"), chunk)
         new = _upsert(conn, user_vacancies.c.vacancy_id == any_(key), chunk)
         counts: Counter[tuple[int, int, str, Any, str]] = Counter()
         for row in new:
@@ -218,13 +223,15 @@ def refresh_user(conn: Connection, user_id: int | None = None) -> int:
             ).group_by(pairs.c.user_id, pairs.c.search_id, pairs.c.source, pairs.c.first_day, pairs.c.skill),
         )
     )
+    rollup.fill(conn, user_id)
     return written
 
 
 def fill_missing(conn: Connection) -> int:
-    """Fill the facts of every user with links but no facts yet — an installation migrated to 0012
-    with vacancies stored before it (the migration creates the tables empty: migrations don't
-    import the domain). Cheap when there is nothing to do; returns how many users were filled."""
+    """Fill the facts and counts of every user with links but no facts yet, or facts but no counts
+    — an installation migrated to 0012 or 0015 with vacancies stored before it (the migrations
+    create the tables empty: migrations don't import the domain). Cheap when there is nothing to
+    do; returns how many users were filled."""
     links, facts = user_vacancies.c, market_facts.c
     missing = (
         conn.execute(
@@ -237,4 +244,16 @@ def fill_missing(conn: Connection) -> int:
     )
     for user_id in missing:
         refresh_user(conn, user_id)
-    return len(missing)
+    # an installation migrated to 0015 with facts stored before it: count them
+    uncounted = (
+        conn.execute(
+            select(facts.user_id)
+            .where(~exists().where(market_rollup.c.user_id == facts.user_id))
+            .group_by(facts.user_id)
+        )
+        .scalars()
+        .all()
+    )
+    for user_id in uncounted:
+        rollup.fill(conn, user_id)
+    return len(missing) + len(uncounted)
