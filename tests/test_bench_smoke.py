@@ -62,7 +62,7 @@ def test_bench_market_quick_prints_its_tables(database_url: str) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    for heading in ("Keeping t23_jh_market_facts up to date", "Charts of «Рынок», 20,000 vacancies"):
+    for heading in ("Keeping the market tables up to date", "Charts of «Рынок», 20,000 vacancies"):
         assert heading in result.stdout, result.stdout
     assert (
         "a harvest batch of 1,000 vacancies" in result.stdout and "the whole page (figures)" in result.stdout

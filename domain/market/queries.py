@@ -388,26 +388,21 @@ def _employers(conn: Connection, scope: Scope, start: date, end: date, *, by_sal
         .group_by(c.key)
         .having(total > 0)
     )
-    if by_salary:
-        payers = stats.having(paid >= MIN_EMPLOYER_SALARIES).subquery("payers")
-        pairs = _pairs(c, value, [c.key], c.key.in_(select(payers.c.key)))
-        medians = quantiles(pairs, ["key"], [0.5]).subquery("medians")
-        query = (
-            select(payers, medians.c.q0.label("median"))
-            .join(medians, medians.c.key == payers.c.key)
-            .order_by(medians.c.q0.desc(), payers.c.key)
-        )
+    if by_salary:  # every employer with enough salaries, ranked by its median below
+        chosen = stats.having(paid >= MIN_EMPLOYER_SALARIES).subquery("chosen")
     else:
-        ranked = (
-            stats.having(is_open > 0).order_by(is_open.desc(), c.key).limit(TOP_EMPLOYERS).subquery("ranked")
+        chosen = (
+            stats.having(is_open > 0).order_by(is_open.desc(), c.key).limit(TOP_EMPLOYERS).subquery("chosen")
         )
-        pairs = _pairs(c, value, [c.key], c.key.in_(select(ranked.c.key)))
-        medians = quantiles(pairs, ["key"], [0.5]).subquery("medians")
-        query = (
-            select(ranked, medians.c.q0.label("median"))
-            .outerjoin(medians, medians.c.key == ranked.c.key)
-            .order_by(ranked.c.open.desc(), ranked.c.key)
-        )
+    pairs = _pairs(c, value, [c.key], c.key.in_(select(chosen.c.key)))
+    medians = quantiles(pairs, ["key"], [0.5]).subquery("medians")
+    median = medians.c.q0
+    order = (median.desc().nulls_last(), chosen.c.key) if by_salary else (chosen.c.open.desc(), chosen.c.key)
+    query = (
+        select(chosen, median.label("median"))
+        .outerjoin(medians, medians.c.key == chosen.c.key)
+        .order_by(*order)
+    )
     rows = conn.execute(query.limit(TOP_EMPLOYERS)).all()
     return [Employer(r.key, r.name or r.key, int(r.open), int(r.n), int(r.paid), r.median) for r in rows]
 

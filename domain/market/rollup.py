@@ -105,8 +105,10 @@ def contributions(
         "area", b.c.first_day, b.c.area_id, b.c.area_name, b.c.salary, shut, paid, b.c.area_id.is_not(None)
     )
 
-    def formats() -> Any:
-        pairs = (
+    def unnested(dim: str, keys: Any, labels: Any, *where_: Any) -> Any:
+        """One row per element of the ``keys`` array of each fact with a salary (``labels``: the
+        array of their names, unnested in step with them)."""
+        rows = (
             select(
                 b.c.user_id,
                 b.c.search_id,
@@ -114,27 +116,27 @@ def contributions(
                 b.c.source,
                 b.c.gross,
                 b.c.salary,
-                func.unnest(b.c.formats).label("code"),
-                func.unnest(b.c.format_names).label("name"),
+                func.unnest(keys).label("key"),
+                (func.unnest(labels) if labels is not None else no_label).label("label"),
             )
-            .where(paid)
-            .subquery("f")
+            .where(paid, *where_)
+            .subquery(dim)
         )
-        f = pairs.c
+        u = rows.c
         return select(
-            f.user_id,
-            literal("format", Text).label("dim"),
-            f.search_id,
-            f.first_day.label("day"),
-            f.source,
-            f.code.label("key"),
-            f.gross,
-            f.salary.label("value"),
+            u.user_id,
+            literal(dim, Text).label("dim"),
+            u.search_id,
+            u.first_day.label("day"),
+            u.source,
+            u.key,
+            u.gross,
+            u.salary.label("value"),
             shut.label("open"),
-            f.name.label("label"),
-        ).where(f.code.is_not(None))
+            u.label,
+        ).where(u.key.is_not(None))
 
-    parts["format"] = formats
+    parts["format"] = lambda: unnested("format", b.c.formats, b.c.format_names)
     parts["employer"] = lambda: part(
         "employer",
         b.c.first_day,
@@ -160,35 +162,9 @@ def contributions(
         no_label.label("label"),
     ).where(b.c.closed_day.is_not(None), b.c.first_day <= b.c.closed_day)
 
-    def skills() -> Any:
-        named = (
-            select(
-                b.c.user_id,
-                b.c.search_id,
-                b.c.first_day,
-                b.c.source,
-                b.c.gross,
-                b.c.salary,
-                func.unnest(func.array_prepend(literal("", Text), b.c.skills)).label("skill"),
-            )
-            .where(paid, func.cardinality(b.c.skills) > 0)
-            .subquery("s")
-        )
-        s = named.c
-        return select(
-            s.user_id,
-            literal("skill", Text).label("dim"),
-            s.search_id,
-            s.first_day.label("day"),
-            s.source,
-            s.skill.label("key"),
-            s.gross,
-            s.salary.label("value"),
-            shut.label("open"),
-            no_label.label("label"),
-        )
-
-    parts["skill"] = skills
+    parts["skill"] = lambda: unnested(
+        "skill", func.array_prepend(literal("", Text), b.c.skills), None, func.cardinality(b.c.skills) > 0
+    )
     return union_all(*(parts[d]() for d in dims)).subquery("c")
 
 

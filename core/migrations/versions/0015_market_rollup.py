@@ -67,7 +67,6 @@ def upgrade() -> None:
         postgresql_nulls_not_distinct=True,
     )
 
-
     op.create_index(
         "ix_t23_jh_market_facts_employer",
         "t23_jh_market_facts",
