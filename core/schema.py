@@ -771,6 +771,7 @@ market_rollup = Table(
         "open",
         unique=True,
         postgresql_nulls_not_distinct=True,
+        postgresql_include=["n", "label"],  # a chart reads the index alone (migration 0016)
     ),
     comment="How many of a user's vacancies of a day have each salary, by group (domain.market.rollup "
     "keeps it with t23; the figures subtract the hidden live and read percentiles off the counts).",
