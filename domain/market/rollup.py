@@ -176,14 +176,21 @@ def grouped(where: Any, *, search_id: int | None = None, dims: tuple[str, ...] =
 
 
 def fill(conn: Connection, user_id: int | None) -> None:
-    """Recount every row of one user (None: of everyone) from their facts."""
+    """Recount every row of one user (None: of everyone) from their facts.
+
+    The rows go in in the order of the table's key index: each lands on the index's last page,
+    instead of on a random one of a B-tree far larger than the buffer cache (at a million
+    vacancies that took several times longer and left the index twice its size)."""
     m = market_facts.c
     conn.execute(
         market_rollup.delete().where(market_rollup.c.user_id == user_id if user_id is not None else true())
     )
     where = m.user_id == bindparam("rollup_user") if user_id is not None else true()
+    counted = grouped(where)
     conn.execute(
-        pg_insert(market_rollup).from_select([*COLUMNS, "n"], grouped(where)),
+        pg_insert(market_rollup).from_select(
+            [*COLUMNS, "n"], counted.order_by(*counted.selected_columns[: len(KEY)])
+        ),
         {"rollup_user": user_id} if user_id is not None else {},
     )
 
