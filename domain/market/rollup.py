@@ -190,7 +190,7 @@ def fill(conn: Connection, user_id: int | None) -> None:
     counted = grouped(where)
     conn.execute(
         pg_insert(market_rollup).from_select(
-            [*COLUMNS, "n"], counted.order_by(*counted.selected_columns[: len(KEY)])
+            [*COLUMNS, "n"], counted.order_by(*(counted.selected_columns[k] for k in KEY))
         ),
         {"rollup_user": user_id} if user_id is not None else {},
     )
